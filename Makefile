@@ -1,0 +1,65 @@
+# The two set-up commands (README): `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: run test lint format venv browsers web worker beat seed check clean-db
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -r requirements.txt
+	touch $@
+
+# Web + Celery worker + beat on the embedded default (SQLite under var/, filesystem broker).
+# Ctrl-C stops all three.
+run: export DEBUG ?= 1
+run: venv
+	mkdir -p var
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo --if-empty
+	trap 'kill 0' EXIT; \
+	$(VENV)/bin/celery -A config worker --pool=threads --concurrency=2 --loglevel=INFO & \
+	$(VENV)/bin/celery -A config beat --loglevel=INFO & \
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# The whole suite. Browser tests need Debian's Chromium; as root we install it when missing.
+test: venv browsers
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+browsers:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "安装 Chromium 与中文字体（浏览器测试需要）"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
+	  else \
+	    echo "浏览器测试需要 Chromium：sudo apt-get install -y chromium fonts-wqy-microhei"; exit 1; \
+	  fi; \
+	fi
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: venv
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+check: export DEBUG ?= 1
+check: venv
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+
+seed: export DEBUG ?= 1
+seed: venv
+	$(PY) manage.py seed_demo
+
+clean-db:
+	rm -f var/db.sqlite3 var/celerybeat-schedule*
+	rm -rf var/celery

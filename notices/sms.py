@@ -1,0 +1,28 @@
+"""SMS delivery. The default backend only logs; set SMS_BACKEND to a class with the same
+interface to plug in a real gateway."""
+
+import logging
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+logger = logging.getLogger(__name__)
+
+
+class BaseSMSBackend:
+    def send(self, phone, text):
+        """Send one message. Return True when the gateway accepted it."""
+        raise NotImplementedError
+
+
+class LoggingSMSBackend(BaseSMSBackend):
+    sent = []  # kept in memory so a development session can inspect what would have gone out
+
+    def send(self, phone, text):
+        logger.info("SMS to %s: %s", phone, text)
+        self.sent.append((phone, text))
+        return True
+
+
+def get_sms_backend():
+    return import_string(settings.SMS_BACKEND)()

@@ -1,0 +1,39 @@
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.utils import timezone
+
+from notices.models import Notice
+from notices.services import user_phone
+from notices.sms import get_sms_backend
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def deliver_notices(notice_ids, email=True, sms=False):
+    """Send email (and SMS) for notices not yet emailed. Safe to run twice: emailed_at guards it."""
+    if not isinstance(notice_ids, list | tuple) or not all(isinstance(i, int) for i in notice_ids):
+        raise ValueError("notice_ids 应为整数列表")
+    notices = list(
+        Notice.objects.filter(pk__in=notice_ids, emailed_at__isnull=True).select_related(
+            "recipient", "recipient__secretary", "recipient__staff_profile"
+        )
+    )
+    messages = []
+    for notice in notices:
+        if email and notice.recipient.email:
+            link = f"\n\n{settings.SITE_URL.rstrip('/')}{notice.url}" if notice.url else ""
+            messages.append(
+                EmailMessage(
+                    subject=f"[第一书记组团服务平台] {notice.title}",
+                    body=f"{notice.body}{link}",
+                    to=[notice.recipient.email],
+                )
+            )
+        if sms:
+            phone = user_phone(notice.recipient)
+            if phone:
+                get_sms_backend().send(phone, f"【第一书记服务平台】{notice.title}")
+    if messages:
+        get_connection().send_messages(messages)
+    Notice.objects.filter(pk__in=[n.pk for n in notices]).update(emailed_at=timezone.now())
+    return len(notices)

@@ -1,0 +1,158 @@
+"""Row-level scope: who may see which rows. The one place that decides it.
+
+Every scoped model's QuerySet inherits `ScopedQuerySet` and names the lookup paths from its rows
+to a district, a township, a village and a secretary. `for_user(user)` turns the user's Scope into
+one filter. Views, exports, admin lists, selectors and JSON endpoints all fetch through it, so a
+foreign township's record is simply not found (404).
+"""
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.db.models import Q
+
+ROLE_ORG = "org"
+ROLE_TOWNSHIP = "township"
+ROLE_SECRETARY = "secretary"
+ROLE_STATION = "station_manager"
+
+ROLE_CHOICES = [
+    (ROLE_ORG, "区委组织部"),
+    (ROLE_TOWNSHIP, "乡镇（街道）工作人员"),
+    (ROLE_SECRETARY, "驻村第一书记"),
+    (ROLE_STATION, "服务站负责人"),
+]
+
+
+@dataclass(frozen=True)
+class Scope:
+    role: str | None = None
+    is_superuser: bool = False
+    district_id: int | None = None
+    township_ids: frozenset = frozenset()
+    village_ids: frozenset = frozenset()
+    secretary_id: int | None = None
+    station_id: int | None = None
+
+    @property
+    def is_org(self):
+        return self.is_superuser or (self.role == ROLE_ORG and self.district_id is not None)
+
+    @property
+    def is_township(self):
+        return self.role == ROLE_TOWNSHIP
+
+    @property
+    def is_secretary(self):
+        return self.role == ROLE_SECRETARY and self.secretary_id is not None
+
+    @property
+    def is_station_manager(self):
+        return self.role == ROLE_STATION and self.station_id is not None
+
+    @property
+    def has_access(self):
+        return self.is_superuser or self.role is not None
+
+    @property
+    def sees_personal_data(self):
+        """Unmasked phone and ID numbers are for the org department only."""
+        return self.is_org
+
+    def q(self, *, district=None, township=None, village=None, secretary=None):
+        """A Q object for this scope, given the lookup paths of a model (None = not reachable)."""
+        if self.is_superuser:
+            return Q()
+        if self.role is None:
+            return None
+        if self.role == ROLE_ORG:
+            if self.district_id is None or district is None:
+                return None
+            return Q(**{district: self.district_id})
+        if self.role in (ROLE_TOWNSHIP, ROLE_STATION):
+            if township is None:
+                return None
+            return Q(**{f"{township}__in": self.township_ids})
+        if self.role == ROLE_SECRETARY:
+            if secretary is not None and self.secretary_id is not None:
+                return Q(**{secretary: self.secretary_id})
+            if village is not None:
+                return Q(**{f"{village}__in": self.village_ids})
+            if township is not None:
+                return Q(**{f"{township}__in": self.township_ids})
+        return None
+
+
+NO_SCOPE = Scope()
+
+
+def scope_for(user):
+    """The user's Scope, computed once per request and cached on the user object."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return NO_SCOPE
+    cached = getattr(user, "_fsp_scope", None)
+    if cached is not None:
+        return cached
+    scope = _compute_scope(user)
+    user._fsp_scope = scope
+    return scope
+
+
+def _compute_scope(user):
+    from secretaries.models import Secretary, StaffProfile
+
+    if user.is_superuser:
+        return Scope(role=ROLE_ORG, is_superuser=True)
+    profile = StaffProfile.objects.filter(user=user).select_related("township", "station").first()
+    if profile is None:
+        return NO_SCOPE
+    if profile.role == ROLE_ORG:
+        return Scope(role=ROLE_ORG, district_id=profile.district_id)
+    if profile.role == ROLE_TOWNSHIP and profile.township_id:
+        return Scope(
+            role=ROLE_TOWNSHIP,
+            district_id=profile.township.district_id,
+            township_ids=frozenset([profile.township_id]),
+        )
+    if profile.role == ROLE_STATION and profile.station_id:
+        station = profile.station
+        townships = set(station.covered_townships.values_list("pk", flat=True))
+        townships.add(station.township_id)
+        return Scope(
+            role=ROLE_STATION,
+            district_id=station.township.district_id,
+            township_ids=frozenset(townships),
+            station_id=station.pk,
+        )
+    if profile.role == ROLE_SECRETARY:
+        secretary = Secretary.objects.filter(user=user).select_related("village__township").first()
+        if secretary is None:
+            return NO_SCOPE
+        return Scope(
+            role=ROLE_SECRETARY,
+            district_id=secretary.village.township.district_id,
+            township_ids=frozenset([secretary.village.township_id]),
+            village_ids=frozenset([secretary.village_id]),
+            secretary_id=secretary.pk,
+        )
+    return NO_SCOPE
+
+
+class ScopedQuerySet(models.QuerySet):
+    """Base for every scoped model. Subclasses set the lookup paths (None = not reachable)."""
+
+    district_path = None
+    township_path = None
+    village_path = None
+    secretary_path = None
+
+    def for_user(self, user):
+        condition = scope_for(user).q(
+            district=self.district_path,
+            township=self.township_path,
+            village=self.village_path,
+            secretary=self.secretary_path,
+        )
+        if condition is None:
+            return self.none()
+        return self.filter(condition)

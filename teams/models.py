@@ -1,0 +1,248 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from secretaries.scoping import ScopedQuerySet
+
+
+class PioneerTeamQuerySet(ScopedQuerySet):
+    district_path = "district"
+
+    def for_user(self, user):
+        # Teams are district-wide: everyone with a role in the district may read them. Writes are
+        # checked separately (org department; captains for their own team).
+        from secretaries.scoping import scope_for
+
+        scope = scope_for(user)
+        if scope.is_superuser:
+            return self
+        if not scope.has_access or scope.district_id is None:
+            return self.none()
+        return self.filter(district_id=scope.district_id)
+
+
+class PioneerTeam(models.Model):
+    """先锋队: 红色先锋, 致富先锋, 文明先锋, 为民先锋, 维稳先锋 in Fangshan."""
+
+    district = models.ForeignKey(
+        "secretaries.District", on_delete=models.PROTECT, related_name="teams", verbose_name="所属区"
+    )
+    name = models.CharField("名称", max_length=30)
+    focus = models.CharField("服务方向", max_length=100, blank=True)
+    description = models.TextField("简介", blank=True)
+    captain = models.ForeignKey(
+        "secretaries.Secretary",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="captain_of",
+        verbose_name="队长",
+    )
+    min_size = models.PositiveSmallIntegerField("人数下限", default=20)
+    max_size = models.PositiveSmallIntegerField("人数上限", default=40)
+    history = HistoricalRecords()
+
+    objects = PioneerTeamQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "先锋队"
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["district", "name"], name="team_unique_name")]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.min_size and self.max_size and self.max_size < self.min_size:
+            raise ValidationError({"max_size": "人数上限不能小于下限"})
+
+
+class TeamMembershipQuerySet(ScopedQuerySet):
+    district_path = "team__district"
+    township_path = "secretary__village__township"
+    secretary_path = "secretary"
+
+    def current(self):
+        return self.filter(left__isnull=True)
+
+
+class TeamMembership(models.Model):
+    class Role(models.TextChoices):
+        CAPTAIN = "captain", "队长"
+        VICE_CAPTAIN = "vice_captain", "副队长"
+        MEMBER = "member", "队员"
+
+    team = models.ForeignKey(PioneerTeam, on_delete=models.CASCADE, related_name="memberships", verbose_name="先锋队")
+    secretary = models.ForeignKey(
+        "secretaries.Secretary", on_delete=models.CASCADE, related_name="team_memberships", verbose_name="第一书记"
+    )
+    role = models.CharField("职务", max_length=12, choices=Role.choices, default=Role.MEMBER)
+    joined = models.DateField("加入日期")
+    left = models.DateField("退出日期", null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = TeamMembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "先锋队成员"
+        ordering = ["team", "role", "secretary__name"]
+        constraints = [
+            # A secretary belongs to one team at a time.
+            models.UniqueConstraint(
+                fields=["secretary"],
+                condition=Q(left__isnull=True),
+                name="membership_one_current_team",
+                violation_error_message="该第一书记已在另一支先锋队中",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.team} · {self.secretary}"
+
+
+class TeamActivityQuerySet(ScopedQuerySet):
+    district_path = "team__district"
+
+    def for_user(self, user):
+        from secretaries.scoping import scope_for
+
+        scope = scope_for(user)
+        if scope.is_superuser:
+            return self
+        if not scope.has_access or scope.district_id is None:
+            return self.none()
+        return self.filter(team__district_id=scope.district_id)
+
+
+class TeamActivity(models.Model):
+    KIND_CHOICES = [
+        ("红色党课", "红色党课"),
+        ("法律咨询", "法律咨询"),
+        ("义诊服务", "义诊服务"),
+        ("环境整治", "环境整治"),
+        ("矛盾调解", "矛盾调解"),
+        ("文明引导", "文明引导"),
+        ("农产品促销", "农产品促销"),
+        ("安保服务", "安保服务"),
+        ("政策宣讲", "政策宣讲"),
+        ("技能培训", "技能培训"),
+        ("文旅推介", "文旅推介"),
+        ("其他", "其他"),
+    ]
+
+    team = models.ForeignKey(PioneerTeam, on_delete=models.PROTECT, related_name="activities", verbose_name="先锋队")
+    kind = models.CharField("活动类型", max_length=20, choices=KIND_CHOICES)
+    title = models.CharField("活动名称", max_length=100)
+    date = models.DateField("日期")
+    village = models.ForeignKey(
+        "secretaries.Village", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="村"
+    )
+    place = models.CharField("地点", max_length=100, blank=True)
+    participants = models.ManyToManyField(
+        "secretaries.Secretary", blank=True, related_name="activities", verbose_name="参与第一书记"
+    )
+    people_reached = models.PositiveIntegerField("服务群众（人次）", default=0)
+    funds_secured = models.DecimalField("争取帮扶资金（元）", max_digits=14, decimal_places=2, default=0)
+    projects_built = models.PositiveIntegerField("建成产业项目（个）", default=0)
+    produce_kg = models.DecimalField("销售农产品（公斤）", max_digits=12, decimal_places=1, default=0)
+    produce_yuan = models.DecimalField("农产品销售额（元）", max_digits=14, decimal_places=2, default=0)
+    description = models.TextField("活动情况", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="填报人",
+    )
+    created_at = models.DateTimeField("填报时间", auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[participants])
+
+    objects = TeamActivityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "志愿服务活动"
+        ordering = ["-date", "-pk"]
+        indexes = [models.Index(fields=["team", "date"]), models.Index(fields=["date", "kind"])]
+
+    def __str__(self):
+        return self.title
+
+
+class ActivityPhoto(models.Model):
+    activity = models.ForeignKey(TeamActivity, on_delete=models.CASCADE, related_name="photos", verbose_name="活动")
+    image = models.ImageField("照片", upload_to="activities/%Y/%m/")
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "活动照片"
+
+
+class MeetingQuerySet(TeamActivityQuerySet):
+    def for_user(self, user):
+        from secretaries.scoping import scope_for
+
+        scope = scope_for(user)
+        if scope.is_superuser:
+            return self
+        if not scope.has_access or scope.district_id is None:
+            return self.none()
+        return self.filter(district_id=scope.district_id)
+
+
+class Meeting(models.Model):
+    KIND_CHOICES = [
+        ("会商研讨", "会商研讨"),
+        ("交流观摩", "交流观摩"),
+        ("比武打擂", "比武打擂"),
+        ("风采展示", "风采展示"),
+        ("联席会议", "联席会议"),
+    ]
+
+    district = models.ForeignKey(
+        "secretaries.District", on_delete=models.PROTECT, related_name="meetings", verbose_name="所属区"
+    )
+    team = models.ForeignKey(
+        PioneerTeam, on_delete=models.SET_NULL, null=True, blank=True, related_name="meetings", verbose_name="先锋队"
+    )
+    kind = models.CharField("会议类型", max_length=10, choices=KIND_CHOICES)
+    title = models.CharField("主题", max_length=100)
+    date = models.DateField("日期")
+    month = models.DateField("所属月份（每月1日）", null=True, blank=True)
+    place = models.CharField("地点", max_length=100, blank=True)
+    host = models.ForeignKey(
+        "secretaries.Secretary",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="hosted_meetings",
+        verbose_name="轮值主办",
+    )
+    attendees = models.ManyToManyField(
+        "secretaries.Secretary", blank=True, related_name="meetings_attended", verbose_name="参会人员"
+    )
+    minutes = models.TextField("会议纪要", blank=True)
+    decisions = models.TextField("议定事项", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "会商研讨与联席会议"
+        ordering = ["-date"]
+        constraints = [
+            # The monthly joint meeting of a team has one host per month, however often beat fires.
+            models.UniqueConstraint(
+                fields=["team", "kind", "month"],
+                condition=Q(month__isnull=False),
+                name="meeting_one_rotating_host_per_month",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.date} {self.title}"
