@@ -214,3 +214,6 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "services" in item.keywords:
             item.add_marker(skip)
+
+
+from tests.browser import browser, page, phone_page  # noqa: E402,F401  (fixtures for browser tests)
