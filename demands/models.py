@@ -516,3 +516,36 @@ class ReminderLog(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["round", "village", "kind"], name="reminder_once")]
+
+
+DEFAULT_NOTICE_TITLE = "关于征集第七批驻村第一书记助推乡村振兴“需求清单”的通知（{周期}）"
+DEFAULT_NOTICE_BODY = """各乡镇（街道）、各位驻村第一书记：
+
+为精准对接派驻村发展需求，现开展{周期}“三项清单”征集工作，有关事项通知如下：
+
+一、征集内容。请各派驻村结合实际，梳理灾后恢复重建、基础设施建设、产业发展、农产品销售等方面的帮扶需求，形成“需求清单”；第一书记结合派出单位资源和个人特长，同步更新“资源清单”和“项目清单”。本轮没有新增需求的，请报送“本轮无新增需求”。
+
+二、报送方式。第一书记登录第一书记组团服务平台在线填报；尚未开通账号的村，由乡镇（街道）工作人员代为报送，也可下载 Excel 模板填写后统一上传。
+
+三、时间要求。请于{截止日期}前完成报送。逾期未报送的，平台将自动提醒。
+
+区委组织部
+{发布日期}"""
+
+
+class RoundNoticeTemplate(models.Model):
+    """The notice the department issues with each round, kept as data so it can be edited without
+    a release. Placeholders {周期} {周期开始} {周期结束} {截止日期} {发布日期} are filled in per round."""
+
+    district = models.OneToOneField(
+        "secretaries.District", on_delete=models.CASCADE, related_name="round_notice_template", verbose_name="区"
+    )
+    title_template = models.CharField("标题模板", max_length=200, default=DEFAULT_NOTICE_TITLE)
+    body_template = models.TextField("正文模板", default=DEFAULT_NOTICE_BODY)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "征集通知模板"
+
+    def __str__(self):
+        return f"{self.district} 征集通知模板"
