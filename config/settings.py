@@ -259,6 +259,28 @@ ROUND_DEADLINE_DAY = env_int("ROUND_DEADLINE_DAY", 15, minimum=1, maximum=28)
 ROUND_REMINDER_DAYS_BEFORE = env_int_list("ROUND_REMINDER_DAYS_BEFORE", [7, 1])
 ROUND_OVERDUE_NOTICE_DAYS_AFTER = env_int("ROUND_OVERDUE_NOTICE_DAYS_AFTER", 1, minimum=0)
 
+# The closed loop (issue: accept, match, dispatch, resolve, rate).
+TOWNSHIP_MAY_DISPATCH = env_bool("TOWNSHIP_MAY_DISPATCH", False)
+DUE_DAYS_BY_URGENCY = {
+    "low": env_int("DUE_DAYS_LOW", 30, minimum=1, maximum=365),
+    "normal": env_int("DUE_DAYS_NORMAL", 15, minimum=1, maximum=365),
+    "high": env_int("DUE_DAYS_HIGH", 7, minimum=1, maximum=365),
+    "critical": env_int("DUE_DAYS_CRITICAL", 3, minimum=1, maximum=365),
+}
+SUPERVISION_STALE_DAYS = env_int("SUPERVISION_STALE_DAYS", 14, minimum=1, maximum=365)
+SUPERVISION_POOR_RATING = env_int("SUPERVISION_POOR_RATING", 2, minimum=1, maximum=4)
+MATCH_WEIGHTS = {
+    "fit": env_int("MATCH_WEIGHT_FIT", 40, minimum=0, maximum=100),
+    "nearness": env_int("MATCH_WEIGHT_NEARNESS", 30, minimum=0, maximum=100),
+    "load": env_int("MATCH_WEIGHT_LOAD", 20, minimum=0, maximum=100),
+    "record": env_int("MATCH_WEIGHT_RECORD", 10, minimum=0, maximum=100),
+}
+
+# Service-station duty roster (issue: stations). A person serves at most this many shifts per
+# week across all stations; the weekly job keeps the roster filled this many weeks ahead.
+ROSTER_MAX_SHIFTS_PER_WEEK = env_int("ROSTER_MAX_SHIFTS_PER_WEEK", 1, minimum=1, maximum=7)
+ROSTER_WEEKS_AHEAD = env_int("ROSTER_WEEKS_AHEAD", 4, minimum=1, maximum=26)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -163,10 +163,41 @@ class DemandItemQuerySet(ScopedQuerySet):
         scope = scope_for(user)
         if scope.role == ROLE_SECRETARY and not scope.is_superuser:
             # Own village's items, and items dispatched to the secretary.
-            return self.filter(Q(village__in=scope.village_ids) | Q(assignee_secretary_id=scope.secretary_id))
+            return self.filter(
+                Q(village__in=scope.village_ids)
+                | Q(assignee_secretary_id=scope.secretary_id)
+                | Q(assignee_team__in=_current_team_ids(scope.secretary_id))
+                | Q(assignee_unit__in=_own_unit_ids(scope.secretary_id))
+                | Q(assignee_station__in=_on_duty_station_ids(scope.secretary_id))
+            )
         if scope.role == ROLE_STATION and not scope.is_superuser:
             return self.filter(Q(village__township__in=scope.township_ids) | Q(assignee_station_id=scope.station_id))
         return super().for_user(user)
+
+
+def _current_team_ids(secretary_id):
+    from teams.models import TeamMembership
+
+    return TeamMembership.objects.filter(secretary_id=secretary_id, left__isnull=True).values("team_id")
+
+
+def _own_unit_ids(secretary_id):
+    from secretaries.models import Secretary
+
+    return Secretary.objects.filter(pk=secretary_id, status=Secretary.Status.ON_POST).values("dispatch_unit_id")
+
+
+def _on_duty_station_ids(secretary_id):
+    """Stations where the secretary is on duty today: the on-duty secretary works the station's items."""
+    from django.utils import timezone
+
+    from stations.models import DutyShift
+
+    return (
+        DutyShift.objects.filter(secretary_id=secretary_id, date=timezone.localdate())
+        .exclude(status__in=[DutyShift.Status.SWAPPED, DutyShift.Status.ABSENT])
+        .values("station_id")
+    )
 
 
 class DemandItem(models.Model):
@@ -290,6 +321,10 @@ class DemandItem(models.Model):
         "评价（1-5）", null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     rating_comment = models.TextField("评价意见", blank=True)
+    resolved_on = models.DateField("办结日期", null=True, blank=True)
+    # Counts reopenings after a poor rating; notification keys include it so a second round of
+    # dispatch, progress and resolution notifies again, while a retry within one round does not.
+    cycle = models.PositiveSmallIntegerField("重办次数", default=0)
     merged_into = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="merged_items", verbose_name="合并至"
     )
@@ -549,3 +584,46 @@ class RoundNoticeTemplate(models.Model):
 
     def __str__(self):
         return f"{self.district} 征集通知模板"
+
+
+class SupervisionFlagQuerySet(ScopedQuerySet):
+    district_path = "item__village__township__district"
+    township_path = "item__village__township"
+    village_path = "item__village"
+
+    def active(self):
+        return self.filter(cleared_at__isnull=True)
+
+
+class SupervisionFlag(models.Model):
+    """督导清单 entry: an item flagged as overdue, without progress, or rated poorly.
+
+    One row per (item, reason, state): the daily job may run any number of times and the
+    unique constraint keeps it to one flag, and one notification, per state change."""
+
+    class Reason(models.TextChoices):
+        OVERDUE = "overdue", "逾期未办结"
+        STALE = "stale", "长期无进展"
+        POOR_RATING = "poor_rating", "群众评价差"
+
+    item = models.ForeignKey(
+        DemandItem, on_delete=models.CASCADE, related_name="supervision_flags", verbose_name="需求"
+    )
+    reason = models.CharField("督导原因", max_length=12, choices=Reason.choices)
+    # What made the state: the due date, the last activity date, or the rating round.
+    state_key = models.CharField("状态标识", max_length=40)
+    flagged_at = models.DateTimeField("列入时间", auto_now_add=True)
+    cleared_at = models.DateTimeField("解除时间", null=True, blank=True)
+
+    objects = SupervisionFlagQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "督导清单"
+        ordering = ["-flagged_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "reason", "state_key"], name="supervision_flag_once_per_state")
+        ]
+        indexes = [models.Index(fields=["cleared_at", "reason"])]
+
+    def __str__(self):
+        return f"{self.item} · {self.get_reason_display()}"
