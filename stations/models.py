@@ -67,6 +67,11 @@ class ServiceStation(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def weekdays_display(self):
+        names = dict(WEEKDAY_CHOICES)
+        return "、".join(names[d] for d in sorted(self.duty_weekdays or []) if d in names) or "未设置"
+
     def clean(self):
         weekdays = self.duty_weekdays or []
         if not isinstance(weekdays, list) or any(d not in range(7) for d in weekdays):
@@ -162,6 +167,25 @@ class DutyShift(models.Model):
 
     def __str__(self):
         return f"{self.station} {self.date} {self.secretary}"
+
+    @property
+    def is_open(self):
+        """Still ahead of the secretary: can be checked into, swapped or freed by leave."""
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_checked_in(self):
+        return self.check_in_at is not None
+
+
+# A swapped shift was handed to someone else; every other status holds the person's day.
+LIVE_STATUSES = [
+    DutyShift.Status.SCHEDULED,
+    DutyShift.Status.CONFIRMED,
+    DutyShift.Status.DONE,
+    DutyShift.Status.ABSENT,
+]
+OPEN_STATUSES = [DutyShift.Status.SCHEDULED, DutyShift.Status.CONFIRMED]
 
 
 class UnavailabilityQuerySet(ScopedQuerySet):
@@ -279,3 +303,54 @@ class CalendarToken(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "日历订阅令牌"
+
+
+class RosterGapQuerySet(ScopedQuerySet):
+    district_path = "station__township__district"
+    township_path = "station__township"
+
+    def for_user(self, user):
+        from secretaries.scoping import ROLE_SECRETARY, ROLE_STATION, scope_for
+
+        scope = scope_for(user)
+        if scope.is_superuser:
+            return self
+        if scope.role == ROLE_STATION:
+            return self.filter(station_id=scope.station_id)
+        if scope.role == ROLE_SECRETARY:
+            return self.none()
+        return super().for_user(user)
+
+    def open(self):
+        return self.filter(resolved_at__isnull=True)
+
+
+class RosterGap(models.Model):
+    """A duty day the roster could not fill (pool too small, everyone on leave or already on duty),
+    or a shift freed by leave and waiting for the next run. One row per station and day: it is
+    reopened or resolved as the roster changes, so the gap list never repeats itself."""
+
+    station = models.ForeignKey(ServiceStation, on_delete=models.CASCADE, related_name="gaps", verbose_name="服务站")
+    date = models.DateField("值班日期")
+    missing = models.PositiveSmallIntegerField("缺少人数", default=1)
+    reason = models.CharField("原因", max_length=200)
+    freed_secretary = models.ForeignKey(
+        "secretaries.Secretary",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="因请假空出（原值班人）",
+    )
+    created_at = models.DateTimeField("发现时间", auto_now_add=True)
+    resolved_at = models.DateTimeField("补齐时间", null=True, blank=True)
+
+    objects = RosterGapQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "排班缺口"
+        ordering = ["date", "station"]
+        constraints = [models.UniqueConstraint(fields=["station", "date"], name="roster_gap_one_per_station_day")]
+
+    def __str__(self):
+        return f"{self.station} {self.date} 缺{self.missing}人"

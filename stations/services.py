@@ -1,0 +1,751 @@
+"""Writes for the stations app: the roster generator, leave, check-in, swaps, reminders, pools.
+
+The generator is a deterministic greedy pass over weeks and duty days. It loads everything it
+needs in a handful of queries, decides in memory and writes with bulk_create, so a year for the
+district or a month for a thousand stations stays well inside a second or a few.
+"""
+
+import secrets
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Max
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from secretaries.models import Secretary, StaffProfile
+from secretaries.scoping import ROLE_ORG, ROLE_STATION, scope_for
+from stations.models import (
+    LIVE_STATUSES,
+    OPEN_STATUSES,
+    CalendarToken,
+    DutyShift,
+    PoolMember,
+    RosterGap,
+    ServiceStation,
+    ShiftReminderLog,
+    SwapRequest,
+    Unavailability,
+)
+from stations.selectors import monday_of, pool_ids, pool_ids_by_station
+
+MAX_RANGE_DAYS = 3 * 366
+
+
+@dataclass
+class RosterResult:
+    created: list = field(default_factory=list)  # new DutyShift objects
+    gaps: list = field(default_factory=list)  # RosterGap rows open after this run (new or changed)
+    refilled: list = field(default_factory=list)  # (gap, [new shifts]) for slots freed by leave
+
+
+def _check_range(start, end):
+    if not isinstance(start, date) or not isinstance(end, date):
+        raise ValidationError("排班日期范围无效：开始和结束必须是日期")
+    if end < start:
+        raise ValidationError("排班日期范围无效：结束日期早于开始日期")
+    if (end - start).days > MAX_RANGE_DAYS:
+        raise ValidationError("排班日期范围过长：一次最多排三年")
+
+
+def _weeks(start, end):
+    monday = monday_of(start)
+    while monday <= end:
+        yield monday
+        monday += timedelta(days=7)
+
+
+class _Leave:
+    """Leave periods per secretary, asked 'is this person away on that day?'."""
+
+    def __init__(self, rows):
+        self.periods = defaultdict(list)
+        for secretary_id, first, last in rows:
+            self.periods[secretary_id].append((first, last))
+
+    def away(self, secretary_id, day):
+        return any(first <= day <= last for first, last in self.periods.get(secretary_id, ()))
+
+
+def roster_generate(station_ids, start, end, *, notify_people=True, cap=None):
+    """Fill every open duty slot of the given stations between start and end (inclusive).
+
+    Hard rules: one live shift per person per day; none during leave; at most `cap`
+    (ROSTER_MAX_SHIFTS_PER_WEEK) shifts per person per Monday-to-Sunday week across all stations.
+    Existing shifts are kept (confirmed ones are never moved): a second run only fills gaps.
+    Fairness: for each slot the pool member with the fewest shifts at this station comes first,
+    then the fewest shifts anywhere (someone in two pools is not loaded twice), then the one who
+    served here longest ago. Slots that cannot be filled become RosterGap rows and are reported.
+    station_ids=None means every active station."""
+    _check_range(start, end)
+    cap = cap or settings.ROSTER_MAX_SHIFTS_PER_WEEK
+    result = RosterResult()
+    with transaction.atomic():
+        stations = ServiceStation.objects.filter(active=True).order_by("pk")
+        if station_ids is not None:
+            stations = stations.filter(pk__in=list(station_ids))
+        # Serialise concurrent runs over the same stations (a no-op on SQLite, which locks the file).
+        stations = list(stations.select_for_update().only("pk", "name", "duty_weekdays", "secretaries_per_week"))
+        if not stations:
+            return result
+        pools = pool_ids_by_station([s.pk for s in stations])
+        window_start, window_end = monday_of(start), monday_of(end) + timedelta(days=6)
+        leave = _Leave(
+            Unavailability.objects.filter(start__lte=window_end, end__gte=window_start).values_list(
+                "secretary_id", "start", "end"
+            )
+        )
+
+        busy = set()  # (secretary, day)
+        week_load = Counter()  # (secretary, monday)
+        filled = Counter()  # (station, day)
+        for station_id, day, secretary_id in DutyShift.objects.filter(
+            date__range=(window_start, window_end), status__in=LIVE_STATUSES
+        ).values_list("station_id", "date", "secretary_id"):
+            busy.add((secretary_id, day))
+            week_load[(secretary_id, monday_of(day))] += 1
+            filled[(station_id, day)] += 1
+
+        here_count, total_count = Counter(), Counter()
+        last_here, last_any = {}, {}
+        for row in (
+            DutyShift.objects.filter(status__in=LIVE_STATUSES)
+            .values("secretary_id", "station_id")
+            .annotate(n=Count("id"), last=Max("date"))
+        ):
+            key = (row["station_id"], row["secretary_id"])
+            here_count[key] = row["n"]
+            last_here[key] = row["last"]
+            total_count[row["secretary_id"]] += row["n"]
+            if row["last"] > last_any.get(row["secretary_id"], date.min):
+                last_any[row["secretary_id"]] = row["last"]
+
+        gaps = {
+            (g.station_id, g.date): g for g in RosterGap.objects.filter(station__in=stations, date__range=(start, end))
+        }
+        new_shifts, gap_changes, new_gaps = [], [], []
+        refills = defaultdict(list)
+        # Stations with the smallest pools choose first: they have the fewest alternatives.
+        order = sorted(stations, key=lambda s: (len(pools.get(s.pk, ())), s.pk))
+        for monday in _weeks(start, end):
+            for station in order:
+                pool = sorted(pools.get(station.pk, ()))
+                for weekday in sorted(set(station.duty_weekdays or [])):
+                    day = monday + timedelta(days=weekday)
+                    if day < start or day > end:
+                        continue
+                    need = station.secretaries_per_week - filled[(station.pk, day)]
+                    chosen = []
+                    if need > 0:
+                        eligible = [
+                            sid
+                            for sid in pool
+                            if (sid, day) not in busy and week_load[(sid, monday)] < cap and not leave.away(sid, day)
+                        ]
+                        eligible.sort(
+                            key=lambda sid: (
+                                here_count[(station.pk, sid)],
+                                total_count[sid],
+                                last_here.get((station.pk, sid), date.min),
+                                last_any.get(sid, date.min),
+                                sid,
+                            )
+                        )
+                        chosen = eligible[:need]
+                    for sid in chosen:
+                        shift = DutyShift(station_id=station.pk, date=day, secretary_id=sid)
+                        new_shifts.append(shift)
+                        busy.add((sid, day))
+                        week_load[(sid, monday)] += 1
+                        filled[(station.pk, day)] += 1
+                        here_count[(station.pk, sid)] += 1
+                        total_count[sid] += 1
+                        last_here[(station.pk, sid)] = max(last_here.get((station.pk, sid), date.min), day)
+                        last_any[sid] = max(last_any.get(sid, date.min), day)
+                    missing = max(need - len(chosen), 0)
+                    gap = gaps.get((station.pk, day))
+                    if missing:
+                        reason = _gap_reason(pool, day, monday, busy, week_load, cap, leave)
+                        if gap is None:
+                            gap = RosterGap(station_id=station.pk, date=day, missing=missing, reason=reason)
+                            new_gaps.append(gap)
+                        elif gap.resolved_at is not None or gap.missing != missing or gap.reason != reason:
+                            if gap.resolved_at is not None:
+                                gap.freed_secretary_id = None
+                            gap.missing, gap.reason, gap.resolved_at = missing, reason, None
+                            gap_changes.append(gap)
+                        else:
+                            continue
+                        result.gaps.append(gap)
+                    elif gap is not None and gap.resolved_at is None:
+                        gap.resolved_at = timezone.now()
+                        gap_changes.append(gap)
+                        if gap.freed_secretary_id and chosen:
+                            refills[gap.pk] = (gap, [s for s in new_shifts[-len(chosen) :]])
+
+        bulk_create_with_history(new_shifts, DutyShift, batch_size=1000)
+        if not all(s.pk for s in new_shifts):
+            _fetch_pks(new_shifts)
+        RosterGap.objects.bulk_create(new_gaps, batch_size=1000)
+        RosterGap.objects.bulk_update(
+            gap_changes, ["missing", "reason", "resolved_at", "freed_secretary"], batch_size=1000
+        )
+        result.created = new_shifts
+        result.refilled = list(refills.values())
+        if notify_people:
+            roster_notify(result)
+    return result
+
+
+def _fetch_pks(shifts):
+    """Backends that do not return ids from bulk_create: look them up by the natural key."""
+    by_key = {(s.secretary_id, s.date): s for s in shifts}
+    rows = DutyShift.objects.filter(
+        secretary_id__in={s.secretary_id for s in shifts}, date__in={s.date for s in shifts}
+    ).exclude(status=DutyShift.Status.SWAPPED)
+    for pk, secretary_id, day in rows.values_list("pk", "secretary_id", "date"):
+        if (secretary_id, day) in by_key:
+            by_key[(secretary_id, day)].pk = pk
+
+
+def _gap_reason(pool, day, monday, busy, week_load, cap, leave):
+    if not pool:
+        return "值班池为空"
+    on_leave = sum(1 for sid in pool if leave.away(sid, day))
+    on_duty = sum(1 for sid in pool if (sid, day) in busy)
+    at_cap = sum(1 for sid in pool if week_load[(sid, monday)] >= cap and (sid, day) not in busy)
+    return f"值班池{len(pool)}人：请假{on_leave}人，当天已有班次{on_duty}人，本周已达上限{at_cap}人"
+
+
+def station_managers(station_ids):
+    from django.contrib.auth import get_user_model
+
+    return list(
+        get_user_model().objects.filter(
+            staff_profile__role=ROLE_STATION, staff_profile__station__in=list(station_ids), is_active=True
+        )
+    )
+
+
+def org_users(district_ids):
+    from django.contrib.auth import get_user_model
+
+    return list(
+        get_user_model().objects.filter(
+            staff_profile__role=ROLE_ORG, staff_profile__district__in=list(district_ids), is_active=True
+        )
+    )
+
+
+def _managers_by_station(station_ids):
+    by_station = defaultdict(list)
+    for profile in StaffProfile.objects.filter(role=ROLE_STATION, station__in=station_ids).select_related("user"):
+        if profile.user.is_active:
+            by_station[profile.station_id].append(profile.user)
+    return by_station
+
+
+def roster_notify(result):
+    """Tell each secretary about their new shifts, the people whose leave freed a slot who took it
+    over, and managers plus the org department about gaps. Every notice has a dedupe key."""
+    from notices.services import notify
+
+    if result.created:
+        shifts = DutyShift.objects.filter(pk__in=[s.pk for s in result.created]).select_related(
+            "station", "secretary__user"
+        )
+        for shift in shifts:
+            user = shift.secretary.user
+            if user is None:
+                continue
+            notify(
+                [user],
+                f"新的值班安排：{shift.date:%m月%d日} {shift.station.name}",
+                body=f"您被安排于{shift.date:%Y年%m月%d日}（{_weekday(shift.date)}）在{shift.station.name}值班。",
+                url=reverse("stations:shift_detail", args=[shift.pk]),
+                kind="shift_new",
+                dedupe_key=f"shift-new:{shift.pk}",
+            )
+    for gap, shifts in result.refilled:
+        freed = Secretary.objects.filter(pk=gap.freed_secretary_id).select_related("user").first()
+        names = "、".join(
+            Secretary.objects.filter(pk__in=[s.secretary_id for s in shifts]).values_list("name", flat=True)
+        )
+        if freed and freed.user:
+            notify(
+                [freed.user],
+                f"您请假空出的{gap.date:%m月%d日}班次已有人接替",
+                body=f"{gap.station.name} {gap.date:%Y年%m月%d日} 的班次由{names}接替。",
+                url=reverse("stations:my_shifts"),
+                kind="shift_refill",
+                dedupe_key=f"shift-refill:{gap.pk}:{gap.date}:{freed.pk}",
+            )
+    if result.gaps:
+        stations = ServiceStation.objects.in_bulk({g.station_id for g in result.gaps})
+        managers = _managers_by_station(list(stations))
+        org_by_district = defaultdict(list)
+        for profile in StaffProfile.objects.filter(role=ROLE_ORG).select_related("user"):
+            if profile.user.is_active:
+                org_by_district[profile.district_id].append(profile.user)
+        districts = dict(
+            ServiceStation.objects.filter(pk__in=list(stations)).values_list("pk", "township__district_id")
+        )
+        for gap in result.gaps:
+            station = stations[gap.station_id]
+            notify(
+                managers[station.pk] + org_by_district[districts[station.pk]],
+                f"排班缺口：{station.name} {gap.date:%m月%d日} 缺{gap.missing}人",
+                body=f"{gap.date:%Y年%m月%d日}（{_weekday(gap.date)}）无法排满：{gap.reason}。请调整值班池或手工安排。",
+                url=reverse("stations:station_gaps", args=[station.pk]),
+                kind="roster_gap",
+                dedupe_key=f"roster-gap:{station.pk}:{gap.date}:{gap.missing}",
+            )
+
+
+def _weekday(day):
+    return "周" + "一二三四五六日"[day.weekday()]
+
+
+def roster_horizon(today=None):
+    """The range the weekly job keeps filled: today to the end of the ROSTER_WEEKS_AHEAD-th week."""
+    today = today or timezone.localdate()
+    end = monday_of(today) + timedelta(days=7 * settings.ROSTER_WEEKS_AHEAD - 1)
+    return today, end
+
+
+# --- leave ---------------------------------------------------------------------------------
+
+
+def leave_add(secretary, start, end, reason, *, by=None, today=None):
+    """Record leave and free the person's open shifts in it (from today on). Each freed day becomes
+    a gap remembered with the person, so the next run fills it and tells both of them."""
+    from notices.services import notify
+
+    today = today or timezone.localdate()
+    if end < start:
+        raise ValidationError("结束日期不能早于开始日期")
+    if not (reason or "").strip():
+        raise ValidationError("请填写请假事由")
+    with transaction.atomic():
+        leave = Unavailability.objects.create(secretary=secretary, start=start, end=end, reason=reason.strip())
+        freed = list(
+            DutyShift.objects.select_for_update()
+            .filter(secretary=secretary, date__range=(max(start, today), end), status__in=OPEN_STATUSES)
+            .select_related("station")
+        )
+        for shift in freed:
+            gap, created = RosterGap.objects.get_or_create(
+                station=shift.station,
+                date=shift.date,
+                defaults={"missing": 1, "reason": f"{secretary.name}请假空出", "freed_secretary": secretary},
+            )
+            if not created:
+                gap.missing = 1 if gap.resolved_at else gap.missing + 1
+                gap.reason, gap.freed_secretary, gap.resolved_at = f"{secretary.name}请假空出", secretary, None
+                gap.save(update_fields=["missing", "reason", "freed_secretary", "resolved_at"])
+            shift.delete()
+        if freed:
+            days = "、".join(f"{s.date:%m月%d日}{s.station.name}" for s in freed)
+            managers = station_managers({s.station_id for s in freed})
+            notify(
+                managers,
+                f"{secretary.name}请假，{len(freed)}个班次空出",
+                body=f"{start:%Y-%m-%d}至{end:%Y-%m-%d}请假（{reason}）。空出的班次：{days}。系统将在下次排班时补齐。",
+                url=reverse("stations:station_gaps", args=[freed[0].station_id]),
+                kind="shift_freed",
+                dedupe_key=f"leave-freed:{leave.pk}",
+            )
+            if secretary.user:
+                notify(
+                    [secretary.user],
+                    "请假已登记，相关班次已释放",
+                    body=f"释放的班次：{days}。",
+                    url=reverse("stations:my_leave"),
+                    kind="shift_freed",
+                    dedupe_key=f"leave-freed:{leave.pk}",
+                )
+            station_ids = sorted({s.station_id for s in freed})
+            first, last = min(s.date for s in freed), max(s.date for s in freed)
+            from stations.tasks import extend_roster
+
+            transaction.on_commit(
+                lambda: extend_roster.delay(station_ids=station_ids, start=first.isoformat(), end=last.isoformat())
+            )
+    return leave, freed
+
+
+# --- the day of the shift --------------------------------------------------------------------
+
+
+def _own_shift(shift, user):
+    if shift.secretary.user_id is None or shift.secretary.user_id != user.pk:
+        raise PermissionDenied("只有本班次的值班第一书记可以签到、签退")
+
+
+def shift_check_in(shift, user, *, now=None):
+    now = now or timezone.now()
+    _own_shift(shift, user)
+    if shift.date != timezone.localdate(now):
+        raise ValidationError("只能在值班当天签到")
+    if not shift.is_open:
+        raise ValidationError(f"该班次状态为“{shift.get_status_display()}”，不能签到")
+    if shift.check_in_at:
+        raise ValidationError("已经签到过了")
+    shift.check_in_at = now
+    shift.status = DutyShift.Status.CONFIRMED
+    shift.save(update_fields=["check_in_at", "status", "updated_at"])
+    return shift
+
+
+def shift_check_out(shift, user, *, now=None, work_note=None):
+    now = now or timezone.now()
+    _own_shift(shift, user)
+    if shift.date != timezone.localdate(now):
+        raise ValidationError("只能在值班当天签退")
+    if not shift.check_in_at:
+        raise ValidationError("请先签到")
+    if shift.check_out_at:
+        raise ValidationError("已经签退过了")
+    shift.check_out_at = now
+    shift.status = DutyShift.Status.DONE
+    if work_note is not None:
+        shift.work_note = work_note.strip()
+    shift.save(update_fields=["check_out_at", "status", "work_note", "updated_at"])
+    return shift
+
+
+def shift_save_note(shift, user, work_note, *, today=None):
+    today = today or timezone.localdate()
+    _own_shift(shift, user)
+    if shift.date > today:
+        raise ValidationError("值班当天或之后才能填写值班记录")
+    if shift.status == DutyShift.Status.SWAPPED:
+        raise ValidationError("该班次已调换，不能填写值班记录")
+    shift.work_note = work_note.strip()
+    shift.save(update_fields=["work_note", "updated_at"])
+    return shift
+
+
+def shifts_mark_absent(day):
+    """End of the duty day: a shift never checked into is absent (and reported); one checked into
+    but not out is done. Idempotent: only open shifts on or before `day` change."""
+    from notices.services import notify
+
+    absent = []
+    with transaction.atomic():
+        shifts = list(
+            DutyShift.objects.select_for_update()
+            .filter(date__lte=day, status__in=OPEN_STATUSES)
+            .select_related("station__township", "secretary")
+        )
+        for shift in shifts:
+            if shift.check_in_at:
+                shift.status = DutyShift.Status.DONE
+            else:
+                shift.status = DutyShift.Status.ABSENT
+                absent.append(shift)
+            shift.save(update_fields=["status", "updated_at"])
+        if absent:
+            managers = _managers_by_station({s.station_id for s in absent})
+            orgs = defaultdict(list)
+            for user in org_users({s.station.township.district_id for s in absent}):
+                orgs[user.staff_profile.district_id].append(user)
+            for shift in absent:
+                notify(
+                    managers[shift.station_id] + orgs[shift.station.township.district_id],
+                    f"值班缺勤：{shift.station.name} {shift.date:%m月%d日} {shift.secretary.name}",
+                    body=f"{shift.secretary.name}在{shift.date:%Y年%m月%d日}未签到，已记为缺勤。",
+                    url=reverse("stations:shift_detail", args=[shift.pk]),
+                    kind="shift_absent",
+                    dedupe_key=f"shift-absent:{shift.pk}",
+                )
+    return absent
+
+
+def shifts_send_reminders(day):
+    """Remind each secretary on duty the day after `day`. ShiftReminderLog's unique constraint
+    makes a second run send nothing."""
+    from notices.services import notify
+
+    target = day + timedelta(days=1)
+    shifts = list(
+        DutyShift.objects.filter(date=target, status__in=OPEN_STATUSES)
+        .exclude(reminders__kind="day_before")
+        .select_related("station", "secretary__user")
+    )
+    sent = []
+    for shift in shifts:
+        _, created = ShiftReminderLog.objects.get_or_create(shift=shift, kind="day_before")
+        if not created or shift.secretary.user is None:
+            continue
+        notify(
+            [shift.secretary.user],
+            f"明天值班提醒：{shift.station.name}",
+            body=f"您明天（{target:%Y年%m月%d日}）在{shift.station.name}值班，地址：{shift.station.address or '见服务站信息'}。到站后请在手机上签到。",
+            url=reverse("stations:shift_detail", args=[shift.pk]),
+            kind="shift_reminder",
+            dedupe_key=f"shift-remind:{shift.pk}",
+            sms=True,
+        )
+        sent.append(shift)
+    return sent
+
+
+def roster_confirm_week(station, monday, user):
+    """The station manager (or the org department) confirms a week: its scheduled shifts become
+    confirmed, which the generator never moves."""
+    if not can_manage_station(user, station):
+        raise PermissionDenied("只有本站负责人或组织部可以确认排班")
+    return DutyShift.objects.filter(
+        station=station, date__range=(monday, monday + timedelta(days=6)), status=DutyShift.Status.SCHEDULED
+    ).update(status=DutyShift.Status.CONFIRMED, updated_at=timezone.now())
+
+
+def can_manage_station(user, station):
+    scope = scope_for(user)
+    if scope.is_org:
+        return ServiceStation.objects.for_user(user).filter(pk=station.pk).exists()
+    return scope.is_station_manager and scope.station_id == station.pk
+
+
+# --- swaps ---------------------------------------------------------------------------------
+
+
+def _week_load(secretary_id, day, exclude_ids=()):
+    monday = monday_of(day)
+    return (
+        DutyShift.objects.filter(
+            secretary_id=secretary_id, date__range=(monday, monday + timedelta(days=6)), status__in=LIVE_STATUSES
+        )
+        .exclude(pk__in=[pk for pk in exclude_ids if pk])
+        .count()
+    )
+
+
+def _taking_over_problems(person, station, day, giving_up, today):
+    """Why `person` may not take `station`'s shift on `day` when giving up the shift `giving_up`."""
+    problems = []
+    if day < today:
+        problems.append(f"{day:%m月%d日}的班次已过去")
+    if person.status != Secretary.Status.ON_POST:
+        problems.append(f"{person.name}不在岗")
+    if person.pk not in pool_ids(station):
+        problems.append(f"{person.name}不在{station.name}的值班池中")
+    if Unavailability.objects.filter(secretary=person, start__lte=day, end__gte=day).exists():
+        problems.append(f"{person.name}在{day:%m月%d日}请假")
+    same_day = DutyShift.objects.filter(secretary=person, date=day, status__in=LIVE_STATUSES)
+    if giving_up is not None:
+        same_day = same_day.exclude(pk=giving_up.pk)
+    if same_day.exists():
+        problems.append(f"{person.name}在{day:%m月%d日}已有班次")
+    cap = settings.ROSTER_MAX_SHIFTS_PER_WEEK
+    if _week_load(person.pk, day, exclude_ids=[giving_up.pk if giving_up else None]) >= cap:
+        problems.append(f"{person.name}在该周已有{cap}个班次（上限）")
+    return problems
+
+
+def swap_problems(swap, today=None):
+    """The hard rules, checked for both people as the swap would leave them."""
+    today = today or timezone.localdate()
+    shift = swap.shift
+    problems = []
+    if not shift.is_open:
+        problems.append("原班次已不是待值班状态")
+    problems += _taking_over_problems(swap.to_secretary, shift.station, shift.date, swap.to_shift, today)
+    if swap.to_shift is not None:
+        other = swap.to_shift
+        if not other.is_open or other.secretary_id != swap.to_secretary_id:
+            problems.append("对方班次已变化")
+        problems += _taking_over_problems(shift.secretary, other.station, other.date, shift, today)
+    return problems
+
+
+def swap_propose(shift, user, to_secretary, *, to_shift=None, reason="", today=None):
+    from notices.services import notify
+
+    today = today or timezone.localdate()
+    _own_shift(shift, user)
+    if to_secretary.pk == shift.secretary_id:
+        raise ValidationError("不能调换给自己")
+    if to_shift is not None and to_shift.secretary_id != to_secretary.pk:
+        raise ValidationError("互换的班次必须是对方本人的班次")
+    if shift.swap_requests.filter(status__in=[SwapRequest.Status.PROPOSED, SwapRequest.Status.ACCEPTED]).exists():
+        raise ValidationError("该班次已有进行中的调班申请")
+    swap = SwapRequest(shift=shift, to_secretary=to_secretary, to_shift=to_shift, reason=(reason or "").strip())
+    problems = swap_problems(swap, today)
+    if problems:
+        raise ValidationError(problems)
+    swap.save()
+    if to_secretary.user:
+        notify(
+            [to_secretary.user],
+            f"{shift.secretary.name}请您代班：{shift.date:%m月%d日} {shift.station.name}",
+            body=swap.reason,
+            url=reverse("stations:swap_list"),
+            kind="swap",
+            dedupe_key=f"swap-proposed:{swap.pk}",
+        )
+    return swap
+
+
+def _decide(swap, user, new_status):
+    swap.status = new_status
+    swap.decided_by = user
+    swap.decided_at = timezone.now()
+    swap.save(update_fields=["status", "decided_by", "decided_at"])
+    return swap
+
+
+def swap_accept(swap, user):
+    from notices.services import notify
+
+    if swap.to_secretary.user_id != user.pk:
+        raise PermissionDenied("只有被邀请的第一书记可以同意")
+    if swap.status != SwapRequest.Status.PROPOSED:
+        raise ValidationError("该申请已处理")
+    swap.status = SwapRequest.Status.ACCEPTED
+    swap.save(update_fields=["status"])
+    notify(
+        station_managers([swap.shift.station_id]),
+        f"待审批调班：{swap.shift.station.name} {swap.shift.date:%m月%d日}",
+        body=f"{swap.shift.secretary.name} → {swap.to_secretary.name}",
+        url=reverse("stations:swap_list"),
+        kind="swap",
+        dedupe_key=f"swap-accepted:{swap.pk}",
+    )
+    return swap
+
+
+def swap_decline(swap, user):
+    if swap.to_secretary.user_id != user.pk:
+        raise PermissionDenied("只有被邀请的第一书记可以拒绝")
+    if swap.status != SwapRequest.Status.PROPOSED:
+        raise ValidationError("该申请已处理")
+    return _decide(swap, user, SwapRequest.Status.DECLINED)
+
+
+def swap_cancel(swap, user):
+    if swap.shift.secretary.user_id != user.pk:
+        raise PermissionDenied("只有申请人可以撤回")
+    if swap.status not in (SwapRequest.Status.PROPOSED, SwapRequest.Status.ACCEPTED):
+        raise ValidationError("该申请已处理，不能撤回")
+    return _decide(swap, user, SwapRequest.Status.CANCELLED)
+
+
+def swap_reject(swap, user):
+    if not can_manage_station(user, swap.shift.station):
+        raise PermissionDenied("只有本站负责人或组织部可以审批")
+    if swap.status != SwapRequest.Status.ACCEPTED:
+        raise ValidationError("只能驳回对方已同意、待审批的申请")
+    _decide(swap, user, SwapRequest.Status.REJECTED)
+    _tell_swap_people(swap, "调班申请被驳回")
+    return swap
+
+
+def swap_approve(swap, user, *, today=None):
+    """The manager approves: the hard rules are checked again as things stand now, then the shift
+    (and the counter shift of an exchange) is marked swapped and a new one made for the taker."""
+    if not can_manage_station(user, swap.shift.station):
+        raise PermissionDenied("只有本站负责人或组织部可以审批")
+    with transaction.atomic():
+        swap = SwapRequest.objects.select_for_update().select_related("shift", "to_shift").get(pk=swap.pk)
+        if swap.status != SwapRequest.Status.ACCEPTED:
+            raise ValidationError("只能批准对方已同意的申请")
+        problems = swap_problems(swap, today)
+        if problems:
+            raise ValidationError(problems)
+        shift, other = swap.shift, swap.to_shift
+        for old in filter(None, [shift, other]):
+            old.status = DutyShift.Status.SWAPPED
+            old.save(update_fields=["status", "updated_at"])
+        DutyShift.objects.create(station=shift.station, date=shift.date, secretary=swap.to_secretary)
+        if other is not None:
+            DutyShift.objects.create(station=other.station, date=other.date, secretary=shift.secretary)
+        _decide(swap, user, SwapRequest.Status.APPROVED)
+    _tell_swap_people(swap, "调班申请已批准")
+    return swap
+
+
+def _tell_swap_people(swap, title):
+    from notices.services import notify
+
+    users = [swap.shift.secretary.user, swap.to_secretary.user]
+    notify(
+        users,
+        f"{title}：{swap.shift.station.name} {swap.shift.date:%m月%d日}",
+        body=f"{swap.shift.secretary.name} → {swap.to_secretary.name}",
+        url=reverse("stations:my_shifts"),
+        kind="swap",
+        dedupe_key=f"swap-{swap.status}:{swap.pk}",
+    )
+
+
+# --- pool and calendar token ---------------------------------------------------------------
+
+
+def pool_set_member(station, secretary, active, user):
+    """Org department only: put a person into or out of the pool. A default person who is
+    taken out keeps a row with active=False; someone from elsewhere is added with active=True."""
+    if not scope_for(user).is_org:
+        raise PermissionDenied("只有组织部可以调整值班池")
+    is_default = station.covered_townships.filter(pk=secretary.village.township_id).exists()
+    if active and is_default:
+        PoolMember.objects.filter(station=station, secretary=secretary).delete()
+    elif active:
+        PoolMember.objects.update_or_create(
+            station=station, secretary=secretary, defaults={"active": True, "added_manually": True}
+        )
+    elif is_default:
+        PoolMember.objects.update_or_create(
+            station=station, secretary=secretary, defaults={"active": False, "added_manually": True}
+        )
+    else:
+        PoolMember.objects.filter(station=station, secretary=secretary).delete()
+
+
+def calendar_token_for(secretary):
+    token, _ = CalendarToken.objects.get_or_create(secretary=secretary, defaults={"token": secrets.token_urlsafe(32)})
+    return token
+
+
+def calendar_token_regenerate(secretary):
+    """A new token; the old address stops working at once."""
+    token = calendar_token_for(secretary)
+    token.token = secrets.token_urlsafe(32)
+    token.save(update_fields=["token"])
+    return token
+
+
+def ical_feed(secretary, today=None):
+    """The secretary's shifts from 90 days back as an iCalendar document (bytes)."""
+    from icalendar import Calendar, Event
+
+    today = today or timezone.localdate()
+    calendar = Calendar()
+    calendar.add("prodid", "-//第一书记组团服务平台//值班//ZH")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", f"{secretary.name}的服务站值班")
+    calendar.add("x-wr-timezone", settings.TIME_ZONE)
+    shifts = (
+        DutyShift.objects.filter(secretary=secretary, date__gte=today - timedelta(days=90))
+        .exclude(status=DutyShift.Status.SWAPPED)
+        .select_related("station")
+        .order_by("date")
+    )
+    for shift in shifts:
+        event = Event()
+        event.add("uid", f"shift-{shift.pk}@fsp")
+        event.add("summary", f"服务站值班：{shift.station.name}")
+        event.add("dtstart", shift.date)
+        event.add("dtend", shift.date + timedelta(days=1))
+        event.add("dtstamp", shift.updated_at)
+        if shift.station.address:
+            event.add("location", shift.station.address)
+        event.add("description", f"状态：{shift.get_status_display()}")
+        calendar.add_component(event)
+    return calendar.to_ical()
