@@ -246,3 +246,166 @@ class Meeting(models.Model):
 
     def __str__(self):
         return f"{self.date} {self.title}"
+
+
+class MeetingDecisionQuerySet(ScopedQuerySet):
+    district_path = "meeting__district"
+
+    def for_user(self, user):
+        return self.filter(meeting__in=Meeting.objects.for_user(user))
+
+
+class MeetingDecision(models.Model):
+    """议定事项: one decision of a meeting; it may become a project or a demand item."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decision_items", verbose_name="会议")
+    text = models.CharField("议定事项", max_length=200)
+    project = models.ForeignKey(
+        "demands.ProjectItem",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="meeting_decisions",
+        verbose_name="转为项目",
+    )
+    demand = models.ForeignKey(
+        "demands.DemandItem",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="meeting_decisions",
+        verbose_name="转为需求",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MeetingDecisionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "议定事项"
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.text
+
+
+class ScoringRule(models.Model):
+    """One line of the points scheme (考评细则), edited as data by the org department.
+
+    `key` says what is counted (see teams/scoring.py): `activity:<kind>` per activity of that kind,
+    `people_reached` per person reached, `demand_resolved`, `shift_done`, `list_on_time`,
+    `shift_absent`, `list_late`. `cap` limits the points one team or one secretary can get (or
+    lose) from the rule in one month."""
+
+    key = models.CharField("规则代码", max_length=40, unique=True)
+    label = models.CharField("名称", max_length=60)
+    points = models.DecimalField("分值（每项）", max_digits=7, decimal_places=2)
+    cap = models.DecimalField(
+        "每月上限（分）", max_digits=7, decimal_places=2, null=True, blank=True, help_text="留空表示不设上限"
+    )
+    sort_order = models.PositiveSmallIntegerField("排序", default=0)
+    active = models.BooleanField("启用", default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "考评计分规则"
+        ordering = ["sort_order", "key"]
+        constraints = [
+            models.CheckConstraint(condition=Q(cap__isnull=True) | Q(cap__gt=0), name="scoring_rule_cap_positive")
+        ]
+
+    def __str__(self):
+        return self.label
+
+
+class RankingSnapshot(models.Model):
+    """A month's ranking frozen on the 1st of the next month: later edits do not rewrite it."""
+
+    district = models.ForeignKey(
+        "secretaries.District", on_delete=models.PROTECT, related_name="ranking_snapshots", verbose_name="所属区"
+    )
+    month = models.DateField("月份（每月1日）")
+    data = models.JSONField("排名数据")
+    frozen_at = models.DateTimeField("冻结时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "月度排名快照"
+        ordering = ["-month"]
+        constraints = [
+            # One snapshot per month: a second run of the freezing job, or two beats, change nothing.
+            models.UniqueConstraint(fields=["district", "month"], name="ranking_snapshot_one_per_month")
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} 排名"
+
+
+class AwardQuerySet(ScopedQuerySet):
+    district_path = "district"
+
+    def for_user(self, user):
+        from secretaries.scoping import scope_for
+
+        scope = scope_for(user)
+        if scope.is_superuser:
+            return self
+        if not scope.has_access or scope.district_id is None:
+            return self.none()
+        return self.filter(district_id=scope.district_id)
+
+
+class Award(models.Model):
+    class Kind(models.TextChoices):
+        TEAM = "team", "优秀先锋队"
+        MEMBER = "member", "优秀队员"
+
+    district = models.ForeignKey(
+        "secretaries.District", on_delete=models.PROTECT, related_name="team_awards", verbose_name="所属区"
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    kind = models.CharField("奖项", max_length=10, choices=Kind.choices)
+    team = models.ForeignKey(
+        PioneerTeam, on_delete=models.CASCADE, null=True, blank=True, related_name="awards", verbose_name="先锋队"
+    )
+    secretary = models.ForeignKey(
+        "secretaries.Secretary",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="team_awards",
+        verbose_name="第一书记",
+    )
+    note = models.CharField("说明", max_length=200, blank=True)
+    awarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AwardQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "考评表彰"
+        ordering = ["-year", "kind", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind="team", team__isnull=False, secretary__isnull=True))
+                | Q(kind="member", secretary__isnull=False),
+                name="award_subject_matches_kind",
+                violation_error_message="优秀先锋队须选择先锋队，优秀队员须选择第一书记",
+            ),
+            models.UniqueConstraint(
+                fields=["year", "kind", "team"],
+                condition=Q(kind="team"),
+                name="award_team_once_a_year",
+                violation_error_message="该先锋队本年度已获此表彰",
+            ),
+            models.UniqueConstraint(
+                fields=["year", "kind", "secretary"],
+                condition=Q(kind="member"),
+                name="award_member_once_a_year",
+                violation_error_message="该第一书记本年度已获此表彰",
+            ),
+        ]
+
+    def __str__(self):
+        subject = self.team if self.kind == self.Kind.TEAM else self.secretary
+        return f"{self.year}年{self.get_kind_display()} {subject}"

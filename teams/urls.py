@@ -1,2 +1,35 @@
+from django.urls import path
+
+from teams import views
+
 app_name = "teams"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.team_list, name="team_list"),
+    path("new/", views.team_edit, name="team_create"),
+    path("split/", views.team_split, name="team_split"),
+    path("<int:pk>/", views.team_detail, name="team_detail"),
+    path("<int:pk>/edit/", views.team_edit, name="team_edit"),
+    path("<int:pk>/members/add/", views.member_add, name="member_add"),
+    path("members/<int:pk>/", views.member_edit, name="member_edit"),
+    path("activities/", views.activity_list, name="activity_list"),
+    path("activities/new/", views.activity_edit, name="activity_create"),
+    path("activities/export.xlsx", views.activity_export, name="activity_export"),
+    path("activities/stats/", views.activity_stats, name="activity_stats"),
+    path("activities/<int:pk>/", views.activity_detail, name="activity_detail"),
+    path("activities/<int:pk>/edit/", views.activity_edit, name="activity_edit"),
+    path("activities/<int:pk>/delete/", views.activity_delete, name="activity_delete"),
+    path("photos/<int:pk>/", views.photo_view, name="photo"),
+    path("photos/<int:pk>/delete/", views.photo_delete, name="photo_delete"),
+    path("meetings/", views.meeting_list, name="meeting_list"),
+    path("meetings/new/", views.meeting_edit, name="meeting_create"),
+    path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
+    path("meetings/<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
+    path("meetings/<int:pk>/decisions/", views.decision_add, name="decision_add"),
+    path("decisions/<int:pk>/convert/", views.decision_convert, name="decision_convert"),
+    path("ranking/", views.ranking, name="ranking"),
+    path("evaluation/", views.evaluation, name="evaluation"),
+    path("evaluation/export.xlsx", views.evaluation_export, name="evaluation_export"),
+    path("evaluation/awards/", views.award_add, name="award_add"),
+    path("evaluation/awards/<int:pk>/delete/", views.award_delete, name="award_delete"),
+    path("scoring/", views.scoring_rules, name="scoring_rules"),
+]

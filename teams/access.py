@@ -1,0 +1,52 @@
+"""Who may change what in the teams app. Reading is district-wide (the QuerySets' for_user);
+these checks come on top of it, so a readable record someone may not change answers 403."""
+
+from secretaries.scoping import scope_for
+from teams.models import TeamMembership
+
+
+def is_org_of(user, district_id):
+    scope = scope_for(user)
+    return scope.is_superuser or (scope.is_org and scope.district_id == district_id)
+
+
+def is_captain_of(user, team):
+    scope = scope_for(user)
+    return scope.is_secretary and team.captain_id is not None and team.captain_id == scope.secretary_id
+
+
+def can_manage_team(user, team):
+    """Composition, members and captain: the org department only."""
+    return is_org_of(user, team.district_id)
+
+
+def can_edit_activity(user, activity):
+    """The org department all, a captain their team's, a secretary the ones they logged or took part in."""
+    if is_org_of(user, activity.team.district_id) or is_captain_of(user, activity.team):
+        return True
+    scope = scope_for(user)
+    if not scope.is_secretary:
+        return False
+    if activity.created_by_id is not None and activity.created_by_id == user.pk:
+        return True
+    return activity.participants.filter(pk=scope.secretary_id).exists()
+
+
+def can_edit_meeting(user, meeting):
+    if is_org_of(user, meeting.district_id):
+        return True
+    if meeting.team is not None and is_captain_of(user, meeting.team):
+        return True
+    scope = scope_for(user)
+    return scope.is_secretary and meeting.host_id is not None and meeting.host_id == scope.secretary_id
+
+
+def teams_user_may_log_for(user, teams_qs):
+    """The teams a user may log an activity (or schedule a meeting) for."""
+    scope = scope_for(user)
+    if scope.is_org:
+        return teams_qs
+    if scope.is_secretary:
+        member_of = TeamMembership.objects.current().filter(secretary_id=scope.secretary_id).values("team_id")
+        return teams_qs.filter(pk__in=member_of)
+    return teams_qs.none()

@@ -1,0 +1,228 @@
+from datetime import date
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from secretaries.forms import BootstrapFormMixin
+from secretaries.models import Secretary, Village
+from teams.models import Award, Meeting, PioneerTeam, ScoringRule, TeamActivity, TeamMembership
+from teams.photos import MAX_PHOTOS, check_photo
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultiplePhotoField(forms.FileField):
+    """Up to MAX_PHOTOS images; each is checked by content (teams/photos.py)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp", "multiple": True})
+        )
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if len(files) > MAX_PHOTOS:
+            raise ValidationError(f"每次活动最多上传 {MAX_PHOTOS} 张照片，您选择了 {len(files)} 张。")
+        errors = []
+        for upload in files:
+            try:
+                check_photo(upload)
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+        if errors:
+            raise ValidationError(errors)
+        return files
+
+
+class TeamForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = PioneerTeam
+        fields = ["name", "focus", "description", "min_size", "max_size"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class MemberAddForm(BootstrapFormMixin, forms.Form):
+    secretary = forms.ModelChoiceField(label="第一书记", queryset=Secretary.objects.none())
+    role = forms.ChoiceField(label="职务", choices=TeamMembership.Role.choices, initial=TeamMembership.Role.MEMBER)
+
+    def __init__(self, *args, team, **kwargs):
+        super().__init__(*args, **kwargs)
+        in_team = TeamMembership.objects.current().filter(team=team).values("secretary_id")
+        self.fields["secretary"].queryset = (
+            Secretary.objects.on_post()
+            .filter(village__township__district_id=team.district_id)
+            .exclude(pk__in=in_team)
+            .select_related("village")
+            .order_by("name")
+        )
+        self.fields["secretary"].label_from_instance = lambda s: f"{s.name}（{s.village}）"
+
+
+class MemberRoleForm(BootstrapFormMixin, forms.Form):
+    role = forms.ChoiceField(label="职务", choices=TeamMembership.Role.choices)
+
+
+class SplitForm(BootstrapFormMixin, forms.Form):
+    n = forms.IntegerField(label="队伍数量", min_value=1, max_value=20, initial=5)
+    min_size = forms.IntegerField(label="每队人数下限", min_value=1, max_value=200, initial=20)
+    max_size = forms.IntegerField(label="每队人数上限", min_value=1, max_value=200, initial=40)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("min_size") and data.get("max_size") and data["max_size"] < data["min_size"]:
+            raise ValidationError("人数上限不能小于下限。")
+        return data
+
+
+class ActivityForm(BootstrapFormMixin, forms.ModelForm):
+    photos = MultiplePhotoField(
+        label="活动照片",
+        help_text=f"最多 {MAX_PHOTOS} 张，JPEG、PNG 或 WebP 格式；上传后自动压缩。",
+    )
+
+    class Meta:
+        model = TeamActivity
+        fields = [
+            "team",
+            "kind",
+            "date",
+            "title",
+            "village",
+            "place",
+            "participants",
+            "people_reached",
+            "funds_secured",
+            "projects_built",
+            "produce_kg",
+            "produce_yuan",
+            "description",
+        ]
+        widgets = {
+            "date": forms.DateInput(),
+            "participants": forms.CheckboxSelectMultiple(),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {"title": "可不填，默认为“活动类型（日期）”", "participants": "不选则默认为填报人本人"}
+
+    def __init__(self, *args, teams, district_id, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["title"].required = False
+        self.fields["team"].queryset = teams
+        self.fields["team"].empty_label = None if teams.count() == 1 else "请选择先锋队"
+        self.fields["village"].queryset = Village.objects.filter(township__district_id=district_id).select_related(
+            "township"
+        )
+        self.fields["village"].label_from_instance = lambda v: f"{v.township.name} · {v.name}"
+        self.fields["participants"].queryset = (
+            Secretary.objects.filter(team_memberships__team__in=teams, team_memberships__left__isnull=True)
+            .distinct()
+            .order_by("name")
+        )
+        if not self.instance.pk and "date" not in self.initial:
+            self.initial["date"] = date.today()
+        for name in ("people_reached", "funds_secured", "projects_built", "produce_kg", "produce_yuan"):
+            self.fields[name].widget.attrs.update({"inputmode": "decimal", "min": "0"})
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        if day and day > date.today():
+            raise ValidationError("活动日期不能晚于今天。")
+        return day
+
+    def clean(self):
+        data = super().clean()
+        team, participants = data.get("team"), data.get("participants")
+        if team and participants:
+            members = set(TeamMembership.objects.current().filter(team=team).values_list("secretary_id", flat=True))
+            outsiders = [p.name for p in participants if p.pk not in members]
+            if outsiders:
+                self.add_error("participants", f"{'、'.join(outsiders)} 不是{team.name}的队员。")
+        for name in ("funds_secured", "produce_kg", "produce_yuan"):
+            if data.get(name) is not None and data[name] < 0:
+                self.add_error(name, "不能为负数。")
+        return data
+
+
+class MeetingForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Meeting
+        fields = ["team", "kind", "title", "date", "place", "host", "attendees", "minutes", "decisions"]
+        widgets = {
+            "date": forms.DateInput(),
+            "attendees": forms.CheckboxSelectMultiple(),
+            "minutes": forms.Textarea(attrs={"rows": 5}),
+            "decisions": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {"decisions": "每行一项；保存后可在会议页面把某一项转为项目或需求。"}
+
+    def __init__(self, *args, teams, district_id, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams
+        people = Secretary.objects.filter(village__township__district_id=district_id).order_by("name")
+        self.fields["host"].queryset = people
+        self.fields["attendees"].queryset = people
+        if self.instance.pk and self.instance.team_id:
+            members = TeamMembership.objects.current().filter(team_id=self.instance.team_id).values("secretary_id")
+            self.fields["attendees"].queryset = people.filter(pk__in=members)
+
+
+class DecisionForm(BootstrapFormMixin, forms.Form):
+    text = forms.CharField(label="议定事项", max_length=200)
+
+
+class DecisionConvertForm(BootstrapFormMixin, forms.Form):
+    target = forms.ChoiceField(label="转为", choices=[("project", "项目清单"), ("demand", "需求清单")])
+    village = forms.ModelChoiceField(label="涉及村", queryset=Village.objects.none())
+    category = forms.ModelChoiceField(label="类别", queryset=None, required=False, help_text="转为需求时必选")
+
+    def __init__(self, *args, district_id, **kwargs):
+        from demands.models import DemandCategory
+
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = Village.objects.filter(township__district_id=district_id).select_related(
+            "township"
+        )
+        self.fields["category"].queryset = DemandCategory.objects.filter(active=True)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("target") == "demand" and not data.get("category"):
+            self.add_error("category", "转为需求时请选择需求类别。")
+        return data
+
+
+class AwardForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Award
+        fields = ["year", "kind", "team", "secretary", "note"]
+
+    def __init__(self, *args, district_id, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = PioneerTeam.objects.filter(district_id=district_id)
+        self.fields["secretary"].queryset = Secretary.objects.filter(
+            village__township__district_id=district_id
+        ).order_by("name")
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        if kind == Award.Kind.TEAM and not data.get("team"):
+            self.add_error("team", "优秀先锋队须选择先锋队。")
+        if kind == Award.Kind.MEMBER and not data.get("secretary"):
+            self.add_error("secretary", "优秀队员须选择第一书记。")
+        if kind == Award.Kind.TEAM:
+            data["secretary"] = None
+        return data
+
+
+class ScoringRuleForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = ScoringRule
+        fields = ["label", "points", "cap", "active"]
+
+
+ScoringRuleFormSet = forms.modelformset_factory(ScoringRule, form=ScoringRuleForm, extra=0)

@@ -1,0 +1,70 @@
+"""Activity photos: checked by content with Pillow (not by the file name), size-limited, and
+re-encoded with the longest edge at most TEAM_PHOTO_MAX_EDGE pixels.
+
+Re-encoding also drops whatever else rode along in the file (EXIF with GPS, trailing data)."""
+
+import io
+import os
+import uuid
+import warnings
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+MAX_PHOTOS = 9
+
+
+def max_bytes():
+    return getattr(settings, "TEAM_PHOTO_MAX_MB", 8) * 1024 * 1024
+
+
+def max_edge():
+    return getattr(settings, "TEAM_PHOTO_MAX_EDGE", 1600)
+
+
+def check_photo(upload):
+    """Raise ValidationError (Chinese, naming the file) unless `upload` is a JPEG/PNG/WebP image
+    within the size limit. Returns the Pillow format name."""
+    name = os.path.basename(getattr(upload, "name", "") or "照片")
+    if upload.size > max_bytes():
+        raise ValidationError(
+            f"照片“{name}”大小为 {upload.size / 1024 / 1024:.1f} MB，超过 {getattr(settings, 'TEAM_PHOTO_MAX_MB', 8)} MB 的上限，请压缩后再上传。"
+        )
+    if upload.size == 0:
+        raise ValidationError(f"文件“{name}”是空文件。")
+    try:
+        upload.seek(0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(upload) as image:
+                image_format = image.format
+                image.verify()
+    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning, OSError, SyntaxError):
+        raise ValidationError(
+            f"文件“{name}”不是有效的图片（只接受 JPEG、PNG、WebP 格式的照片；改了扩展名的文件也不行）。"
+        ) from None
+    finally:
+        upload.seek(0)
+    if image_format not in ALLOWED_FORMATS:
+        raise ValidationError(f"文件“{name}”是 {image_format} 格式，只接受 JPEG、PNG、WebP 格式的照片。")
+    return image_format
+
+
+def normalized_photo(upload):
+    """(ContentFile, width, height): the photo turned upright, shrunk to the max edge, re-encoded."""
+    upload.seek(0)
+    with Image.open(upload) as image:
+        image_format = image.format
+        image = ImageOps.exif_transpose(image)
+        image.thumbnail((max_edge(), max_edge()))
+        if image_format == "JPEG" and image.mode not in ("RGB", "L"):
+            image = image.convert("RGB")
+        buffer = io.BytesIO()
+        options = {"quality": 85, "optimize": True} if image_format in ("JPEG", "WEBP") else {"optimize": True}
+        image.save(buffer, format=image_format, **options)
+        width, height = image.size
+    extension = ALLOWED_FORMATS[image_format]
+    return ContentFile(buffer.getvalue(), name=f"{uuid.uuid4().hex}.{extension}"), width, height

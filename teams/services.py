@@ -1,0 +1,424 @@
+"""Writes of the teams app, and the pure helpers they rest on (composition, split, rotation)."""
+
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Max, Q
+
+from secretaries.models import Expertise, Secretary, age_on
+from teams.models import ActivityPhoto, Meeting, PioneerTeam, TeamMembership
+from teams.photos import MAX_PHOTOS, normalized_photo
+
+logger = logging.getLogger(__name__)
+
+AGE_BANDS = [("35岁以下", 0, 34), ("35-44岁", 35, 44), ("45-54岁", 45, 54), ("55岁及以上", 55, 200)]
+# A team "leans" on an age band or a dispatch unit when more than this share of its members
+# falls in it (the principle: 年龄搭配合理、优势资源共融).
+AGE_BAND_MAX_SHARE = 0.5
+UNIT_MAX_SHARE = 0.25
+JOINT_MEETING = "联席会议"
+JOINT_MEETING_DAY = 15  # the monthly joint meeting is planned for the 15th; the host may move it
+
+
+def age_band(age):
+    for label, low, high in AGE_BANDS:
+        if low <= age <= high:
+            return label
+    return AGE_BANDS[-1][0]
+
+
+# --- composition -------------------------------------------------------------------------------
+
+
+@dataclass
+class Composition:
+    team: PioneerTeam
+    members: list
+    size: int
+    age_bands: list  # [(label, count)]
+    expertise_covered: list  # [(name, count)]
+    expertise_missing: list  # [name]
+    units: list  # [(unit name, level label, count)]
+    unit_levels: list  # [(level label, count)]
+    warnings: list = field(default_factory=list)
+
+
+def team_composition(team, *, today=None, members=None, all_expertise=None):
+    """The make-up of a team against the principle, with warnings (never a block)."""
+    today = today or date.today()
+    if members is None:
+        members = list(
+            TeamMembership.objects.current()
+            .filter(team=team)
+            .select_related("secretary__dispatch_unit", "secretary__village__township")
+            .prefetch_related("secretary__expertise")
+            .order_by("role", "secretary__name")
+        )
+    if all_expertise is None:
+        all_expertise = list(Expertise.objects.values_list("name", flat=True))
+    secretaries = [m.secretary for m in members]
+    size = len(secretaries)
+    bands = Counter(age_band(age_on(s.birth_date, today)) for s in secretaries)
+    expertise = Counter(e.name for s in secretaries for e in s.expertise.all())
+    units = Counter((s.dispatch_unit.name, s.dispatch_unit.get_level_display()) for s in secretaries)
+    levels = Counter(s.dispatch_unit.get_level_display() for s in secretaries)
+    composition = Composition(
+        team=team,
+        members=members,
+        size=size,
+        age_bands=[(label, bands.get(label, 0)) for label, _low, _high in AGE_BANDS],
+        expertise_covered=sorted(expertise.items(), key=lambda item: (-item[1], item[0])),
+        expertise_missing=[name for name in all_expertise if name not in expertise],
+        units=sorted(((name, level, n) for (name, level), n in units.items()), key=lambda u: (-u[2], u[0])),
+        unit_levels=sorted(levels.items(), key=lambda item: -item[1]),
+    )
+    composition.warnings = composition_warnings(team, size, bands, units)
+    return composition
+
+
+def composition_warnings(team, size, bands, units):
+    warnings = []
+    if size < team.min_size:
+        warnings.append(f"人数 {size} 人，少于下限 {team.min_size} 人。")
+    if size > team.max_size:
+        warnings.append(f"人数 {size} 人，超过上限 {team.max_size} 人。")
+    if size:
+        for label, count in bands.items():
+            if count / size > AGE_BAND_MAX_SHARE:
+                warnings.append(f"{label}的队员占 {count}/{size}，年龄结构偏于单一（超过 {AGE_BAND_MAX_SHARE:.0%}）。")
+        for (unit_name, _level), count in units.items():
+            if count > 1 and count / size > UNIT_MAX_SHARE:
+                warnings.append(
+                    f"来自{unit_name}的队员占 {count}/{size}，过于集中于一个派出单位（超过 {UNIT_MAX_SHARE:.0%}）。"
+                )
+    return warnings
+
+
+# --- the balanced split ------------------------------------------------------------------------
+
+
+def team_split_propose(secretaries, n, *, min_size=20, max_size=40, today=None):
+    """Propose a split of `secretaries` into `n` teams: ages spread (each age stratum of n people
+    is dealt one to a team), expertise and dispatch units spread (within a stratum each person goes
+    to the team they add most to), sizes differing by at most one. Deterministic.
+
+    Returns a list of n lists of Secretary. Raises ValidationError when the bounds cannot hold."""
+    secretaries = list(secretaries)
+    if n < 1:
+        raise ValidationError("队伍数量至少为 1。")
+    total = len(secretaries)
+    if total < n * min_size or total > n * max_size:
+        raise ValidationError(
+            f"{total} 名第一书记无法分成 {n} 支每队 {min_size}-{max_size} 人的队伍"
+            f"（需要 {n * min_size}-{n * max_size} 人）。"
+        )
+    today = today or date.today()
+    people = sorted(secretaries, key=lambda s: (s.birth_date, s.pk or 0))
+    teams = [[] for _ in range(n)]
+    covered = [Counter() for _ in range(n)]
+    unit_counts = [Counter() for _ in range(n)]
+    for start in range(0, total, n):
+        stratum = people[start : start + n]
+        free = set(range(n))
+        # The smallest teams take the last, partial stratum, so sizes never differ by two.
+        if len(stratum) < n:
+            free = set(sorted(range(n), key=lambda i: (len(teams[i]), i))[: len(stratum)])
+        for person in stratum:
+            skills = {e.pk for e in person.expertise.all()}
+
+            def gain(i, person=person, skills=skills):
+                new_skills = sum(1 for s in skills if covered[i][s] == 0)
+                return (new_skills * 2 - unit_counts[i][person.dispatch_unit_id] * 3, -len(teams[i]), -i)
+
+            best = max(free, key=gain)
+            free.discard(best)
+            teams[best].append(person)
+            covered[best].update(skills)
+            unit_counts[best][person.dispatch_unit_id] += 1
+    return teams
+
+
+@transaction.atomic
+def team_split_adopt(teams, groups, *, on=None, user=None):
+    """Make `groups` (from team_split_propose) the current membership of `teams`, in order.
+    People moving out get `left`; people staying keep their membership and role."""
+    on = on or date.today()
+    if len(teams) != len(groups):
+        raise ValidationError("方案中的队伍数量与现有先锋队数量不一致。")
+    wanted = {person.pk: team for team, group in zip(teams, groups, strict=True) for person in group}
+    current = (
+        TeamMembership.objects.current()
+        .select_for_update()
+        .filter(Q(secretary_id__in=list(wanted)) | Q(team__in=teams))
+    )
+    staying = set()
+    for membership in current:
+        target = wanted.get(membership.secretary_id)
+        if target is not None and target.pk == membership.team_id:
+            staying.add(membership.secretary_id)
+            continue
+        membership.left = on
+        membership.save(update_fields=["left"])
+    for team in teams:
+        if team.captain_id and wanted.get(team.captain_id) != team:
+            team.captain = None
+            team.save(update_fields=["captain"])
+    TeamMembership.objects.bulk_create(
+        [TeamMembership(team=team, secretary_id=pk, joined=on) for pk, team in wanted.items() if pk not in staying]
+    )
+
+
+@transaction.atomic
+def membership_add(team, secretary, *, role=TeamMembership.Role.MEMBER, on=None):
+    """Add a secretary to a team; a current membership elsewhere ends first (one team at a time)."""
+    on = on or date.today()
+    existing = TeamMembership.objects.current().select_for_update().filter(secretary=secretary).first()
+    if existing is not None and existing.team_id == team.pk:
+        raise ValidationError(f"{secretary.name} 已是{team.name}的队员。")
+    if existing is not None:
+        membership_end(existing, on=on)
+    membership = TeamMembership.objects.create(team=team, secretary=secretary, role=role, joined=on)
+    if role == TeamMembership.Role.CAPTAIN:
+        captain_set(team, secretary)
+    return membership
+
+
+@transaction.atomic
+def membership_end(membership, *, on=None):
+    membership.left = on or date.today()
+    membership.save(update_fields=["left"])
+    team = membership.team
+    if team.captain_id == membership.secretary_id:
+        team.captain = None
+        team.save(update_fields=["captain"])
+
+
+@transaction.atomic
+def membership_set_role(membership, role):
+    if role == TeamMembership.Role.CAPTAIN:
+        captain_set(membership.team, membership.secretary)
+        return
+    membership.role = role
+    membership.save(update_fields=["role"])
+    team = membership.team
+    if team.captain_id == membership.secretary_id:
+        team.captain = None
+        team.save(update_fields=["captain"])
+
+
+@transaction.atomic
+def captain_set(team, secretary):
+    """One captain per team: the old captain becomes a member, the new one must be in the team."""
+    membership = TeamMembership.objects.current().filter(team=team, secretary=secretary).first()
+    if membership is None:
+        raise ValidationError(f"{secretary.name} 不是{team.name}的队员，不能任队长。")
+    TeamMembership.objects.current().filter(team=team, role=TeamMembership.Role.CAPTAIN).exclude(
+        pk=membership.pk
+    ).update(role=TeamMembership.Role.MEMBER)
+    membership.role = TeamMembership.Role.CAPTAIN
+    membership.save(update_fields=["role"])
+    team.captain = secretary
+    team.save(update_fields=["captain"])
+
+
+# --- activities --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def activity_save(form, *, user, photos=()):
+    """Save a TeamActivity ModelForm (new or edited) and its new photos. Participants default to
+    the secretary logging it. Photos were checked by the form; here they are resized and stored."""
+    activity = form.save(commit=False)
+    if activity.pk is None:
+        activity.created_by = user
+    if not activity.title:
+        activity.title = f"{activity.kind}（{activity.date:%m月%d日}）"
+    activity.save()
+    form.save_m2m()
+    secretary = getattr(user, "secretary", None)
+    if not activity.participants.exists() and secretary is not None:
+        activity.participants.add(secretary)
+    existing = activity.photos.count()
+    if existing + len(photos) > MAX_PHOTOS:
+        raise ValidationError(f"每次活动最多 {MAX_PHOTOS} 张照片，已有 {existing} 张。")
+    for upload in photos:
+        content, width, height = normalized_photo(upload)
+        photo = ActivityPhoto(activity=activity, width=width, height=height)
+        photo.image.save(content.name, content, save=False)
+        photo.save()
+    return activity
+
+
+def photo_delete(photo):
+    storage, name = photo.image.storage, photo.image.name
+    photo.delete()
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+def activity_delete(activity):
+    names = [(p.image.storage, p.image.name) for p in activity.photos.all()]
+    activity.delete()
+    transaction.on_commit(lambda: [storage.delete(name) for storage, name in names])
+
+
+# --- meetings and the rotating host ------------------------------------------------------------
+
+
+def month_start(day):
+    return day.replace(day=1)
+
+
+def next_month(day):
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def choose_host(member_ids, hosted_counts, last_hosted, on_leave):
+    """Round-robin: among members not on leave, the one who hosted least; ties go to whoever
+    hosted longest ago (never first), then to member order. None when nobody is available."""
+    candidates = [pk for pk in member_ids if pk not in on_leave]
+    if not candidates:
+        return None
+    order = {pk: i for i, pk in enumerate(member_ids)}
+    return min(candidates, key=lambda pk: (hosted_counts.get(pk, 0), last_hosted.get(pk, date.min), order[pk]))
+
+
+def pick_meeting_host(team, month, *, notify_people=True):
+    """Schedule `team`'s joint meeting (联席会议) of `month` with its next host. Idempotent: the
+    unique (team, kind, month) constraint decides, so a second run returns None and notifies nobody."""
+    month = month_start(month)
+    if Meeting.objects.filter(team=team, kind=JOINT_MEETING, month=month).exists():
+        return None
+    meeting_day = month.replace(day=JOINT_MEETING_DAY)
+    members = list(
+        TeamMembership.objects.current()
+        .filter(team=team, secretary__status=Secretary.Status.ON_POST)
+        .order_by("joined", "secretary_id")
+        .values_list("secretary_id", flat=True)
+    )
+    history = (
+        Meeting.objects.filter(team=team, kind=JOINT_MEETING, host_id__in=members)
+        .values("host_id")
+        .annotate(n=Count("pk"), last=Max("date"))
+    )
+    counts = {row["host_id"]: row["n"] for row in history}
+    last = {row["host_id"]: row["last"] for row in history}
+    from stations.models import Unavailability
+
+    on_leave = set(
+        Unavailability.objects.filter(
+            secretary_id__in=members, start__lte=meeting_day, end__gte=meeting_day
+        ).values_list("secretary_id", flat=True)
+    )
+    host_id = choose_host(members, counts, last, on_leave)
+    if host_id is None:
+        logger.warning("先锋队 %s 在 %s 没有可轮值主办的队员", team, month)
+        return None
+    try:
+        with transaction.atomic():
+            meeting = Meeting.objects.create(
+                district_id=team.district_id,
+                team=team,
+                kind=JOINT_MEETING,
+                title=f"{team.name}{month.month}月联席会议",
+                date=meeting_day,
+                month=month,
+                host_id=host_id,
+            )
+    except IntegrityError:
+        return None  # another run got there first
+    if notify_people:
+        transaction.on_commit(lambda: _notify_host(meeting))
+    return meeting
+
+
+def _notify_host(meeting):
+    from django.urls import reverse
+
+    from notices.services import notify
+
+    team = meeting.team
+    host = Secretary.objects.select_related("user").get(pk=meeting.host_id)
+    captain = Secretary.objects.select_related("user").filter(pk=team.captain_id).first()
+    url = reverse("teams:meeting_detail", args=[meeting.pk])
+    key = f"teams-host:{team.pk}:{meeting.month:%Y-%m}"
+    notify(
+        [host.user],
+        f"您是{team.name}{meeting.month:%Y年%m月}联席会议的轮值主办人",
+        body=f"会议暂定 {meeting.date:%m月%d日}，请确定地点并通知队员。",
+        url=url,
+        kind="teams.host",
+        dedupe_key=key,
+    )
+    if captain is not None and captain.pk != host.pk:
+        notify(
+            [captain.user],
+            f"{team.name}{meeting.month:%Y年%m月}联席会议由{host.name}轮值主办",
+            url=url,
+            kind="teams.host",
+            dedupe_key=key,
+        )
+
+
+def pick_next_month_hosts(today=None):
+    """For every team, the joint meeting of next month. Returns the meetings created now."""
+    month = next_month(today or date.today())
+    created = []
+    for team in PioneerTeam.objects.all():
+        meeting = pick_meeting_host(team, month)
+        if meeting is not None:
+            created.append(meeting)
+    return created
+
+
+@transaction.atomic
+def decision_to_project(decision, *, village, user, category=None):
+    """Turn a meeting decision into a planned ProjectItem led by the meeting host, linked back."""
+    from demands.models import ProjectItem
+
+    if decision.project_id or decision.demand_id:
+        raise ValidationError("该议定事项已经转办，不能重复转办。")
+    project = ProjectItem.objects.create(
+        title=decision.text[:100],
+        status=ProjectItem.Status.PLANNED,
+        lead_secretary_id=decision.meeting.host_id,
+        category=category,
+        outcomes=f"来源：{decision.meeting}议定事项",
+        created_by=user,
+    )
+    project.villages.add(village)
+    decision.project = project
+    decision.save(update_fields=["project"])
+    return project
+
+
+@transaction.atomic
+def decision_to_demand(decision, *, village, category, user):
+    """Turn a meeting decision into a submitted DemandItem of `village`, linked back."""
+    from django.utils import timezone
+
+    from demands.models import DemandItem
+
+    if decision.project_id or decision.demand_id:
+        raise ValidationError("该议定事项已经转办，不能重复转办。")
+    demand = DemandItem.objects.create(
+        village=village,
+        category=category,
+        title=decision.text[:100],
+        detail=f"来源：{decision.meeting}议定事项",
+        channel=DemandItem.Channel.OTHER,
+        status=DemandItem.Status.SUBMITTED,
+        submitted_at=timezone.now(),
+        created_by=user,
+    )
+    decision.demand = demand
+    decision.save(update_fields=["demand"])
+    return demand
+
+
+def require(condition, message="您没有权限执行此操作。"):
+    if not condition:
+        raise PermissionDenied(message)

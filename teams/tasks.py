@@ -1,0 +1,35 @@
+"""Thin Celery wrappers: validate the argument, call the service. Both jobs are idempotent through
+unique constraints (Meeting: team + kind + month; RankingSnapshot: district + month)."""
+
+from datetime import date
+
+from celery import shared_task
+
+from teams import scoring, services
+
+
+def _day(value):
+    if value is None:
+        return date.today()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise ValueError(f"日期参数 {value!r} 无效，应为 YYYY-MM-DD") from None
+
+
+@shared_task(
+    name="teams.tasks.pick_next_meeting_host", autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3
+)
+def pick_next_meeting_host(today=None):
+    """Pick next month's joint-meeting host for every team; returns the new meetings' ids."""
+    return [meeting.pk for meeting in services.pick_next_month_hosts(_day(today))]
+
+
+@shared_task(
+    name="teams.tasks.freeze_last_month_ranking", autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3
+)
+def freeze_last_month_ranking(today=None):
+    """Freeze last month's ranking; returns the ids of the snapshots (new or already there)."""
+    return [snapshot.pk for snapshot, _created in scoring.freeze_last_month(_day(today))]

@@ -1,0 +1,602 @@
+"""Pages of the teams app. Reading is district-wide (for_user); writes are checked in
+teams/access.py and answer 403 when someone may read but not change a record."""
+
+from datetime import date, timedelta
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Prefetch, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_POST
+
+from secretaries.models import Expertise, Secretary
+from secretaries.scoping import scope_for
+from teams import access, scoring, selectors, services
+from teams.exports import activities_workbook, evaluation_workbook, xlsx_response
+from teams.forms import (
+    ActivityForm,
+    AwardForm,
+    DecisionConvertForm,
+    DecisionForm,
+    MeetingForm,
+    MemberAddForm,
+    MemberRoleForm,
+    ScoringRuleFormSet,
+    SplitForm,
+    TeamForm,
+)
+from teams.models import (
+    ActivityPhoto,
+    Award,
+    Meeting,
+    MeetingDecision,
+    PioneerTeam,
+    ScoringRule,
+    TeamActivity,
+    TeamMembership,
+)
+
+
+def with_role(view):
+    """Logged in and holding a role in a district; otherwise 403."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        scope = scope_for(request.user)
+        if not scope.has_access or (scope.district_id is None and not scope.is_superuser):
+            raise PermissionDenied("您的账号没有角色，无法查看先锋队。")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def org_only(view):
+    @with_role
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not scope_for(request.user).is_org:
+            raise PermissionDenied("仅区委组织部可以执行此操作。")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _district_id(request):
+    scope = scope_for(request.user)
+    if scope.district_id is not None:
+        return scope.district_id
+    team = PioneerTeam.objects.order_by("pk").first()  # a superuser without a district
+    return team.district_id if team else None
+
+
+def _month_param(request, name="month", default=None):
+    raw = request.GET.get(name, "")
+    if not raw:
+        return default
+    try:
+        return date.fromisoformat(f"{raw}-01")
+    except ValueError:
+        messages.error(request, f"月份“{raw}”无效，应为 YYYY-MM，已显示默认月份。")
+        return default
+
+
+# --- teams -------------------------------------------------------------------------------------
+
+
+@with_role
+def team_list(request):
+    teams = (
+        PioneerTeam.objects.for_user(request.user)
+        .select_related("captain")
+        .annotate(members=Count("memberships", filter=Q(memberships__left__isnull=True)))
+    )
+    totals = {row["team_id"]: row for row in selectors.totals_by_team(TeamActivity.objects.for_user(request.user))}
+    rows = [(team, totals.get(team.pk)) for team in teams]
+    return render(request, "teams/team_list.html", {"rows": rows, "is_org": scope_for(request.user).is_org})
+
+
+@with_role
+def team_detail(request, pk):
+    team = get_object_or_404(PioneerTeam.objects.for_user(request.user).select_related("captain"), pk=pk)
+    composition = services.team_composition(team, all_expertise=list(Expertise.objects.values_list("name", flat=True)))
+    is_org = access.can_manage_team(request.user, team)
+    context = {
+        "team": team,
+        "composition": composition,
+        "is_org": is_org,
+        "totals": selectors.activity_totals(TeamActivity.objects.for_user(request.user).filter(team=team)),
+        "recent": team.activities.order_by("-date", "-pk")[:10],
+        "meetings": team.meetings.select_related("host").order_by("-date")[:6],
+        "add_form": MemberAddForm(team=team) if is_org else None,
+        "role_choices": TeamMembership.Role.choices,
+        "can_log": access.teams_user_may_log_for(request.user, PioneerTeam.objects.filter(pk=team.pk)).exists(),
+    }
+    return render(request, "teams/team_detail.html", context)
+
+
+@org_only
+def team_edit(request, pk=None):
+    team = None
+    if pk is not None:
+        team = get_object_or_404(PioneerTeam.objects.for_user(request.user), pk=pk)
+    form = TeamForm(request.POST or None, instance=team)
+    if request.method == "POST" and form.is_valid():
+        if team is None:
+            form.instance.district_id = _district_id(request)
+        try:
+            with transaction.atomic():
+                team = form.save()
+        except IntegrityError:  # the unique name per district
+            form.add_error("name", "本区已有同名先锋队。")
+        else:
+            messages.success(request, f"已保存{team.name}。")
+            return redirect("teams:team_detail", pk=team.pk)
+    return render(request, "teams/team_form.html", {"form": form, "team": team})
+
+
+@org_only
+@require_POST
+def member_add(request, pk):
+    team = get_object_or_404(PioneerTeam.objects.for_user(request.user), pk=pk)
+    form = MemberAddForm(request.POST, team=team)
+    if form.is_valid():
+        try:
+            services.membership_add(team, form.cleaned_data["secretary"], role=form.cleaned_data["role"])
+            messages.success(request, f"已将{form.cleaned_data['secretary'].name}加入{team.name}。")
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+    else:
+        messages.error(request, "请选择要加入的第一书记。")
+    return redirect("teams:team_detail", pk=team.pk)
+
+
+@org_only
+@require_POST
+def member_edit(request, pk):
+    membership = get_object_or_404(
+        TeamMembership.objects.filter(team__in=PioneerTeam.objects.for_user(request.user))
+        .current()
+        .select_related("team", "secretary"),
+        pk=pk,
+    )
+    if request.POST.get("action") == "remove":
+        services.membership_end(membership)
+        messages.success(request, f"{membership.secretary.name}已退出{membership.team.name}。")
+    else:
+        form = MemberRoleForm(request.POST)
+        if form.is_valid():
+            services.membership_set_role(membership, form.cleaned_data["role"])
+            messages.success(request, f"已调整{membership.secretary.name}的职务。")
+        else:
+            messages.error(request, "职务无效。")
+    return redirect("teams:team_detail", pk=membership.team_id)
+
+
+@org_only
+def team_split(request):
+    district_id = _district_id(request)
+    teams = list(PioneerTeam.objects.for_user(request.user).order_by("pk"))
+    form = SplitForm(request.POST or request.GET or None, initial={"n": len(teams) or 5})
+    proposal, compositions = None, []
+    if form.is_bound and form.is_valid():
+        people = (
+            Secretary.objects.on_post()
+            .filter(village__township__district_id=district_id)
+            .select_related("dispatch_unit", "village")
+            .prefetch_related("expertise")
+        )
+        try:
+            proposal = services.team_split_propose(
+                people,
+                form.cleaned_data["n"],
+                min_size=form.cleaned_data["min_size"],
+                max_size=form.cleaned_data["max_size"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        if proposal is not None and request.method == "POST":
+            if len(teams) != len(proposal):
+                form.add_error("n", f"现有 {len(teams)} 支先锋队，采用方案时队伍数量须一致。")
+            else:
+                services.team_split_adopt(teams, proposal, user=request.user)
+                messages.success(request, "已采用分队方案，可在各队页面手工调整。")
+                return redirect("teams:team_list")
+        if proposal is not None:
+            all_expertise = list(Expertise.objects.values_list("name", flat=True))
+            for index, group in enumerate(proposal):
+                shell = teams[index] if index < len(teams) else PioneerTeam(name=f"第{index + 1}队")
+                shell.min_size, shell.max_size = form.cleaned_data["min_size"], form.cleaned_data["max_size"]
+                members = [TeamMembership(secretary=s) for s in group]
+                compositions.append(services.team_composition(shell, members=members, all_expertise=all_expertise))
+    return render(request, "teams/split.html", {"form": form, "compositions": compositions, "teams": teams})
+
+
+# --- activities --------------------------------------------------------------------------------
+
+
+def _filtered_activities(request):
+    activities = TeamActivity.objects.for_user(request.user)
+    filters = {}
+    team = request.GET.get("team", "")
+    if team.isdigit():
+        activities = activities.filter(team_id=int(team))
+        filters["team"] = team
+    kind = request.GET.get("kind", "")
+    if kind in dict(TeamActivity.KIND_CHOICES):
+        activities = activities.filter(kind=kind)
+        filters["kind"] = kind
+    month = _month_param(request)
+    if month is not None:
+        activities = activities.filter(date__gte=month, date__lt=services.next_month(month))
+        filters["month"] = f"{month:%Y-%m}"
+    if request.GET.get("mine") == "1":
+        scope = scope_for(request.user)
+        activities = (
+            activities.filter(participants=scope.secretary_id)
+            if scope.is_secretary
+            else activities.filter(created_by=request.user)
+        )
+        filters["mine"] = "1"
+    return activities, filters
+
+
+@with_role
+def activity_list(request):
+    activities, filters = _filtered_activities(request)
+    page = Paginator(activities.select_related("team", "village").annotate(photo_count=Count("photos")), 25).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "page": page,
+        "filters": filters,
+        "querystring": urlencode(filters),
+        "totals": selectors.activity_totals(activities),
+        "teams": PioneerTeam.objects.for_user(request.user),
+        "kinds": TeamActivity.KIND_CHOICES,
+        "can_log": access.teams_user_may_log_for(request.user, PioneerTeam.objects.for_user(request.user)).exists(),
+    }
+    return render(request, "teams/activity_list.html", context)
+
+
+@with_role
+def activity_export(request):
+    activities, _filters = _filtered_activities(request)
+    rows = (
+        activities.select_related("team", "village__township", "created_by")
+        .prefetch_related(Prefetch("participants", queryset=Secretary.objects.only("pk", "name")))
+        .annotate(photo_count=Count("photos"))
+    )
+    workbook = activities_workbook(
+        rows,
+        totals=selectors.activity_totals(activities),
+        by_team=selectors.totals_by_team(activities),
+        by_month=selectors.totals_by_month(activities),
+        by_kind=selectors.totals_by_kind(activities),
+    )
+    return xlsx_response(workbook, f"志愿服务活动_{date.today():%Y%m%d}.xlsx")
+
+
+@with_role
+def activity_stats(request):
+    activities = TeamActivity.objects.for_user(request.user)
+    context = {
+        "totals": selectors.activity_totals(activities),
+        "by_team": selectors.totals_by_team(activities),
+        "by_month": selectors.totals_by_month(activities),
+        "by_kind": selectors.totals_by_kind(activities),
+    }
+    return render(request, "teams/stats.html", context)
+
+
+@with_role
+def activity_detail(request, pk):
+    activity = get_object_or_404(
+        TeamActivity.objects.for_user(request.user).select_related("team", "village", "created_by"), pk=pk
+    )
+    context = {
+        "activity": activity,
+        "photos": activity.photos.all(),
+        "participants": activity.participants.all(),
+        "can_edit": access.can_edit_activity(request.user, activity),
+    }
+    return render(request, "teams/activity_detail.html", context)
+
+
+@with_role
+def activity_edit(request, pk=None):
+    district_id = _district_id(request)
+    teams = access.teams_user_may_log_for(request.user, PioneerTeam.objects.for_user(request.user))
+    activity = None
+    if pk is not None:
+        activity = get_object_or_404(TeamActivity.objects.for_user(request.user).select_related("team"), pk=pk)
+        if not access.can_edit_activity(request.user, activity):
+            raise PermissionDenied("您只能修改本人填报或参与的活动（队长可修改本队活动）。")
+        teams = (teams | PioneerTeam.objects.filter(pk=activity.team_id)).distinct()
+    elif not teams.exists():
+        raise PermissionDenied("您还不是任何先锋队的队员，不能填报活动。")
+    initial = {}
+    secretary = getattr(request.user, "secretary", None)
+    if activity is None and secretary is not None:
+        initial = {"village": secretary.village_id, "participants": [secretary.pk]}
+    form = ActivityForm(
+        request.POST or None,
+        request.FILES or None,
+        instance=activity,
+        teams=teams,
+        district_id=district_id,
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.activity_save(form, user=request.user, photos=form.cleaned_data["photos"])
+        except ValidationError as exc:
+            form.add_error("photos", exc)
+        else:
+            messages.success(request, f"已保存活动“{saved.title}”。")
+            return redirect("teams:activity_detail", pk=saved.pk)
+    return render(request, "teams/activity_form.html", {"form": form, "activity": activity})
+
+
+@with_role
+@require_POST
+def activity_delete(request, pk):
+    activity = get_object_or_404(TeamActivity.objects.for_user(request.user).select_related("team"), pk=pk)
+    if not access.can_edit_activity(request.user, activity):
+        raise PermissionDenied("您不能删除这项活动。")
+    with transaction.atomic():
+        services.activity_delete(activity)
+    messages.success(request, "已删除活动。")
+    return redirect("teams:activity_list")
+
+
+@with_role
+def photo_view(request, pk):
+    """Photos are served through the scope, never as public media files."""
+    photo = get_object_or_404(
+        ActivityPhoto.objects.filter(activity__in=TeamActivity.objects.for_user(request.user)), pk=pk
+    )
+    try:
+        return FileResponse(photo.image.open("rb"))
+    except FileNotFoundError:
+        raise Http404("照片文件不存在") from None
+
+
+@with_role
+@require_POST
+def photo_delete(request, pk):
+    photo = get_object_or_404(
+        ActivityPhoto.objects.filter(activity__in=TeamActivity.objects.for_user(request.user)).select_related(
+            "activity__team"
+        ),
+        pk=pk,
+    )
+    if not access.can_edit_activity(request.user, photo.activity):
+        raise PermissionDenied("您不能删除这张照片。")
+    with transaction.atomic():
+        services.photo_delete(photo)
+    messages.success(request, "已删除照片。")
+    return redirect("teams:activity_edit", pk=photo.activity_id)
+
+
+# --- meetings ----------------------------------------------------------------------------------
+
+
+def _schedulable_teams(user):
+    teams = PioneerTeam.objects.for_user(user)
+    scope = scope_for(user)
+    if scope.is_org:
+        return teams
+    if scope.is_secretary:
+        return teams.filter(captain_id=scope.secretary_id)
+    return teams.none()
+
+
+@with_role
+def meeting_list(request):
+    meetings = Meeting.objects.for_user(request.user).select_related("team", "host")
+    team = request.GET.get("team", "")
+    if team.isdigit():
+        meetings = meetings.filter(team_id=int(team))
+    page = Paginator(meetings, 25).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "teams": PioneerTeam.objects.for_user(request.user),
+        "team_filter": team,
+        "querystring": urlencode({"team": team}) if team.isdigit() else "",
+        "can_schedule": _schedulable_teams(request.user).exists(),
+    }
+    return render(request, "teams/meeting_list.html", context)
+
+
+@with_role
+def meeting_detail(request, pk):
+    meeting = get_object_or_404(Meeting.objects.for_user(request.user).select_related("team", "host"), pk=pk)
+    can_edit = access.can_edit_meeting(request.user, meeting)
+    context = {
+        "meeting": meeting,
+        "attendees": meeting.attendees.all(),
+        "decisions": meeting.decision_items.select_related("project", "demand"),
+        "can_edit": can_edit,
+        "decision_form": DecisionForm() if can_edit else None,
+    }
+    return render(request, "teams/meeting_detail.html", context)
+
+
+@with_role
+def meeting_edit(request, pk=None):
+    teams = _schedulable_teams(request.user)
+    meeting = None
+    if pk is not None:
+        meeting = get_object_or_404(Meeting.objects.for_user(request.user), pk=pk)
+        if not access.can_edit_meeting(request.user, meeting):
+            raise PermissionDenied("只有组织部、本队队长和轮值主办人可以修改会议。")
+        teams = (teams | PioneerTeam.objects.filter(pk=meeting.team_id)).distinct()
+    elif not teams.exists():
+        raise PermissionDenied("只有组织部和队长可以安排会议。")
+    district_id = _district_id(request)
+    form = MeetingForm(request.POST or None, instance=meeting, teams=teams, district_id=district_id)
+    if request.method == "POST" and form.is_valid():
+        form.instance.district_id = district_id
+        meeting = form.save()
+        messages.success(request, "已保存会议。")
+        return redirect("teams:meeting_detail", pk=meeting.pk)
+    return render(request, "teams/meeting_form.html", {"form": form, "meeting": meeting})
+
+
+@with_role
+@require_POST
+def decision_add(request, pk):
+    meeting = get_object_or_404(Meeting.objects.for_user(request.user), pk=pk)
+    if not access.can_edit_meeting(request.user, meeting):
+        raise PermissionDenied("您不能为该会议添加议定事项。")
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        MeetingDecision.objects.create(meeting=meeting, text=form.cleaned_data["text"])
+        messages.success(request, "已添加议定事项。")
+    else:
+        messages.error(request, "议定事项不能为空，且不超过200字。")
+    return redirect("teams:meeting_detail", pk=meeting.pk)
+
+
+@with_role
+def decision_convert(request, pk):
+    decision = get_object_or_404(MeetingDecision.objects.for_user(request.user).select_related("meeting__team"), pk=pk)
+    if not access.can_edit_meeting(request.user, decision.meeting):
+        raise PermissionDenied("您不能转办该议定事项。")
+    form = DecisionConvertForm(request.POST or None, district_id=decision.meeting.district_id)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["target"] == "project":
+                services.decision_to_project(
+                    decision, village=data["village"], category=data["category"], user=request.user
+                )
+            else:
+                services.decision_to_demand(
+                    decision, village=data["village"], category=data["category"], user=request.user
+                )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "已转办。")
+            return redirect("teams:meeting_detail", pk=decision.meeting_id)
+    return render(request, "teams/decision_convert.html", {"form": form, "decision": decision})
+
+
+# --- evaluation --------------------------------------------------------------------------------
+
+
+def _last_month():
+    return services.month_start(services.month_start(date.today()) - timedelta(days=1))
+
+
+@with_role
+def ranking(request):
+    month = _month_param(request, default=services.month_start(date.today()))
+    district_id = _district_id(request)
+    result = (
+        scoring.rankings(district_id, [month])[month]
+        if district_id
+        else {"teams": [], "secretaries": [], "frozen_at": None}
+    )
+    context = {
+        "month": month,
+        "previous": services.month_start(month - timedelta(days=1)),
+        "next": services.next_month(month),
+        "result": result,
+        "is_org": scope_for(request.user).is_org,
+    }
+    return render(request, "teams/ranking.html", context)
+
+
+def _period(request):
+    end = _month_param(request, "to", default=_last_month())
+    start = _month_param(request, "from", default=services.next_month(end.replace(year=end.year - 1)))
+    if start > end:
+        messages.error(request, "开始月份晚于结束月份，已改为结束月份前12个月。")
+        start = services.next_month(end.replace(year=end.year - 1))
+    months = scoring.months_between(start, end)
+    if len(months) > 24:
+        messages.error(request, "考评期间最长24个月，已截取最后24个月。")
+        months = months[-24:]
+    return months
+
+
+@with_role
+def evaluation(request):
+    months = _period(request)
+    district_id = _district_id(request)
+    result = (
+        scoring.evaluation(district_id, months) if district_id else {"teams": [], "secretaries": [], "frozen_months": 0}
+    )
+    year = months[-1].year
+    awards = Award.objects.for_user(request.user).filter(year=year).select_related("team", "secretary")
+    is_org = scope_for(request.user).is_org
+    context = {
+        "months": months,
+        "result": result,
+        "year": year,
+        "awards": awards,
+        "is_org": is_org,
+        "award_form": AwardForm(district_id=district_id, initial={"year": year}) if is_org else None,
+        "querystring": urlencode({"from": f"{months[0]:%Y-%m}", "to": f"{months[-1]:%Y-%m}"}),
+    }
+    return render(request, "teams/evaluation.html", context)
+
+
+@with_role
+def evaluation_export(request):
+    months = _period(request)
+    district_id = _district_id(request)
+    result = (
+        scoring.evaluation(district_id, months) if district_id else {"teams": [], "secretaries": [], "frozen_months": 0}
+    )
+    awards = Award.objects.for_user(request.user).filter(year=months[-1].year).select_related("team", "secretary")
+    workbook = evaluation_workbook(months, result, awards)
+    return xlsx_response(workbook, f"先锋队考评_{months[0]:%Y%m}-{months[-1]:%Y%m}.xlsx")
+
+
+@org_only
+@require_POST
+def award_add(request):
+    district_id = _district_id(request)
+    form = AwardForm(request.POST, district_id=district_id)
+    form.instance.district_id = district_id
+    if form.is_valid():
+        form.instance.awarded_by = request.user
+        award = form.save()
+        messages.success(request, f"已记录表彰：{award}。")
+    else:
+        errors = [e for errs in form.errors.values() for e in errs]
+        messages.error(request, "表彰未保存：" + "；".join(errors))
+    to = request.POST.get("to", "")
+    return redirect(reverse("teams:evaluation") + (f"?{urlencode({'to': to})}" if to else ""))
+
+
+@org_only
+@require_POST
+def award_delete(request, pk):
+    award = get_object_or_404(Award.objects.for_user(request.user), pk=pk)
+    award.delete()
+    messages.success(request, "已撤销表彰。")
+    return redirect("teams:evaluation")
+
+
+@org_only
+def scoring_rules(request):
+    rules = ScoringRule.objects.all()
+    formset = ScoringRuleFormSet(request.POST or None, queryset=rules)
+    if request.method == "POST" and formset.is_valid():
+        formset.save()
+        messages.success(request, "计分规则已保存；已冻结的月份不受影响。")
+        return redirect("teams:scoring_rules")
+    rows = [(form, scoring.is_known_key(form.instance.key)) for form in formset.forms]
+    return render(request, "teams/scoring_rules.html", {"formset": formset, "rows": rows})

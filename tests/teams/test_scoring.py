@@ -1,0 +1,144 @@
+"""The ranking on a fixture computed by hand, with the default points scheme (migration 0003):
+红色党课 5, 法律咨询 4, 农产品促销 5 per activity; 0.1 per person reached, capped at 10 a month;
+resolved demand +5; shift done +3; shift absent -5; list on time +2; list late -2."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from demands.models import CollectionRound, DemandCategory, DemandItem, Submission
+from stations.models import DutyShift
+from teams.models import RankingSnapshot, ScoringRule
+from teams.scoring import evaluation, freeze_month, rankings
+from teams.tasks import freeze_last_month_ranking
+from tests.teams.factories import ActivityFactory
+
+MARCH = date(2026, 3, 1)
+
+
+def at(day, hour=10):
+    return timezone.make_aware(datetime(day.year, day.month, day.day, hour))
+
+
+@pytest.fixture
+def march(district, team, other_team, secretary, secretary_b, station, village_b):
+    a1 = ActivityFactory(team=team, kind="红色党课", date=date(2026, 3, 10), people_reached=50)
+    a2 = ActivityFactory(team=team, kind="法律咨询", date=date(2026, 3, 20), people_reached=80)
+    april = ActivityFactory(team=team, kind="红色党课", date=date(2026, 4, 2), people_reached=10)
+    for activity in (a1, a2, april):
+        activity.participants.add(secretary)
+    b1 = ActivityFactory(team=other_team, kind="农产品促销", date=date(2026, 3, 5), people_reached=20)
+    b1.participants.add(secretary_b)
+    category = DemandCategory.objects.create(name="产业发展")
+    DemandItem.objects.create(
+        village=secretary.village,
+        category=category,
+        title="修路",
+        status="resolved",
+        assignee_secretary=secretary,
+        resolved_at=at(date(2026, 3, 12)),
+    )
+    DemandItem.objects.create(  # still in progress: no points
+        village=secretary.village, category=category, title="建棚", status="in_progress", assignee_secretary=secretary
+    )
+    for day, status in [(4, "done"), (11, "done"), (18, "absent"), (25, "scheduled")]:
+        DutyShift.objects.create(station=station, date=date(2026, 3, day), secretary=secretary, status=status)
+    round_ = CollectionRound.objects.create(
+        district=district, title="3-4月", period_start=MARCH, period_end=date(2026, 4, 30), deadline=date(2026, 3, 15)
+    )
+    Submission.objects.create(
+        round=round_, village=village_b, status="submitted", submitted_at=at(date(2026, 3, 15), 23)
+    )
+    Submission.objects.create(
+        round=round_, village=secretary.village, status="submitted", submitted_at=at(date(2026, 4, 3))
+    )
+    return a1
+
+
+def lines_of(row):
+    return {line.label: (line.quantity, line.subtotal) for line in row["lines"]}
+
+
+def test_march_ranking_matches_the_hand_computed_figures(district, march):
+    result = rankings(district.pk, [MARCH])[MARCH]
+
+    red, rich = result["teams"]
+    assert (red["name"], red["rank"], red["total"]) == ("红色先锋", 1, Decimal("25.00"))
+    assert lines_of(red) == {
+        "开展红色党课活动（每场）": (1, Decimal("5.00")),
+        "开展法律咨询活动（每场）": (1, Decimal("4.00")),
+        "服务群众（每人次）": (130, Decimal("10")),
+        "办结派单需求（每件）": (1, Decimal("5.00")),
+        "完成服务站值班（每班）": (2, Decimal("6.00")),
+        "值班缺勤（每次扣分）": (1, Decimal("-5.00")),
+    }
+    assert "封顶" in next(line.note for line in red["lines"] if line.label == "服务群众（每人次）")
+    assert (rich["name"], rich["rank"], rich["total"]) == ("致富先锋", 2, Decimal("9.00"))
+    assert lines_of(rich)["按时报送清单（每次）"] == (1, Decimal("2.00"))
+
+    people = {row["name"]: row for row in result["secretaries"]}
+    assert people["王建国"]["total"] == Decimal("25.00") and people["王建国"]["team"] == "红色先锋"
+    assert people["李红梅"]["total"] == Decimal("9.00")
+
+
+def test_the_late_list_of_april_is_deducted_in_april(district, march):
+    april = date(2026, 4, 1)
+    result = rankings(district.pk, [april])[april]
+    red = result["teams"][0]
+    assert lines_of(red)["逾期报送清单（每次扣分）"] == (1, Decimal("-2.00"))
+    assert red["total"] == Decimal("5.00") + Decimal("1.00") - Decimal("2.00")
+
+
+def test_editing_a_rule_changes_the_live_ranking(district, march):
+    ScoringRule.objects.filter(key="activity:农产品促销").update(points=30)
+
+    result = rankings(district.pk, [MARCH])[MARCH]
+
+    assert [row["name"] for row in result["teams"]] == ["致富先锋", "红色先锋"]
+
+
+def test_a_frozen_month_stays_frozen_after_later_edits(district, march):
+    snapshot, created = freeze_month(district.pk, MARCH, today=date(2026, 4, 1))
+    ScoringRule.objects.filter(key="activity:农产品促销").update(points=30)
+    march.delete()
+
+    result = rankings(district.pk, [MARCH])[MARCH]
+
+    assert created and result["frozen_at"] == snapshot.frozen_at
+    assert [(row["name"], row["total"]) for row in result["teams"]] == [
+        ("红色先锋", Decimal("25.00")),
+        ("致富先锋", Decimal("9.00")),
+    ]
+    assert freeze_month(district.pk, MARCH, today=date(2026, 5, 1)) == (snapshot, False)
+
+
+def test_an_unfinished_month_cannot_be_frozen(district, march):
+    with pytest.raises(ValidationError, match="尚未结束"):
+        freeze_month(district.pk, MARCH, today=date(2026, 3, 31))
+
+
+def test_the_freezing_job_runs_twice_without_a_second_snapshot(district, march):
+    first = freeze_last_month_ranking(today="2026-04-01")
+    second = freeze_last_month_ranking(today="2026-04-01")
+
+    assert first == second and RankingSnapshot.objects.filter(month=MARCH).count() == 1
+
+
+def test_the_year_adds_up_frozen_and_live_months(district, march):
+    freeze_month(district.pk, MARCH, today=date(2026, 4, 1))
+
+    result = evaluation(district.pk, [MARCH, date(2026, 4, 1)])
+
+    red = result["teams"][0]
+    assert red["monthly"] == [Decimal("25.00"), Decimal("4.00")]
+    assert red["total"] == Decimal("29.00") and result["frozen_months"] == 1
+    assert lines_of(red)["开展红色党课活动（每场）"] == (2, Decimal("10.00"))
+
+
+def test_ranking_uses_a_fixed_number_of_queries(district, march, django_assert_max_num_queries):
+    months = [date(2026, m, 1) for m in range(1, 13)]
+    with django_assert_max_num_queries(12):
+        evaluation(district.pk, months)
