@@ -1,1 +1,25 @@
-# Tasks of the closed loop (issue 4): flag_supervision, send_supervision_digest.
+"""Tasks of the closed loop (issue 4): thin wrappers that validate their argument and call a service.
+Both are idempotent through SupervisionFlag's unique constraint and the notices' dedupe keys."""
+
+from celery import shared_task
+from django.db import OperationalError
+
+from demands.services import supervision
+
+__all__ = ["flag_supervision", "send_supervision_digest"]
+
+
+@shared_task(
+    name="demands.tasks.flag_supervision", autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3
+)
+def flag_supervision(day=None):
+    """Daily: bring the supervision list up to date for `day` ('YYYY-MM-DD', default today)."""
+    return supervision.flag_items(supervision.parse_day(day))
+
+
+@shared_task(
+    name="demands.tasks.send_supervision_digest", autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3
+)
+def send_supervision_digest(day=None):
+    """Weekly: the supervision digest to each district's org department."""
+    return supervision.send_digest(supervision.parse_day(day))

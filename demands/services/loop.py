@@ -1,0 +1,462 @@
+"""The closed loop of a demand item (点单 → 接单 → 派单 → 办结 → 评价).
+
+Each step is one function: it locks the item, checks the step is legal for this item and this
+person, changes the item, writes a DemandEvent and notifies the people concerned, all in one
+transaction. An illegal step raises TransitionError with a Chinese message and changes nothing.
+"""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from demands.models import DemandEvent, DemandItem, ResourceItem
+from notices.services import notify
+from secretaries.scoping import scope_for
+
+Status = DemandItem.Status
+Kind = DemandItem.AssigneeKind
+OPEN_STATUSES = (Status.DISPATCHED, Status.IN_PROGRESS)
+DONE_STATUSES = (Status.RESOLVED, Status.RATED)
+
+
+class TransitionError(Exception):
+    """An illegal step: the message is shown to the user as is."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+# --- who may do what -------------------------------------------------------------------------
+
+
+def _district_id(item):
+    return item.village.township.district_id
+
+
+def can_dispatch(user, item):
+    """The org department of the item's district; township staff within their township when the
+    district allows it (TOWNSHIP_MAY_DISPATCH)."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return True
+    if scope.is_org:
+        return scope.district_id == _district_id(item)
+    if scope.is_township and settings.TOWNSHIP_MAY_DISPATCH:
+        return item.village.township_id in scope.township_ids
+    return False
+
+
+def is_assignee(user, item):
+    """The assignee works the item: the secretary; a team's captain or current members; a
+    station's manager or its on-duty secretary today; a unit's secretaries on post here."""
+    scope = scope_for(user)
+    kind = item.assignee_kind
+    if kind == Kind.SECRETARY:
+        return scope.is_secretary and scope.secretary_id == item.assignee_secretary_id
+    if kind == Kind.STATION:
+        if scope.is_station_manager:
+            return scope.station_id == item.assignee_station_id
+        return scope.is_secretary and _on_duty_today(scope.secretary_id, item.assignee_station_id)
+    if not scope.is_secretary:
+        return False
+    if kind == Kind.TEAM:
+        from teams.models import PioneerTeam, TeamMembership
+
+        return (
+            TeamMembership.objects.filter(
+                team_id=item.assignee_team_id, secretary_id=scope.secretary_id, left__isnull=True
+            ).exists()
+            or PioneerTeam.objects.filter(pk=item.assignee_team_id, captain_id=scope.secretary_id).exists()
+        )
+    if kind == Kind.UNIT:
+        from secretaries.models import Secretary
+
+        return (
+            Secretary.objects.on_post()
+            .filter(
+                pk=scope.secretary_id,
+                dispatch_unit_id=item.assignee_unit_id,
+                village__township__district_id=_district_id(item),
+            )
+            .exists()
+        )
+    return False
+
+
+def can_rate(user, item):
+    """The village's own secretary, or the staff of its township."""
+    scope = scope_for(user)
+    if scope.is_secretary:
+        return item.village_id in scope.village_ids
+    if scope.is_township:
+        return item.village.township_id in scope.township_ids
+    return False
+
+
+def _on_duty_today(secretary_id, station_id):
+    from stations.models import DutyShift
+
+    return (
+        DutyShift.objects.filter(secretary_id=secretary_id, station_id=station_id, date=timezone.localdate())
+        .exclude(status__in=[DutyShift.Status.SWAPPED, DutyShift.Status.ABSENT])
+        .exists()
+    )
+
+
+def _is_poorly_rated(item):
+    return item.rating is not None and item.rating <= settings.SUPERVISION_POOR_RATING
+
+
+# step name -> (label, statuses it may start from, permission check)
+STEPS = {
+    "accept": ("接单", (Status.SUBMITTED,), can_dispatch),
+    "return": ("退回", (Status.SUBMITTED, Status.ACCEPTED), can_dispatch),
+    "dispatch": ("派单", (Status.ACCEPTED, Status.DISPATCHED), can_dispatch),
+    "merge": ("合并", (Status.SUBMITTED, Status.ACCEPTED), can_dispatch),
+    "progress": ("填报进展", OPEN_STATUSES, is_assignee),
+    "resolve": ("办结", OPEN_STATUSES, is_assignee),
+    "rate": ("评价", (Status.RESOLVED,), can_rate),
+    "reopen": ("重新办理", (Status.RATED,), can_dispatch),
+}
+
+
+def step_allowed(step, item, user):
+    label, statuses, permitted = STEPS[step]
+    if item.status not in statuses or not permitted(user, item):
+        return False
+    return not (step == "reopen" and not _is_poorly_rated(item))
+
+
+def allowed_steps(item, user):
+    """The steps this user may take on this item now (for the item page's buttons)."""
+    return [step for step in STEPS if step_allowed(step, item, user)]
+
+
+def _check(step, item, user):
+    label, statuses, permitted = STEPS[step]
+    if not permitted(user, item):
+        raise TransitionError(f"您无权对该需求进行“{label}”操作")
+    if item.status not in statuses:
+        raise TransitionError(f"该需求当前状态为“{item.get_status_display()}”，不能{label}")
+    if step == "reopen" and not _is_poorly_rated(item):
+        raise TransitionError(f"只有评价为 {settings.SUPERVISION_POOR_RATING} 分及以下的需求才能重新办理")
+
+
+def _lock(item):
+    return DemandItem.objects.select_for_update(of=("self",)).select_related("village__township").get(pk=item.pk)
+
+
+def _record(item, actor, action, from_status, note=""):
+    return DemandEvent.objects.create(
+        item=item, actor=actor, action=action, from_status=from_status, to_status=item.status, note=note
+    )
+
+
+def default_due_date(item, today=None):
+    today = today or timezone.localdate()
+    return today + timedelta(days=settings.DUE_DAYS_BY_URGENCY.get(item.urgency, 15))
+
+
+# --- the steps --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def accept(item, actor, note=""):
+    item = _lock(item)
+    _check("accept", item, actor)
+    before = item.status
+    item.status = Status.ACCEPTED
+    item.accepted_at = timezone.now()
+    item.save(update_fields=["status", "accepted_at", "updated_at"])
+    _record(item, actor, "accept", before, note)
+    _tell(item, village_people(item), "accept", f"需求已接单：{item.title}", "区委组织部已接单，正在匹配承办方。")
+    return item
+
+
+@transaction.atomic
+def return_item(item, actor, reason):
+    reason = (reason or "").strip()
+    if not reason:
+        raise TransitionError("退回必须填写原因")
+    item = _lock(item)
+    _check("return", item, actor)
+    before = item.status
+    item.status = Status.RETURNED
+    item.return_reason = reason
+    item.save(update_fields=["status", "return_reason", "updated_at"])
+    _record(item, actor, "return", before, reason)
+    _tell(item, village_people(item), "return", f"需求被退回：{item.title}", f"退回原因：{reason}")
+    return item
+
+
+@transaction.atomic
+def dispatch(item, actor, *, kind, assignee_id, resource_id=None, due_date=None, note=""):
+    item = _lock(item)
+    _check("dispatch", item, actor)
+    assignee = _find_assignee(kind, assignee_id, _district_id(item))
+    resource = _find_resource(kind, assignee, resource_id) if resource_id else None
+    today = timezone.localdate()
+    if due_date is not None and due_date < today:
+        raise TransitionError("办理期限不能早于今天")
+    before = item.status
+    item.assignee_kind = kind
+    item.assignee_secretary = assignee if kind == Kind.SECRETARY else None
+    item.assignee_team = assignee if kind == Kind.TEAM else None
+    item.assignee_station = assignee if kind == Kind.STATION else None
+    item.assignee_unit = assignee if kind == Kind.UNIT else None
+    item.matched_resource = resource
+    item.due_date = due_date or default_due_date(item, today)
+    item.status = Status.DISPATCHED
+    item.dispatched_at = timezone.now()
+    item.save()
+    description = f"派单给{Kind(kind).label}：{assignee}" + (f"（对接资源：{resource}）" if resource else "")
+    _record(item, actor, "dispatch", before, "；".join(part for part in [description, note.strip()] if part))
+    body = f"{description}，办理期限 {item.due_date:%Y-%m-%d}。"
+    _tell(
+        item,
+        assignee_users(item),
+        f"dispatch:{kind}:{assignee.pk}",
+        f"新派单：{item.village} · {item.title}",
+        body,
+    )
+    _tell(item, village_people(item), f"dispatch-village:{kind}:{assignee.pk}", f"需求已派单：{item.title}", body)
+    return item
+
+
+@transaction.atomic
+def add_progress(item, actor, note):
+    note = (note or "").strip()
+    if not note:
+        raise TransitionError("请填写进展情况")
+    item = _lock(item)
+    _check("progress", item, actor)
+    before = item.status
+    item.status = Status.IN_PROGRESS
+    item.last_progress_at = timezone.now()
+    item.save(update_fields=["status", "last_progress_at", "updated_at"])
+    _record(item, actor, "progress", before, note)
+    # The village hears once that work has started; each later note is on the timeline.
+    _tell(item, village_people(item), "progress", f"需求办理中：{item.title}", note)
+    return item
+
+
+@transaction.atomic
+def resolve(item, actor, *, resolution, funds_secured=None, resolved_on=None):
+    resolution = (resolution or "").strip()
+    if not resolution:
+        raise TransitionError("请填写办理结果")
+    if funds_secured is not None and Decimal(funds_secured) < 0:
+        raise TransitionError("争取资金不能为负数")
+    today = timezone.localdate()
+    if resolved_on is not None and resolved_on > today:
+        raise TransitionError("办结日期不能晚于今天")
+    item = _lock(item)
+    _check("resolve", item, actor)
+    before = item.status
+    item.status = Status.RESOLVED
+    item.resolution = resolution
+    item.funds_secured = funds_secured
+    item.resolved_on = resolved_on or today
+    item.resolved_at = timezone.now()
+    item.save(update_fields=["status", "resolution", "funds_secured", "resolved_on", "resolved_at", "updated_at"])
+    _record(item, actor, "resolve", before, resolution)
+    _tell(item, village_people(item), "resolve", f"需求已办结，请评价：{item.title}", resolution)
+    return item
+
+
+@transaction.atomic
+def rate(item, actor, *, rating, comment=""):
+    try:
+        rating = int(rating)
+    except (TypeError, ValueError):
+        raise TransitionError("评价须为 1 到 5 分") from None
+    if not 1 <= rating <= 5:
+        raise TransitionError("评价须为 1 到 5 分")
+    item = _lock(item)
+    _check("rate", item, actor)
+    before = item.status
+    item.status = Status.RATED
+    item.rating = rating
+    item.rating_comment = (comment or "").strip()
+    item.rated_at = timezone.now()
+    item.save(update_fields=["status", "rating", "rating_comment", "rated_at", "updated_at"])
+    _record(item, actor, "rate", before, f"{rating} 分" + (f"：{item.rating_comment}" if item.rating_comment else ""))
+    people = assignee_users(item)
+    if _is_poorly_rated(item):
+        people += org_people(item)
+    _tell(item, people, "rate", f"需求评价 {rating} 分：{item.title}", item.rating_comment)
+    return item
+
+
+@transaction.atomic
+def reopen(item, actor, note=""):
+    item = _lock(item)
+    _check("reopen", item, actor)
+    before = item.status
+    old = f"原评价 {item.rating} 分"
+    item.cycle += 1
+    item.status = Status.DISPATCHED
+    item.rating = None
+    item.rating_comment = ""
+    item.rated_at = None
+    item.resolved_at = None
+    item.resolved_on = None
+    item.dispatched_at = timezone.now()
+    item.due_date = default_due_date(item)
+    item.save()
+    _record(item, actor, "reopen", before, "；".join(part for part in [old, (note or "").strip()] if part))
+    body = f"因评价不满意重新办理，办理期限 {item.due_date:%Y-%m-%d}。{note}"
+    _tell(item, assignee_users(item) + village_people(item), "reopen", f"需求重新办理：{item.title}", body)
+    return item
+
+
+@transaction.atomic
+def merge(item, actor, into, note=""):
+    item = _lock(item)
+    _check("merge", item, actor)
+    if into.pk == item.pk:
+        raise TransitionError("不能把需求合并到它自己")
+    into = DemandItem.objects.select_related("village__township").get(pk=into.pk)
+    if into.status in (Status.DRAFT, Status.RETURNED, Status.MERGED):
+        raise TransitionError(f"目标需求状态为“{into.get_status_display()}”，不能作为合并目标")
+    if _district_id(into) != _district_id(item):
+        raise TransitionError("只能合并同一区内的需求")
+    before = item.status
+    item.status = Status.MERGED
+    item.merged_into = into
+    item.save(update_fields=["status", "merged_into", "updated_at"])
+    _record(item, actor, "merge", before, "；".join(p for p in [f"合并至 #{into.pk} {into.title}", note.strip()] if p))
+    _tell(item, village_people(item), "merge", f"需求已合并：{item.title}", f"与需求“{into.title}”合并办理。")
+    return item
+
+
+# --- assignees and resources ------------------------------------------------------------------
+
+
+def _find_assignee(kind, assignee_id, district_id):
+    from secretaries.models import DispatchUnit, Secretary
+    from stations.models import ServiceStation
+    from teams.models import PioneerTeam
+
+    try:
+        assignee_id = int(assignee_id)
+    except (TypeError, ValueError):
+        raise TransitionError("请选择承办方") from None
+    found = {
+        Kind.SECRETARY: lambda: Secretary.objects.on_post().filter(village__township__district_id=district_id),
+        Kind.TEAM: lambda: PioneerTeam.objects.filter(district_id=district_id),
+        Kind.STATION: lambda: ServiceStation.objects.filter(active=True, township__district_id=district_id),
+        Kind.UNIT: lambda: DispatchUnit.objects.filter(
+            secretaries__status=Secretary.Status.ON_POST, secretaries__village__township__district_id=district_id
+        ).distinct(),
+    }.get(kind)
+    if found is None:
+        raise TransitionError("承办方类型无效")
+    assignee = found().filter(pk=assignee_id).first()
+    if assignee is None:
+        raise TransitionError("所选承办方不存在或不在本区")
+    return assignee
+
+
+def _find_resource(kind, assignee, resource_id):
+    try:
+        resource = ResourceItem.objects.filter(pk=int(resource_id), active=True).first()
+    except (TypeError, ValueError):
+        resource = None
+    if resource is None:
+        raise TransitionError("所选资源不存在或已失效")
+    owns = (kind == Kind.SECRETARY and resource.secretary_id == assignee.pk) or (
+        kind == Kind.UNIT and resource.source == ResourceItem.Source.UNIT and _resource_unit_id(resource) == assignee.pk
+    )
+    if not owns:
+        raise TransitionError("所选资源不属于该承办方")
+    return resource
+
+
+def _resource_unit_id(resource):
+    if resource.dispatch_unit_id:
+        return resource.dispatch_unit_id
+    return resource.secretary.dispatch_unit_id if resource.secretary_id else None
+
+
+# --- people to tell ---------------------------------------------------------------------------
+
+
+def village_people(item):
+    """The village's secretaries on post and its township's staff."""
+    from secretaries.models import Secretary, StaffProfile
+
+    users = [
+        s.user
+        for s in Secretary.objects.on_post()
+        .filter(village_id=item.village_id, user__isnull=False)
+        .select_related("user")
+    ]
+    users += [
+        p.user
+        for p in StaffProfile.objects.filter(role="township", township_id=item.village.township_id).select_related(
+            "user"
+        )
+    ]
+    return users
+
+
+def org_people(item):
+    from secretaries.models import StaffProfile
+
+    return [
+        p.user for p in StaffProfile.objects.filter(role="org", district_id=_district_id(item)).select_related("user")
+    ]
+
+
+def assignee_users(item):
+    from secretaries.models import Secretary, StaffProfile
+
+    kind = item.assignee_kind
+    if kind == Kind.SECRETARY:
+        user = item.assignee_secretary.user if item.assignee_secretary_id else None
+        return [user] if user else []
+    if kind == Kind.TEAM:
+        secretaries = Secretary.objects.filter(team_memberships__team_id=item.assignee_team_id).filter(
+            team_memberships__left__isnull=True
+        ) | Secretary.objects.filter(captain_of=item.assignee_team_id)
+        return [s.user for s in secretaries.filter(user__isnull=False).select_related("user").distinct()]
+    if kind == Kind.STATION:
+        from stations.models import DutyShift
+
+        managers = StaffProfile.objects.filter(role="station_manager", station_id=item.assignee_station_id)
+        on_duty = (
+            DutyShift.objects.filter(station_id=item.assignee_station_id, date=timezone.localdate())
+            .exclude(status__in=[DutyShift.Status.SWAPPED, DutyShift.Status.ABSENT])
+            .filter(secretary__user__isnull=False)
+            .select_related("secretary__user")
+        )
+        return [p.user for p in managers.select_related("user")] + [s.secretary.user for s in on_duty]
+    if kind == Kind.UNIT:
+        return [
+            s.user
+            for s in Secretary.objects.on_post()
+            .filter(
+                dispatch_unit_id=item.assignee_unit_id,
+                village__township__district_id=_district_id(item),
+                user__isnull=False,
+            )
+            .select_related("user")
+        ]
+    return []
+
+
+def _tell(item, users, step, title, body=""):
+    notify(
+        users,
+        title,
+        body=body,
+        url=reverse("demands:item_detail", args=[item.pk]),
+        kind="demand",
+        dedupe_key=f"demand:{item.pk}:{item.cycle}:{step}",
+    )

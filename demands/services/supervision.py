@@ -1,0 +1,161 @@
+"""The supervision list (督导清单): items past due, without progress for N days, or rated poorly.
+
+`flag_items` is the daily job's body. It computes the flags that should be active today, creates
+the missing ones (one row per item, reason and state: the unique constraint makes a second run,
+or a concurrent one, harmless), clears those whose condition has gone, and tells the assignee and
+the township once per new state (notices dedupe on the same key)."""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count
+from django.urls import reverse
+from django.utils import timezone
+
+from demands.models import DemandItem, SupervisionFlag
+from demands.services.loop import OPEN_STATUSES, assignee_users, village_people
+from notices.services import notify
+
+Reason = SupervisionFlag.Reason
+
+
+def wanted_flags(today):
+    """{(item id, reason, state key)} that should be on the list on `today`."""
+    stale_days = settings.SUPERVISION_STALE_DAYS
+    wanted = set()
+    rows = DemandItem.objects.filter(status__in=OPEN_STATUSES).values_list(
+        "id", "due_date", "last_progress_at", "dispatched_at"
+    )
+    for item_id, due_date, last_progress_at, dispatched_at in rows.iterator(chunk_size=5000):
+        if due_date and due_date < today:
+            wanted.add((item_id, Reason.OVERDUE.value, f"due:{due_date.isoformat()}"))
+        last_activity = last_progress_at or dispatched_at
+        if last_activity is not None:
+            activity_day = timezone.localtime(last_activity).date()
+            if (today - activity_day).days >= stale_days:
+                wanted.add((item_id, Reason.STALE.value, f"since:{activity_day.isoformat()}"))
+    poor = DemandItem.objects.filter(
+        status=DemandItem.Status.RATED, rating__lte=settings.SUPERVISION_POOR_RATING
+    ).values_list("id", "cycle")
+    for item_id, cycle in poor:
+        wanted.add((item_id, Reason.POOR_RATING.value, f"cycle:{cycle}"))
+    return wanted
+
+
+def flag_items(today=None):
+    """Bring the supervision list up to date. Returns counts: created, cleared, notified."""
+    today = today or timezone.localdate()
+    wanted = wanted_flags(today)
+    with transaction.atomic():
+        existing = {
+            (item_id, reason, key): cleared_at
+            for item_id, reason, key, cleared_at in SupervisionFlag.objects.values_list(
+                "item_id", "reason", "state_key", "cleared_at"
+            )
+        }
+        new = [key for key in wanted if key not in existing]
+        SupervisionFlag.objects.bulk_create(
+            [SupervisionFlag(item_id=i, reason=r, state_key=k) for i, r, k in new], ignore_conflicts=True
+        )
+        active_now = {key for key, cleared_at in existing.items() if cleared_at is None}
+        gone = active_now - wanted
+        cleared = 0
+        for item_id, reason, key in gone:
+            cleared += SupervisionFlag.objects.filter(
+                item_id=item_id, reason=reason, state_key=key, cleared_at__isnull=True
+            ).update(cleared_at=timezone.now())
+        # A state that came back exactly as it was (rare) is shown again, without a new notice.
+        back = [key for key in wanted if key in existing and existing[key] is not None]
+        for item_id, reason, key in back:
+            SupervisionFlag.objects.filter(item_id=item_id, reason=reason, state_key=key).update(cleared_at=None)
+        notified = _notify_new(new)
+    return {"created": len(new), "cleared": cleared, "notified": notified}
+
+
+def _notify_new(new):
+    if not new:
+        return 0
+    items = DemandItem.objects.select_related("village__township", "assignee_secretary__user").in_bulk(
+        {item_id for item_id, _, _ in new}
+    )
+    sent = 0
+    for item_id, reason, key in new:
+        item = items[item_id]
+        users = assignee_users(item) + [u for u in village_people(item) if _is_township_staff(u)]
+        label = Reason(reason).label
+        body = {
+            Reason.OVERDUE.value: f"办理期限 {item.due_date:%Y-%m-%d} 已过，请尽快办结。" if item.due_date else "",
+            Reason.STALE.value: f"已超过 {settings.SUPERVISION_STALE_DAYS} 天没有填报进展。",
+            Reason.POOR_RATING.value: f"群众评价 {item.rating} 分，请研究整改。",
+        }[reason]
+        created = notify(
+            users,
+            f"列入督导清单（{label}）：{item.title}",
+            body=body,
+            url=reverse("demands:item_detail", args=[item.pk]),
+            kind="supervision",
+            dedupe_key=f"supervision:{item.pk}:{reason}:{key}",
+        )
+        sent += len(created)
+    return sent
+
+
+def _is_township_staff(user):
+    profile = getattr(user, "staff_profile", None)
+    return profile is not None and profile.role == "township"
+
+
+def send_digest(today=None):
+    """The weekly digest to each district's org department (once per ISO week)."""
+    from secretaries.models import District, StaffProfile
+
+    today = today or timezone.localdate()
+    year, week, _ = today.isocalendar()
+    sent = 0
+    for district in District.objects.all():
+        flags = SupervisionFlag.objects.active().filter(item__village__township__district=district)
+        by_reason = dict(flags.order_by().values_list("reason").annotate(n=Count("id")))
+        by_township = list(
+            flags.order_by()
+            .values_list("item__village__township__name")
+            .annotate(n=Count("id"))
+            .order_by("-n", "item__village__township__name")[:10]
+        )
+        total = sum(by_reason.values())
+        lines = [f"截至 {today:%Y-%m-%d}，督导清单共 {total} 项："]
+        lines += [f"· {Reason(reason).label} {n} 项" for reason, n in sorted(by_reason.items())]
+        if by_township:
+            lines.append("按乡镇：" + "，".join(f"{name} {n} 项" for name, n in by_township))
+        users = [p.user for p in StaffProfile.objects.filter(role="org", district=district).select_related("user")]
+        created = notify(
+            users,
+            f"督导清单周报（{year}年第{week}周）：{total} 项",
+            body="\n".join(lines),
+            url=reverse("demands:supervision_list"),
+            kind="supervision",
+            dedupe_key=f"supervision-digest:{district.pk}:{year}-W{week:02d}",
+        )
+        sent += len(created)
+    return sent
+
+
+def parse_day(value):
+    """A task argument: None (today), a date, or 'YYYY-MM-DD'. Anything else is a clear error."""
+    if value is None:
+        return timezone.localdate()
+    if hasattr(value, "isoformat") and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return datetime.strptime(value, "%Y-%m-%d").date()
+        except ValueError:
+            pass
+    raise ValueError(f"日期参数无效：{value!r}（应为 YYYY-MM-DD）")
+
+
+def days_overdue(item, today=None):
+    today = today or timezone.localdate()
+    if item.due_date is None or item.due_date >= today:
+        return 0
+    return (today - item.due_date).days

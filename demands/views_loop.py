@@ -1,0 +1,372 @@
+"""Pages of the closed loop: work queue, item page with timeline and step forms, candidate list
+(HTML and JSON), co-building list and supervision list (pages and .xlsx)."""
+
+from functools import wraps
+from io import BytesIO
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET, require_POST
+
+from demands import selectors_loop as selectors
+from demands.forms_loop import STEP_FORMS, CobuildFilterForm, DispatchForm, SupervisionFilterForm
+from demands.models import DemandItem
+from demands.services import loop
+from demands.services.matching import candidates_for
+from demands.services.supervision import days_overdue
+from secretaries.scoping import scope_for
+
+PAGE_SIZE = 30
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def role_required(check):
+    """Logged in (else the login page) and passing `check(scope)` (else 403)."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            if not check(scope_for(request.user)):
+                raise PermissionDenied("您没有权限访问此页面")
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def _any_role(scope):
+    return scope.has_access
+
+
+def _oversees(scope):
+    return scope.is_org or scope.is_township or scope.is_station_manager
+
+
+@require_GET
+@role_required(_any_role)
+def queue(request):
+    tabs = selectors.queue_tabs(request.user)
+    if not tabs:
+        raise PermissionDenied("您没有权限访问此页面")
+    keys = [key for key, _, _ in tabs]
+    current = request.GET.get("tab") if request.GET.get("tab") in keys else keys[0]
+    label, items = next((lbl, qs) for key, lbl, qs in tabs if key == current)
+    page = Paginator(items.order_by("due_date", "-submitted_at", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "tabs": [(key, lbl) for key, lbl, _ in tabs],
+        "current": current,
+        "label": label,
+        "page": page,
+        "querystring": f"tab={current}",
+        "today": timezone.localdate(),
+    }
+    return render(request, "demands/loop_queue.html", context)
+
+
+@require_GET
+@role_required(_any_role)
+def item_detail(request, pk):
+    item = selectors.item_for(request.user, pk)
+    return _render_item(request, item)
+
+
+def _render_item(request, item, bound=None, status=200):
+    steps = loop.allowed_steps(item, request.user)
+    forms = {step: STEP_FORMS[step](prefix=step) for step in steps}
+    forms.update(bound or {})
+    context = {
+        "item": item,
+        "events": selectors.timeline(item),
+        "steps": steps,
+        "forms": forms,
+        "days_overdue": days_overdue(item),
+        "flags": item.supervision_flags.filter(cleared_at__isnull=True),
+    }
+    return render(request, "demands/loop_item.html", context, status=status)
+
+
+@require_POST
+@role_required(_any_role)
+def item_step(request, pk, step):
+    if step not in STEP_FORMS:
+        raise Http404
+    item = selectors.item_for(request.user, pk)
+    if not loop.STEPS[step][2](request.user, item):
+        raise PermissionDenied(f"您无权对该需求进行“{loop.STEPS[step][0]}”操作")
+    form = STEP_FORMS[step](request.POST, prefix=None if step == "dispatch" else step)
+    if form.is_valid():
+        try:
+            _apply(step, item, request.user, form.cleaned_data)
+        except loop.TransitionError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"已{loop.STEPS[step][0]}：{item.title}")
+            return redirect("demands:item_detail", pk=item.pk)
+    if step == "dispatch":
+        for error in form.non_field_errors() + [e for f in form.errors.values() for e in f]:
+            messages.error(request, error)
+        return redirect("demands:item_candidates", pk=item.pk)
+    item.refresh_from_db()
+    return _render_item(request, item, bound={step: form}, status=200)
+
+
+def _apply(step, item, user, data):
+    if step == "accept":
+        return loop.accept(item, user, data["note"])
+    if step == "return":
+        return loop.return_item(item, user, data["reason"])
+    if step == "dispatch":
+        return loop.dispatch(
+            item,
+            user,
+            kind=data["kind"],
+            assignee_id=data["assignee_id"],
+            resource_id=data.get("resource_id"),
+            due_date=data.get("due_date"),
+            note=data.get("note", ""),
+        )
+    if step == "merge":
+        into = DemandItem.objects.for_user(user).filter(pk=data["into"]).first()
+        if into is None:
+            raise loop.TransitionError("目标需求不存在或不在您的管理范围内")
+        return loop.merge(item, user, into, data["note"])
+    if step == "progress":
+        return loop.add_progress(item, user, data["note"])
+    if step == "resolve":
+        return loop.resolve(
+            item,
+            user,
+            resolution=data["resolution"],
+            funds_secured=data["funds_secured"],
+            resolved_on=data["resolved_on"],
+        )
+    if step == "rate":
+        return loop.rate(item, user, rating=data["rating"], comment=data["comment"])
+    if step == "reopen":
+        return loop.reopen(item, user, data["note"])
+    raise Http404
+
+
+def _dispatchable_item(request, pk):
+    item = selectors.item_for(request.user, pk)
+    if not loop.can_dispatch(request.user, item):
+        raise PermissionDenied("您无权为该需求派单")
+    return item
+
+
+@require_GET
+@role_required(_any_role)
+def item_candidates(request, pk):
+    item = _dispatchable_item(request, pk)
+    candidates = candidates_for(item) if item.status in loop.STEPS["dispatch"][1] else []
+    context = {"item": item, "candidates": candidates, "form": DispatchForm(), "can_dispatch_now": bool(candidates)}
+    return render(request, "demands/loop_candidates.html", context)
+
+
+@require_GET
+@role_required(_any_role)
+def item_candidates_json(request, pk):
+    item = _dispatchable_item(request, pk)
+    candidates = candidates_for(item)
+    return JsonResponse(
+        {
+            "item": item.pk,
+            "candidates": [
+                {
+                    "kind": c.kind,
+                    "id": c.id,
+                    "name": c.name,
+                    "place": c.place,
+                    "score": c.score,
+                    "fit": c.fit,
+                    "nearness": c.nearness,
+                    "open_items": c.open_items,
+                    "resolved": c.resolved,
+                    "mean_rating": c.mean_rating,
+                    "resource_id": c.resource_id,
+                    "resource": c.resource_title,
+                    "reasons": c.reasons,
+                }
+                for c in candidates
+            ],
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+# --- co-building list --------------------------------------------------------------------------
+
+
+def _cobuild_filters(request):
+    form = CobuildFilterForm(request.GET or None, user=request.user)
+    if form.is_bound and not form.is_valid():
+        # A round or township outside the user's scope is not found, as any foreign record.
+        raise Http404
+    data = form.cleaned_data if form.is_bound else {}
+    round_obj, township = data.get("round"), data.get("township")
+    rows = selectors.cobuild_rows(
+        request.user, round_id=round_obj.pk if round_obj else None, township_id=township.pk if township else None
+    )
+    return form, rows, round_obj, township
+
+
+@require_GET
+@role_required(_oversees)
+def cobuild_list(request):
+    form, rows, round_obj, township = _cobuild_filters(request)
+    page = Paginator(rows, PAGE_SIZE * 2).get_page(request.GET.get("page"))
+    querystring = request.GET.copy()
+    querystring.pop("page", None)
+    context = {"form": form, "page": page, "querystring": querystring.urlencode()}
+    return render(request, "demands/loop_cobuild.html", context)
+
+
+@require_GET
+@role_required(_oversees)
+def cobuild_export(request):
+    form, rows, round_obj, township = _cobuild_filters(request)
+    headers = [
+        "序号",
+        "乡镇",
+        "村",
+        "轮次",
+        "需求类别",
+        "需求名称",
+        "紧急程度",
+        "承办方类型",
+        "承办方",
+        "对接资源",
+        "状态",
+        "办理期限",
+        "评价",
+    ]
+    body = [
+        [
+            n,
+            item.village.township.name,
+            item.village.name,
+            str(item.round or ""),
+            item.category.name,
+            item.title,
+            item.get_urgency_display(),
+            item.get_assignee_kind_display(),
+            str(item.assignee or ""),
+            str(item.matched_resource or ""),
+            item.get_status_display(),
+            item.due_date,
+            item.rating,
+        ]
+        for n, item in enumerate(rows.iterator(chunk_size=2000), start=1)
+    ]
+    parts = ["共建清单", str(round_obj) if round_obj else "", township.name if township else ""]
+    return _xlsx("共建清单", headers, body, "_".join(p for p in parts if p) + ".xlsx")
+
+
+# --- supervision list --------------------------------------------------------------------------
+
+
+def _supervision_filters(request):
+    form = SupervisionFilterForm(request.GET or None, user=request.user)
+    if form.is_bound and not form.is_valid():
+        if "township" in form.errors:
+            raise Http404
+        return form, None
+    data = form.cleaned_data if form.is_bound else {}
+    rows = selectors.supervision_rows(
+        request.user,
+        township_id=data["township"].pk if data.get("township") else None,
+        category_id=data["category"].pk if data.get("category") else None,
+        reason=data.get("reason") or "",
+        assignee=(data.get("assignee") or "").strip(),
+        min_days_overdue=data.get("min_days_overdue"),
+    )
+    return form, rows
+
+
+@require_GET
+@role_required(_oversees)
+def supervision_list(request):
+    form, rows = _supervision_filters(request)
+    page = Paginator(rows if rows is not None else [], PAGE_SIZE * 2).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    for flag in page.object_list:
+        flag.days_overdue = days_overdue(flag.item, today)
+    querystring = request.GET.copy()
+    querystring.pop("page", None)
+    context = {"form": form, "page": page, "querystring": querystring.urlencode()}
+    return render(request, "demands/supervision_list.html", context)
+
+
+@require_GET
+@role_required(_oversees)
+def supervision_export(request):
+    form, rows = _supervision_filters(request)
+    if rows is None:
+        messages.error(request, "筛选条件有误，请修改后再导出")
+        return redirect(reverse("demands:supervision_list") + "?" + request.GET.urlencode())
+    today = timezone.localdate()
+    headers = [
+        "序号",
+        "督导原因",
+        "列入时间",
+        "乡镇",
+        "村",
+        "需求类别",
+        "需求名称",
+        "承办方",
+        "状态",
+        "办理期限",
+        "逾期天数",
+        "最近进展",
+        "评价",
+    ]
+    body = [
+        [
+            n,
+            flag.get_reason_display(),
+            timezone.localtime(flag.flagged_at).replace(tzinfo=None),
+            flag.item.village.township.name,
+            flag.item.village.name,
+            flag.item.category.name,
+            flag.item.title,
+            str(flag.item.assignee or ""),
+            flag.item.get_status_display(),
+            flag.item.due_date,
+            days_overdue(flag.item, today),
+            timezone.localtime(flag.item.last_progress_at).replace(tzinfo=None) if flag.item.last_progress_at else None,
+            flag.item.rating,
+        ]
+        for n, flag in enumerate(rows.iterator(chunk_size=2000), start=1)
+    ]
+    return _xlsx("督导清单", headers, body, f"督导清单_{today:%Y%m%d}.xlsx")
+
+
+def _xlsx(title, headers, rows, filename):
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title
+    sheet.append(headers)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(row)
+    for column, width in zip("ABCDEFGHIJKLM", [6, 12, 12, 16, 12, 30, 10, 10, 24, 24, 10, 12, 8], strict=False):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "A2"
+    buffer = BytesIO()
+    book.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response

@@ -1,0 +1,51 @@
+"""Factories for the closed-loop tests (the lists' own factories live in factories.py)."""
+
+import factory
+from django.utils import timezone
+
+from demands.models import DemandCategory, DemandEvent, DemandItem, ResourceCategory, ResourceItem
+from tests.factories import VillageFactory
+
+
+class DemandCategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DemandCategory
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"需求类别{n}")
+
+
+class ResourceCategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ResourceCategory
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"资源类别{n}")
+
+
+class DemandItemFactory(factory.django.DjangoModelFactory):
+    """A submitted item, ready for the loop."""
+
+    class Meta:
+        model = DemandItem
+
+    village = factory.SubFactory(VillageFactory)
+    category = factory.SubFactory(DemandCategoryFactory)
+    title = factory.Sequence(lambda n: f"需求{n}")
+    detail = "村里需要帮助"
+    urgency = DemandItem.Urgency.NORMAL
+    status = DemandItem.Status.SUBMITTED
+    submitted_at = factory.LazyFunction(timezone.now)
+
+
+class ResourceItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ResourceItem
+
+    category = factory.SubFactory(ResourceCategoryFactory)
+    title = factory.Sequence(lambda n: f"资源{n}")
+    source = ResourceItem.Source.PERSONAL
+
+
+def event_actions(item):
+    return list(DemandEvent.objects.filter(item=item).order_by("pk").values_list("action", flat=True))
