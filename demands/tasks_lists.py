@@ -1,1 +1,56 @@
 # Tasks of the lists and rounds (issue 3): open_due_round, send_round_reminders.
+"""Thin Celery wrappers: validate the argument, call the service. Both jobs are idempotent through
+unique constraints (see demands/services/rounds.py), so a retry or a second beat is harmless."""
+
+from datetime import date
+
+from celery import shared_task
+from django.db import OperationalError
+
+__all__ = ["open_due_round", "send_round_reminders"]
+
+
+def _parse_day(day):
+    """None (today), a date, or an ISO string 'YYYY-MM-DD'; anything else is a clear error."""
+    if day is None or isinstance(day, date):
+        return day
+    if isinstance(day, str):
+        try:
+            return date.fromisoformat(day)
+        except ValueError:
+            pass
+    raise ValueError(f"日期参数应为 YYYY-MM-DD 格式的字符串，收到：{day!r}")
+
+
+@shared_task(
+    name="demands.tasks.open_due_round",
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def open_due_round(day=None):
+    from demands.services.rounds import open_due_round as open_rounds
+
+    opened = open_rounds(_parse_day(day))
+    return [r.pk for r in opened]
+
+
+@shared_task(
+    name="demands.tasks.send_round_reminders",
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def send_round_reminders(day=None, round_id=None):
+    from demands.models import CollectionRound
+    from demands.services.rounds import send_all_reminders, send_reminders
+
+    day = _parse_day(day)
+    if round_id is None:
+        return send_all_reminders(day)
+    if not isinstance(round_id, int) or isinstance(round_id, bool):
+        raise ValueError(f"round_id 应为整数，收到：{round_id!r}")
+    collection_round = CollectionRound.objects.filter(pk=round_id).first()
+    if collection_round is None:
+        raise ValueError(f"征集轮次 {round_id} 不存在")
+    return send_reminders(collection_round, day)

@@ -1,0 +1,290 @@
+"""Excel both ways for a round: the blank template (one sheet per list, Chinese headers, drop-down
+validation), the township's upload (preview, then confirm; all-or-nothing), and the export."""
+
+import io
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from demands.models import DemandCategory, DemandItem, ProjectItem, ResourceCategory, ResourceItem, Submission
+from demands.resources import (
+    DEMAND_HEADERS,
+    PROJECT_HEADERS,
+    RESOURCE_HEADERS,
+    DemandItemResource,
+    ProjectItemResource,
+    ResourceItemResource,
+)
+from demands.selectors_lists import completeness_by_township
+from secretaries.importing import ImportFileError, ImportOutcome, RowError, import_dataset, read_xlsx
+from secretaries.models import Secretary, Village
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+TEMPLATE_ROWS = 200  # rows that carry the drop-downs
+
+SHEETS = [
+    # (key, sheet title, headers, resource class)
+    ("demands", "需求清单", DEMAND_HEADERS, DemandItemResource),
+    ("resources", "资源清单", RESOURCE_HEADERS, ResourceItemResource),
+    ("projects", "项目清单", PROJECT_HEADERS, ProjectItemResource),
+]
+HEADER_FILL = PatternFill("solid", fgColor="FCE4E4")
+
+
+def _header(sheet, headers, widths=None):
+    sheet.append(headers)
+    for index, _ in enumerate(headers, start=1):
+        cell = sheet.cell(row=1, column=index)
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(horizontal="center")
+        sheet.column_dimensions[get_column_letter(index)].width = (widths or {}).get(index, 16)
+    sheet.freeze_panes = "A2"
+
+
+def _options(book, columns):
+    """A hidden sheet holding the drop-down lists; returns {name: '选项!$A$2:$A$n'}."""
+    sheet = book.create_sheet("选项")
+    refs = {}
+    for index, (name, values) in enumerate(columns.items(), start=1):
+        letter = get_column_letter(index)
+        sheet.cell(row=1, column=index, value=name)
+        for row, value in enumerate(values, start=2):
+            sheet.cell(row=row, column=index, value=value)
+        refs[name] = f"选项!${letter}$2:${letter}${max(len(values), 1) + 1}"
+    sheet.sheet_state = "hidden"
+    return refs
+
+
+def _dropdown(sheet, ref, column, prompt):
+    validation = DataValidation(type="list", formula1=ref, allow_blank=True, showErrorMessage=True)
+    validation.error = f"请从下拉列表中选择{prompt}"
+    validation.errorTitle = "输入无效"
+    validation.prompt = f"请选择{prompt}"
+    validation.promptTitle = prompt
+    sheet.add_data_validation(validation)
+    letter = get_column_letter(column)
+    validation.add(f"{letter}2:{letter}{TEMPLATE_ROWS + 1}")
+
+
+def build_template(collection_round, township):
+    """The blank template for one township: .xlsx bytes."""
+    villages = list(Village.objects.filter(township=township).order_by("name").values_list("name", flat=True))
+    staffed = list(
+        Secretary.objects.on_post()
+        .filter(village__township=township)
+        .order_by("village__name")
+        .values_list("village__name", flat=True)
+    )
+    book = Workbook()
+    guide = book.active
+    guide.title = "填写说明"
+    deadline = collection_round.deadline
+    for line in [
+        f"{collection_round.title}",
+        f"乡镇：{township.name}    报送截止：{deadline.year}年{deadline.month}月{deadline.day}日",
+        "1. 每张清单一个工作表，第一行为表头，请勿修改表头和工作表名称。",
+        "2. 村（社区）、类别、紧急程度、状态等列请从下拉列表中选择。",
+        "3. 日期按 2026-12-31 格式填写；金额单位为元。",
+        "4. 上传后先预览，全部行无误才能确认导入；有任何一行出错，整份文件都不会导入。",
+        "5. 需求清单导入后，所涉及的村视为已报送（乡镇代报）。",
+    ]:
+        guide.append([line])
+    guide.column_dimensions["A"].width = 90
+    sheets = {}
+    for _key, title, headers, _resource in SHEETS:
+        sheets[title] = book.create_sheet(title)
+        _header(sheets[title], headers, widths={3: 24, 4: 36} if title == "需求清单" else None)
+    refs = _options(
+        book,
+        {
+            "村（社区）": villages,
+            "有书记的村": staffed,
+            "需求类别": list(DemandCategory.objects.filter(active=True).values_list("name", flat=True)),
+            "资源类别": list(ResourceCategory.objects.filter(active=True).values_list("name", flat=True)),
+            "紧急程度": [label for _, label in DemandItem.Urgency.choices],
+            "来源": [label for _, label in ResourceItem.Source.choices],
+            "项目状态": [label for _, label in ProjectItem.Status.choices],
+        },
+    )
+    _dropdown(sheets["需求清单"], refs["村（社区）"], 1, "村（社区）")
+    _dropdown(sheets["需求清单"], refs["需求类别"], 2, "需求类别")
+    _dropdown(sheets["需求清单"], refs["紧急程度"], 5, "紧急程度")
+    _dropdown(sheets["资源清单"], refs["有书记的村"], 1, "第一书记所在村")
+    _dropdown(sheets["资源清单"], refs["来源"], 2, "来源")
+    _dropdown(sheets["资源清单"], refs["资源类别"], 3, "资源类别")
+    _dropdown(sheets["项目清单"], refs["村（社区）"], 2, "村（社区）")
+    _dropdown(sheets["项目清单"], refs["项目状态"], 3, "项目状态")
+    _dropdown(sheets["项目清单"], refs["需求类别"], 4, "项目类别")
+    book.active = 1
+    return _bytes(book)
+
+
+def _bytes(book):
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+# Upload --------------------------------------------------------------------------------------
+
+
+@dataclass
+class UploadResult:
+    ok: bool
+    sheets: dict = field(default_factory=dict)  # title -> ImportOutcome
+    created: dict = field(default_factory=dict)  # title -> number of rows imported
+
+    @property
+    def errors(self):
+        return [(title, error) for title, outcome in self.sheets.items() for error in outcome.errors]
+
+
+def read_upload(upload):
+    """Check the file and read every sheet of the template: {key: Dataset or None (no rows)}.
+    Raises ImportFileError (Chinese) for a file that cannot be used at all."""
+    datasets = {}
+    for key, title, headers, _resource in SHEETS:
+        upload.seek(0)
+        try:
+            datasets[key] = read_xlsx(upload, required_headers=headers, sheet=title)
+        except ImportFileError as exc:
+            if "只有表头" in str(exc) or "没有内容" in str(exc):
+                datasets[key] = None  # an untouched sheet of the template
+                continue
+            if "没有名为" in str(exc):
+                raise ImportFileError(
+                    f"{exc}。请使用本平台下载的模板（含需求清单、资源清单、项目清单三个工作表）"
+                ) from None
+            raise ImportFileError(f"{title}：{exc}" if "表头" in str(exc) else str(exc)) from None
+    if not any(datasets.values()):
+        raise ImportFileError("模板中没有填写任何数据行")
+    return datasets
+
+
+def import_upload(collection_round, township, user, upload, *, confirm):
+    """Preview (confirm=False) or import (confirm=True) a filled template. All sheets go in one
+    transaction: unless every row of every sheet is valid, nothing is saved."""
+    from demands.services.lists import ListError, submission_submit
+
+    datasets = read_upload(upload)
+    result = UploadResult(ok=True)
+    with transaction.atomic():
+        resources = {}
+        for key, title, _headers, resource_class in SHEETS:
+            if datasets[key] is None:
+                continue
+            resources[title] = resource_class(collection_round=collection_round, township=township, user=user)
+            outcome = import_dataset(resources[title], datasets[key], dry_run=not confirm)
+            result.sheets[title] = outcome
+            result.ok = result.ok and outcome.ok
+        if not confirm or not result.ok:
+            transaction.set_rollback(True)
+            return result
+        result.created = {title: len(resource.saved) for title, resource in resources.items()}
+        demand_resource = resources.get("需求清单")
+        submission_ids = {item.submission_id for item in demand_resource.saved} if demand_resource else set()
+        for submission in Submission.objects.filter(pk__in=submission_ids).select_related("village"):
+            try:
+                submission_submit(submission, user)
+            except ListError as exc:
+                transaction.set_rollback(True)
+                outcome = ImportOutcome(ok=False, errors=[RowError(row=0, message=f"{submission.village}：{exc}")])
+                return UploadResult(ok=False, sheets={"需求清单": outcome})
+    return result
+
+
+# Export --------------------------------------------------------------------------------------
+
+
+def export_round(collection_round, user, township=None):
+    """The round's three lists (and completeness) as .xlsx bytes, within the user's scope."""
+    from demands.selectors_lists import round_items_for_export
+
+    township_id = township.pk if township else None
+    book = Workbook(write_only=True)
+    rows, total = completeness_by_township(collection_round, user)
+    sheet = book.create_sheet("完成情况")
+    sheet.append(["乡镇", "应报村数", "按时报送", "逾期报送", "未报送", "无新增需求", "报送率（%）", "及时率（%）"])
+    for row in [r for r in rows if township_id in (None, r.township_id)] + ([total] if township is None else []):
+        sheet.append(
+            [row.name, row.expected, row.on_time, row.late, row.missing, row.nil, row.reporting_rate, row.on_time_rate]
+        )
+
+    sheet = book.create_sheet("需求清单")
+    sheet.append(["乡镇", *DEMAND_HEADERS, "状态", "提交时间"])
+    for item in round_items_for_export(collection_round, user, township_id).exclude(status=DemandItem.Status.DRAFT):
+        sheet.append(
+            [
+                item.village.township.name,
+                item.village.name,
+                item.category.name,
+                item.title,
+                item.detail,
+                item.get_urgency_display(),
+                item.wanted_by,
+                item.estimated_funds,
+                item.contact_name,
+                item.contact_phone,
+                item.get_status_display(),
+                timezone.localtime(item.submitted_at).strftime("%Y-%m-%d %H:%M") if item.submitted_at else "",
+            ]
+        )
+
+    sheet = book.create_sheet("资源清单")
+    sheet.append(["乡镇", "第一书记", "派驻村", "来源", "资源类别", "资源名称", "具体内容", "可提供规模", "有效期至"])
+    resources = (
+        ResourceItem.objects.for_user(user)
+        .filter(active=True, secretary__village__township__district_id=collection_round.district_id)
+        .select_related("secretary__village__township", "category")
+        .order_by("secretary__village__township__name", "secretary__village__name", "pk")
+    )
+    if township_id:
+        resources = resources.filter(secretary__village__township_id=township_id)
+    for item in resources:
+        village = item.secretary.village
+        sheet.append(
+            [
+                village.township.name,
+                item.secretary.name,
+                village.name,
+                item.get_source_display(),
+                item.category.name,
+                item.title,
+                item.description,
+                item.capacity,
+                item.valid_until,
+            ]
+        )
+
+    sheet = book.create_sheet("项目清单")
+    sheet.append(["项目名称", "涉及村", "状态", "牵头第一书记", "预算（元）", "已争取资金（元）", "进度（%）", "成效"])
+    projects = (
+        ProjectItem.objects.for_user(user)
+        .filter(villages__township__district_id=collection_round.district_id)
+        .select_related("lead_secretary")
+        .prefetch_related("villages")
+        .order_by("pk")
+        .distinct()
+    )
+    if township_id:
+        projects = projects.filter(villages__township_id=township_id)
+    for project in projects:
+        sheet.append(
+            [
+                project.title,
+                "、".join(v.name for v in project.villages.all()),
+                project.get_status_display(),
+                project.lead_secretary.name if project.lead_secretary else "",
+                project.budget,
+                project.funds_secured,
+                project.progress,
+                project.outcomes,
+            ]
+        )
+    return _bytes(book)

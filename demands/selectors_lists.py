@@ -1,0 +1,172 @@
+"""Reads for the lists and rounds. Every read goes through `for_user`, so scope is never forgotten."""
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from django.db.models import Count, FilteredRelation, Prefetch, Q
+from django.utils import timezone
+
+from demands.models import CollectionRound, DemandItem, ProjectItem, ResourceItem, Submission
+from secretaries.models import Secretary, Township, Village
+from secretaries.scoping import scope_for
+
+DONE_STATUSES = (Submission.Status.SUBMITTED, Submission.Status.ACCEPTED)
+
+
+@dataclass
+class CompletenessRow:
+    """DHIS2-style completeness of one township (or the total) for a round."""
+
+    township_id: int | None
+    name: str
+    expected: int = 0
+    submitted: int = 0
+    on_time: int = 0
+    nil: int = 0
+
+    @property
+    def late(self):
+        return self.submitted - self.on_time
+
+    @property
+    def missing(self):
+        return self.expected - self.submitted
+
+    @property
+    def reporting_rate(self):
+        return _percent(self.submitted, self.expected)
+
+    @property
+    def on_time_rate(self):
+        return _percent(self.on_time, self.expected)
+
+
+def _percent(part, whole):
+    return round(100 * part / whole, 1) if whole else 0.0
+
+
+def deadline_end(collection_round):
+    """Submissions strictly before the local midnight after the deadline day are on time."""
+    return timezone.make_aware(datetime.combine(collection_round.deadline + timedelta(days=1), time.min))
+
+
+def completeness_by_township(collection_round, user):
+    """(rows, total) for the townships the user may see. One query, whatever the number of villages."""
+    done = Q(sub__status__in=DONE_STATUSES)
+    rows = (
+        Village.objects.for_user(user)
+        .filter(township__district_id=collection_round.district_id)
+        .annotate(sub=FilteredRelation("submissions", condition=Q(submissions__round=collection_round)))
+        .values("township_id", "township__name")
+        .annotate(
+            expected=Count("pk"),
+            submitted=Count("pk", filter=done),
+            on_time=Count("pk", filter=done & Q(sub__submitted_at__lt=deadline_end(collection_round))),
+            nil=Count("pk", filter=done & Q(sub__is_nil=True)),
+        )
+        .order_by("township__name")
+    )
+    result = [
+        CompletenessRow(
+            township_id=row["township_id"],
+            name=row["township__name"],
+            expected=row["expected"],
+            submitted=row["submitted"],
+            on_time=row["on_time"],
+            nil=row["nil"],
+        )
+        for row in rows
+    ]
+    total = CompletenessRow(township_id=None, name="合计")
+    for row in result:
+        total.expected += row.expected
+        total.submitted += row.submitted
+        total.on_time += row.on_time
+        total.nil += row.nil
+    return result, total
+
+
+def missing_villages_for(collection_round, user, township_id=None):
+    """Villages in the user's scope that have not submitted, with their secretary on post (2 queries)."""
+    done = Submission.objects.filter(round=collection_round, status__in=DONE_STATUSES).values("village_id")
+    villages = (
+        Village.objects.for_user(user)
+        .filter(township__district_id=collection_round.district_id)
+        .exclude(pk__in=done)
+        .select_related("township")
+        .prefetch_related(
+            Prefetch("secretaries", queryset=Secretary.objects.on_post().order_by("pk"), to_attr="on_post")
+        )
+        .order_by("township__name", "name")
+    )
+    if township_id is not None:
+        villages = villages.filter(township_id=township_id)
+    return villages
+
+
+def rounds_for(user):
+    return CollectionRound.objects.for_user(user).order_by("-period_start")
+
+
+def submissions_for(collection_round, user):
+    return (
+        Submission.objects.for_user(user)
+        .filter(round=collection_round)
+        .select_related("village__township", "submitted_by")
+        .annotate(item_count=Count("demands"))
+        .order_by("village__township__name", "village__name")
+    )
+
+
+def townships_for(user):
+    return Township.objects.for_user(user).order_by("name")
+
+
+def secretary_of(user):
+    scope = scope_for(user)
+    if not scope.is_secretary:
+        return None
+    return Secretary.objects.select_related("village__township", "dispatch_unit").get(pk=scope.secretary_id)
+
+
+def resources_for(user, *, mine=False, category=None, q=""):
+    items = ResourceItem.objects.for_user(user).select_related(
+        "category", "secretary__village__township", "dispatch_unit", "expertise"
+    )
+    scope = scope_for(user)
+    if mine and scope.is_secretary:
+        secretary = Secretary.objects.only("dispatch_unit_id").get(pk=scope.secretary_id)
+        items = items.filter(
+            Q(secretary_id=scope.secretary_id)
+            | Q(source=ResourceItem.Source.UNIT, dispatch_unit_id=secretary.dispatch_unit_id)
+        )
+    if category:
+        items = items.filter(category_id=category)
+    if q:
+        items = items.filter(Q(title__icontains=q) | Q(description__icontains=q))
+    return items.order_by("category__sort_order", "title", "pk")
+
+
+def projects_for(user, *, status="", q=""):
+    projects = (
+        ProjectItem.objects.for_user(user)
+        .select_related("lead_secretary", "category")
+        .prefetch_related("villages__township")
+    )
+    if status:
+        projects = projects.filter(status=status)
+    if q:
+        projects = projects.filter(title__icontains=q)
+    return projects.order_by("-updated_at", "-pk")
+
+
+def round_items_for_export(collection_round, user, township_id=None):
+    items = (
+        DemandItem.objects.for_user(user)
+        .filter(round=collection_round)
+        .select_related("village__township", "category")
+        .order_by("village__township__name", "village__name", "pk")
+    )
+    if township_id is not None:
+        items = items.filter(village__township_id=township_id)
+    return items

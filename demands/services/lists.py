@@ -1,0 +1,258 @@
+"""Writes on the three lists: a village's submission for a round (draft, submit, nil return,
+return, accept), resource confirmation, and projects. Views call these; they decide who may."""
+
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from demands.models import (
+    CollectionRound,
+    DemandEvent,
+    DemandItem,
+    ResourceItem,
+    Submission,
+)
+from notices.services import notify
+from secretaries.models import Secretary
+from secretaries.scoping import scope_for
+
+EDITABLE_STATUSES = (Submission.Status.DRAFT, Submission.Status.RETURNED)
+
+
+class ListError(Exception):
+    """The action is not allowed now; the message says why, in Chinese."""
+
+
+# Who may do what -------------------------------------------------------------------------------
+
+
+def village_has_secretary_login(village_id):
+    return Secretary.objects.on_post().filter(village_id=village_id, user__isnull=False, user__is_active=True).exists()
+
+
+def can_fill(user, submission):
+    """The village's own secretary fills its list; township staff (or the department) fill it on
+    the village's behalf only when the village has no secretary with a login."""
+    scope = scope_for(user)
+    if scope.is_secretary:
+        return submission.village_id in scope.village_ids
+    if scope.is_org or (scope.is_township and submission.village.township_id in scope.township_ids):
+        return not village_has_secretary_login(submission.village_id)
+    return False
+
+
+def can_review(user, submission):
+    """Township staff of the village's township, and the department, review (return / accept)."""
+    scope = scope_for(user)
+    return scope.is_org or (scope.is_township and submission.village.township_id in scope.township_ids)
+
+
+def resource_editable_by(item, user):
+    scope = scope_for(user)
+    if scope.is_org:
+        return True
+    if not scope.is_secretary:
+        return False
+    if item.secretary_id == scope.secretary_id:
+        return True
+    own_unit = Secretary.objects.filter(pk=scope.secretary_id).values_list("dispatch_unit_id", flat=True).first()
+    return item.source == ResourceItem.Source.UNIT and item.dispatch_unit_id == own_unit
+
+
+def project_editable_by(project, user):
+    scope = scope_for(user)
+    if scope.is_org:
+        return True
+    village_townships = {v.township_id for v in project.villages.all()}
+    village_ids = {v.pk for v in project.villages.all()}
+    if scope.is_township:
+        return bool(village_townships & scope.township_ids)
+    if scope.is_secretary:
+        return project.lead_secretary_id == scope.secretary_id or bool(village_ids & scope.village_ids)
+    return False
+
+
+# Submissions -----------------------------------------------------------------------------------
+
+
+def submission_for(collection_round, village):
+    submission, _ = Submission.objects.get_or_create(round=collection_round, village=village)
+    return submission
+
+
+def _lock(submission):
+    return Submission.objects.select_for_update().select_related("round", "village").get(pk=submission.pk)
+
+
+def _check_fillable(submission):
+    if submission.round.status != CollectionRound.Status.OPEN:
+        raise ListError("本轮征集未发布或已截止，不能再填报")
+    if submission.status not in EDITABLE_STATUSES:
+        raise ListError("本村本轮清单已报送，不能再修改；如需修改，请联系乡镇退回")
+
+
+def submission_save_items(submission, formset, user):
+    """Save the items of the one-page form as drafts (new, changed, deleted)."""
+    with transaction.atomic():
+        submission = _lock(submission)
+        _check_fillable(submission)
+        items = formset.save(commit=False)
+        for item in formset.deleted_objects:
+            if item.status == DemandItem.Status.DRAFT:
+                item.delete()
+        for item in items:
+            item.round = submission.round
+            item.submission = submission
+            item.village = submission.village
+            item.channel = DemandItem.Channel.LIST
+            item.status = DemandItem.Status.DRAFT
+            if item.pk is None:
+                item.created_by = user
+            item.save()
+    return submission
+
+
+def submission_submit(submission, user, *, nil=False):
+    """Submit the village's list: draft items become submitted (the loop takes over from there).
+    A nil return ('no new needs this round') counts as submitted."""
+    now = timezone.now()
+    with transaction.atomic():
+        submission = _lock(submission)
+        _check_fillable(submission)
+        drafts = list(submission.demands.filter(status=DemandItem.Status.DRAFT))
+        if nil and drafts:
+            raise ListError("已填写了需求草稿，不能报“本轮无新增需求”；请先删除草稿，或直接提交清单")
+        if not nil and not drafts:
+            raise ListError("还没有填写任何需求。如本轮没有新增需求，请选择“本轮无新增需求”")
+        scope = scope_for(user)
+        on_behalf = not (scope.is_secretary and submission.village_id in scope.village_ids)
+        DemandItem.objects.filter(pk__in=[d.pk for d in drafts]).update(
+            status=DemandItem.Status.SUBMITTED, submitted_at=now, updated_at=now
+        )
+        DemandEvent.objects.bulk_create(
+            DemandEvent(
+                item=item,
+                actor=user,
+                action="submit",
+                from_status=DemandItem.Status.DRAFT,
+                to_status=DemandItem.Status.SUBMITTED,
+                note="乡镇代报" if on_behalf else "",
+            )
+            for item in drafts
+        )
+        submission.status = Submission.Status.SUBMITTED
+        submission.is_nil = nil
+        submission.submitted_at = now
+        submission.submitted_by = user
+        submission.on_behalf = on_behalf
+        submission.save()
+    return submission
+
+
+def submission_return(submission, user, reason):
+    """Township staff send a list back with a reason; its items not yet taken up go back to draft."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ListError("请填写退回原因")
+    now = timezone.now()
+    with transaction.atomic():
+        submission = _lock(submission)
+        if submission.status != Submission.Status.SUBMITTED:
+            raise ListError("只有已报送、尚未接收的清单可以退回")
+        items = list(submission.demands.filter(status=DemandItem.Status.SUBMITTED))
+        DemandItem.objects.filter(pk__in=[i.pk for i in items]).update(
+            status=DemandItem.Status.DRAFT, submitted_at=None, updated_at=now
+        )
+        DemandEvent.objects.bulk_create(
+            DemandEvent(
+                item=item,
+                actor=user,
+                action="return_list",
+                from_status=DemandItem.Status.SUBMITTED,
+                to_status=DemandItem.Status.DRAFT,
+                note=reason,
+            )
+            for item in items
+        )
+        submission.status = Submission.Status.RETURNED
+        submission.return_reason = reason
+        submission.returned_at = now
+        submission.is_nil = False
+        submission.save()
+        secretaries = Secretary.objects.on_post().filter(village_id=submission.village_id, user__isnull=False)
+        notify(
+            [s.user for s in secretaries.select_related("user")],
+            f"{submission.round.title}：本村清单被退回",
+            body=f"退回原因：{reason}",
+            url=reverse("demands:submission_edit", args=[submission.pk]),
+            kind="submission_returned",
+        )
+    return submission
+
+
+def submission_accept(submission, user):
+    with transaction.atomic():
+        submission = _lock(submission)
+        if submission.status != Submission.Status.SUBMITTED:
+            raise ListError("只有已报送的清单可以接收")
+        submission.status = Submission.Status.ACCEPTED
+        submission.accepted_at = timezone.now()
+        submission.save()
+    return submission
+
+
+# Resources -------------------------------------------------------------------------------------
+
+
+def resource_save(form, user):
+    """Save a resource from the form; a secretary's resource belongs to them (and, when it is a
+    unit resource, to their dispatching unit)."""
+    item = form.save(commit=False)
+    scope = scope_for(user)
+    if item.pk is None and scope.is_secretary:
+        secretary = Secretary.objects.get(pk=scope.secretary_id)
+        item.secretary = secretary
+        if item.source == ResourceItem.Source.UNIT:
+            item.dispatch_unit = secretary.dispatch_unit
+    item.confirmed_at = timezone.now()
+    item.save()
+    return item
+
+
+def resources_confirm(secretary, user, collection_round=None):
+    """The secretary confirms their own and their unit's resources are current (once per round)."""
+    now = timezone.now()
+    with transaction.atomic():
+        mine = ResourceItem.objects.filter(
+            Q(secretary=secretary) | Q(source=ResourceItem.Source.UNIT, dispatch_unit_id=secretary.dispatch_unit_id)
+        )
+        count = mine.update(confirmed_at=now)
+        if collection_round is not None:
+            submission = submission_for(collection_round, secretary.village)
+            Submission.objects.filter(pk=submission.pk).update(resources_confirmed_at=now)
+    return count
+
+
+# Projects --------------------------------------------------------------------------------------
+
+
+def project_save(form, user):
+    with transaction.atomic():
+        project = form.save(commit=False)
+        if project.pk is None:
+            project.created_by = user
+            scope = scope_for(user)
+            if scope.is_secretary and project.lead_secretary_id is None:
+                project.lead_secretary_id = scope.secretary_id
+        project.save()
+        form.save_m2m()
+    return project
+
+
+def open_round_for(district_id):
+    return (
+        CollectionRound.objects.filter(district_id=district_id, status=CollectionRound.Status.OPEN)
+        .order_by("-period_start")
+        .first()
+    )

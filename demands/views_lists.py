@@ -1,0 +1,518 @@
+"""Pages of the three lists and the collection rounds. Every record is fetched through `for_user`
+(a foreign township's record answers 404); who may write is checked here or in the service."""
+
+import uuid
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from demands.excel import XLSX_TYPE, build_template, export_round, import_upload
+from demands.forms_lists import (
+    DemandItemForm,
+    DemandItemFormSet,
+    ProjectForm,
+    ResourceForm,
+    ReturnForm,
+    RoundForm,
+    UploadForm,
+)
+from demands.models import CollectionRound, DemandItem, ProjectItem, ResourceCategory, ResourceItem, Submission
+from demands.selectors_lists import (
+    completeness_by_township,
+    missing_villages_for,
+    projects_for,
+    resources_for,
+    rounds_for,
+    secretary_of,
+    submissions_for,
+    townships_for,
+)
+from demands.services import lists as list_services
+from demands.services import rounds as round_services
+from secretaries.importing import ImportFileError
+from secretaries.models import District
+from secretaries.scoping import scope_for
+
+PER_PAGE = 30
+
+
+def role_required(*roles):
+    """Refuse (403) users whose role is not among `roles` ('org', 'township', 'secretary', 'station')."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapper(request, *args, **kwargs):
+            scope = scope_for(request.user)
+            allowed = {
+                "org": scope.is_org,
+                "township": scope.is_township,
+                "secretary": scope.is_secretary,
+                "station": scope.is_station_manager,
+            }
+            if not any(allowed[role] for role in roles):
+                raise PermissionDenied("您的角色不能使用此功能")
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+ANY_ROLE = ("org", "township", "secretary", "station")
+
+
+def _page(request, items, per_page=PER_PAGE):
+    return Paginator(items, per_page).get_page(request.GET.get("page"))
+
+
+def _round(request, pk):
+    return get_object_or_404(CollectionRound.objects.for_user(request.user), pk=pk)
+
+
+def _xlsx(content, filename):
+    response = HttpResponse(content, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
+    return response
+
+
+def _quote(filename):
+    from urllib.parse import quote
+
+    return quote(filename)
+
+
+def _township_param(request, *, required):
+    """The township a download or upload is for: a township user's own; the department picks one."""
+    scope = scope_for(request.user)
+    townships = townships_for(request.user)
+    raw = request.GET.get("township") or request.POST.get("township") or ""
+    if scope.is_township:
+        own = townships.first()
+        if raw and raw != str(own.pk):
+            raise Http404("不在您的管辖范围内")
+        return own
+    if not raw:
+        if required:
+            raise Http404("请选择乡镇")
+        return None
+    if not raw.isdigit():
+        raise Http404("乡镇参数无效")
+    return get_object_or_404(townships, pk=raw)
+
+
+# Rounds ----------------------------------------------------------------------------------------
+
+
+@role_required(*ANY_ROLE)
+def round_list(request):
+    return render(request, "demands/round_list.html", {"page": _page(request, rounds_for(request.user))})
+
+
+@role_required("org")
+def round_create(request):
+    scope = scope_for(request.user)
+    district = (
+        get_object_or_404(District.objects.for_user(request.user), pk=scope.district_id)
+        if scope.district_id
+        else District.objects.first()
+    )
+    if district is None:
+        raise Http404("还没有区的数据")
+    form = RoundForm(request.POST or None, initial=round_services.default_round_fields(district, timezone.localdate()))
+    if request.method == "POST" and form.is_valid():
+        collection_round, created = round_services.round_create(district, **form.cleaned_data, created_by=request.user)
+        if not created:
+            messages.error(request, "该周期已有征集轮次，未重复创建。")
+            return redirect("demands:round_detail", collection_round.pk)
+        if request.POST.get("action") == "open":
+            round_services.round_open(collection_round, by=request.user)
+            messages.success(request, "征集轮次已发布，已通知各乡镇和在岗第一书记。")
+        else:
+            messages.success(request, "征集轮次已保存为草稿。")
+        return redirect("demands:round_detail", collection_round.pk)
+    return render(request, "demands/round_form.html", {"form": form})
+
+
+@role_required(*ANY_ROLE)
+def round_detail(request, pk):
+    collection_round = _round(request, pk)
+    scope = scope_for(request.user)
+    context = {"round": collection_round, "scope": scope}
+    if scope.is_secretary:
+        secretary = secretary_of(request.user)
+        context["my_submission"] = Submission.objects.filter(round=collection_round, village=secretary.village).first()
+    if scope.is_org or scope.is_township:
+        context["page"] = _page(request, submissions_for(collection_round, request.user), per_page=50)
+        context["townships"] = townships_for(request.user)
+    return render(request, "demands/round_detail.html", context)
+
+
+@require_POST
+@role_required("org")
+def round_open(request, pk):
+    collection_round = _round(request, pk)
+    try:
+        round_services.round_open(collection_round, by=request.user)
+        messages.success(request, "征集轮次已发布，已通知各乡镇和在岗第一书记。")
+    except round_services.RoundError as exc:
+        messages.error(request, str(exc))
+    return redirect("demands:round_detail", pk)
+
+
+@require_POST
+@role_required("org")
+def round_close(request, pk):
+    collection_round = _round(request, pk)
+    try:
+        round_services.round_close(collection_round, by=request.user)
+        messages.success(request, "征集轮次已截止。")
+    except round_services.RoundError as exc:
+        messages.error(request, str(exc))
+    return redirect("demands:round_detail", pk)
+
+
+@role_required("org", "township")
+def round_completeness(request, pk):
+    collection_round = _round(request, pk)
+    rows, total = completeness_by_township(collection_round, request.user)
+    township_filter = request.GET.get("township", "")
+    township_id = int(township_filter) if township_filter.isdigit() else None
+    missing = _page(request, missing_villages_for(collection_round, request.user, township_id), per_page=50)
+    return render(
+        request,
+        "demands/round_completeness.html",
+        {
+            "round": collection_round,
+            "rows": rows,
+            "total": total,
+            "page": missing,
+            "querystring": f"township={township_id}" if township_id else "",
+            "sees_phone": scope_for(request.user).sees_personal_data,
+        },
+    )
+
+
+@role_required("org", "township")
+def round_template(request, pk):
+    collection_round = _round(request, pk)
+    township = _township_param(request, required=True)
+    content = build_template(collection_round, township)
+    return _xlsx(content, f"{collection_round.period_start:%Y%m}_{township.name}_三项清单模板.xlsx")
+
+
+@role_required("org", "township")
+def round_export(request, pk):
+    collection_round = _round(request, pk)
+    township = _township_param(request, required=False)
+    content = export_round(collection_round, request.user, township)
+    suffix = township.name if township else "全区"
+    return _xlsx(content, f"{collection_round.period_start:%Y%m}_{suffix}_三项清单汇总.xlsx")
+
+
+UPLOAD_SESSION_KEY = "demands_upload"
+
+
+@role_required("org", "township")
+def round_upload(request, pk):
+    collection_round = _round(request, pk)
+    form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
+    context = {"round": collection_round, "form": form}
+    if request.method == "POST" and form.is_valid():
+        township = form.cleaned_data.get("township") or townships_for(request.user).first()
+        upload = form.cleaned_data["file"]
+        if collection_round.status != CollectionRound.Status.OPEN:
+            form.add_error(None, "本轮征集未发布或已截止，不能上传")
+            return render(request, "demands/round_upload.html", context)
+        try:
+            result = import_upload(collection_round, township, request.user, upload, confirm=False)
+        except ImportFileError as exc:
+            form.add_error("file", str(exc))
+            return render(request, "demands/round_upload.html", context)
+        if result.ok:
+            upload.seek(0)
+            name = default_storage.save(f"imports/{uuid.uuid4().hex}.xlsx", ContentFile(upload.read()))
+            request.session[UPLOAD_SESSION_KEY] = {
+                "path": name,
+                "round": collection_round.pk,
+                "township": township.pk,
+                "filename": upload.name,
+            }
+        context.update({"result": result, "township": township})
+    return render(request, "demands/round_upload.html", context)
+
+
+@require_POST
+@role_required("org", "township")
+def round_upload_confirm(request, pk):
+    collection_round = _round(request, pk)
+    pending = request.session.pop(UPLOAD_SESSION_KEY, None)
+    if not pending or pending.get("round") != collection_round.pk or not default_storage.exists(pending["path"]):
+        messages.error(request, "没有待确认的上传文件，请重新上传。")
+        return redirect("demands:round_upload", pk)
+    township = get_object_or_404(townships_for(request.user), pk=pending["township"])
+    with default_storage.open(pending["path"], "rb") as stored:
+        upload = SimpleUploadedFile(pending["filename"], stored.read())
+    default_storage.delete(pending["path"])
+    try:
+        result = import_upload(collection_round, township, request.user, upload, confirm=True)
+    except (ImportFileError, list_services.ListError) as exc:
+        messages.error(request, str(exc))
+        return redirect("demands:round_upload", pk)
+    if not result.ok:
+        return render(
+            request,
+            "demands/round_upload.html",
+            {"round": collection_round, "form": UploadForm(user=request.user), "result": result},
+        )
+    summary = "，".join(f"{title}{count}条" for title, count in result.created.items())
+    messages.success(request, f"导入成功：{summary}。")
+    return redirect("demands:round_detail", pk)
+
+
+# Submissions -----------------------------------------------------------------------------------
+
+
+@role_required("secretary")
+def my_list(request):
+    secretary = secretary_of(request.user)
+    collection_round = list_services.open_round_for(secretary.village.township.district_id)
+    if collection_round is None:
+        return render(request, "demands/my_list_none.html", {"rounds": rounds_for(request.user)[:6]})
+    submission = list_services.submission_for(collection_round, secretary.village)
+    return redirect("demands:submission_edit", submission.pk)
+
+
+def _submission(request, pk):
+    return get_object_or_404(
+        Submission.objects.for_user(request.user).select_related("round", "village__township"), pk=pk
+    )
+
+
+@role_required(*ANY_ROLE)
+def submission_edit(request, pk):
+    submission = _submission(request, pk)
+    fillable = (
+        list_services.can_fill(request.user, submission)
+        and submission.round.status == CollectionRound.Status.OPEN
+        and submission.status in list_services.EDITABLE_STATUSES
+    )
+    drafts = submission.demands.filter(status=DemandItem.Status.DRAFT).select_related("category")
+    formset = None
+    if fillable:
+        formset = DemandItemFormSet(request.POST or None, instance=submission, queryset=drafts, prefix="items")
+        if request.method == "POST":
+            action = request.POST.get("action", "save")
+            if action == "nil":
+                return _submit(request, submission, nil=True)
+            if formset.is_valid():
+                list_services.submission_save_items(submission, formset, request.user)
+                if action == "submit":
+                    return _submit(request, submission, nil=False)
+                messages.success(request, "草稿已保存。")
+                return redirect("demands:submission_edit", pk)
+            messages.error(request, "有填写错误，请按提示修改。")
+    items = submission.demands.exclude(status=DemandItem.Status.DRAFT).select_related("category")
+    return render(
+        request,
+        "demands/submission_edit.html",
+        {
+            "submission": submission,
+            "formset": formset,
+            "items": items,
+            "drafts": drafts,
+            "can_review": list_services.can_review(request.user, submission),
+            "return_form": ReturnForm(),
+        },
+    )
+
+
+def _submit(request, submission, *, nil):
+    try:
+        list_services.submission_submit(submission, request.user, nil=nil)
+    except list_services.ListError as exc:
+        messages.error(request, str(exc))
+        return redirect("demands:submission_edit", submission.pk)
+    messages.success(request, "已报送“本轮无新增需求”。" if nil else "需求清单已报送，感谢！")
+    return redirect("demands:submission_edit", submission.pk)
+
+
+@require_POST
+@role_required("org", "township")
+def submission_return(request, pk):
+    submission = _submission(request, pk)
+    if not list_services.can_review(request.user, submission):
+        raise PermissionDenied
+    form = ReturnForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise list_services.ListError("请填写退回原因")
+        list_services.submission_return(submission, request.user, form.cleaned_data["reason"])
+        messages.success(request, f"已退回{submission.village}的清单。")
+    except list_services.ListError as exc:
+        messages.error(request, str(exc))
+    return redirect("demands:submission_edit", pk)
+
+
+@require_POST
+@role_required("org", "township")
+def submission_accept(request, pk):
+    submission = _submission(request, pk)
+    if not list_services.can_review(request.user, submission):
+        raise PermissionDenied
+    try:
+        list_services.submission_accept(submission, request.user)
+        messages.success(request, f"已接收{submission.village}的清单。")
+    except list_services.ListError as exc:
+        messages.error(request, str(exc))
+    return redirect("demands:submission_edit", pk)
+
+
+@role_required("org", "township", "secretary")
+def demand_row(request):
+    """htmx: one more empty item row for the one-page form."""
+    raw = request.GET.get("index", "")
+    if not raw.isdigit() or int(raw) > 49:
+        return HttpResponse("最多可填写 50 条需求", status=400)
+    form = DemandItemForm(prefix=f"items-{raw}")
+    return render(request, "demands/_demand_row.html", {"form": form, "index": int(raw) + 1})
+
+
+# Resources -------------------------------------------------------------------------------------
+
+
+@role_required(*ANY_ROLE)
+def resource_list(request):
+    scope = scope_for(request.user)
+    mine = scope.is_secretary and request.GET.get("all") != "1"
+    category = request.GET.get("category", "")
+    q = request.GET.get("q", "").strip()[:50]
+    items = resources_for(request.user, mine=mine, category=category if category.isdigit() else None, q=q)
+    context = {
+        "page": _page(request, items),
+        "mine": mine,
+        "categories": ResourceCategory.objects.filter(active=True),
+        "category": category,
+        "q": q,
+        "querystring": "&".join(
+            p for p in [f"category={category}" if category else "", f"q={q}" if q else "", "" if mine else "all=1"] if p
+        ),
+    }
+    if scope.is_secretary:
+        secretary = secretary_of(request.user)
+        collection_round = list_services.open_round_for(secretary.village.township.district_id)
+        context["open_round"] = collection_round
+        if collection_round:
+            context["confirmed_at"] = (
+                Submission.objects.filter(round=collection_round, village=secretary.village)
+                .values_list("resources_confirmed_at", flat=True)
+                .first()
+            )
+    return render(request, "demands/resource_list.html", context)
+
+
+@role_required("org", "secretary")
+def resource_create(request):
+    form = ResourceForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        list_services.resource_save(form, request.user)
+        messages.success(request, "资源已保存。")
+        return redirect("demands:resource_list")
+    return render(request, "demands/resource_form.html", {"form": form})
+
+
+def _editable_resource(request, pk):
+    item = get_object_or_404(ResourceItem.objects.for_user(request.user), pk=pk)
+    if not list_services.resource_editable_by(item, request.user):
+        raise PermissionDenied("只能修改自己或本派出单位的资源")
+    return item
+
+
+@role_required("org", "secretary")
+def resource_edit(request, pk):
+    item = _editable_resource(request, pk)
+    form = ResourceForm(request.POST or None, instance=item, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        list_services.resource_save(form, request.user)
+        messages.success(request, "资源已更新。")
+        return redirect("demands:resource_list")
+    return render(request, "demands/resource_form.html", {"form": form, "item": item})
+
+
+@require_POST
+@role_required("org", "secretary")
+def resource_delete(request, pk):
+    item = _editable_resource(request, pk)
+    if item.matched_demands.exists():
+        ResourceItem.objects.filter(pk=item.pk).update(active=False)
+        messages.info(request, "该资源已对接需求，已改为“无效”而不是删除。")
+    else:
+        item.delete()
+        messages.success(request, "资源已删除。")
+    return redirect("demands:resource_list")
+
+
+@require_POST
+@role_required("secretary")
+def resource_confirm(request):
+    secretary = secretary_of(request.user)
+    collection_round = list_services.open_round_for(secretary.village.township.district_id)
+    count = list_services.resources_confirm(secretary, request.user, collection_round)
+    messages.success(request, f"已确认{count}项资源为最新。")
+    return redirect("demands:resource_list")
+
+
+# Projects --------------------------------------------------------------------------------------
+
+
+@role_required(*ANY_ROLE)
+def project_list(request):
+    status = request.GET.get("status", "")
+    status = status if status in ProjectItem.Status.values else ""
+    q = request.GET.get("q", "").strip()[:50]
+    projects = projects_for(request.user, status=status, q=q)
+    return render(
+        request,
+        "demands/project_list.html",
+        {
+            "page": _page(request, projects),
+            "status": status,
+            "statuses": ProjectItem.Status.choices,
+            "q": q,
+            "querystring": "&".join(p for p in [f"status={status}" if status else "", f"q={q}" if q else ""] if p),
+            "can_create": scope_for(request.user).role in ("org", "township", "secretary"),
+        },
+    )
+
+
+@role_required("org", "township", "secretary")
+def project_create(request):
+    form = ProjectForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        list_services.project_save(form, request.user)
+        messages.success(request, "项目已保存。")
+        return redirect("demands:project_list")
+    return render(request, "demands/project_form.html", {"form": form})
+
+
+@role_required("org", "township", "secretary")
+def project_edit(request, pk):
+    project = get_object_or_404(ProjectItem.objects.for_user(request.user), pk=pk)
+    if not list_services.project_editable_by(project, request.user):
+        raise PermissionDenied("只能修改本村或自己牵头的项目")
+    form = ProjectForm(request.POST or None, instance=project, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        list_services.project_save(form, request.user)
+        messages.success(request, "项目已更新。")
+        return redirect("demands:project_list")
+    return render(request, "demands/project_form.html", {"form": form, "project": project})
