@@ -21,6 +21,7 @@ from secretaries.models import (
     Township,
     Village,
 )
+from secretaries.services import org_login_grant
 from secretaries.validators import id_check_char
 
 DEMO_PASSWORD = "Fangshan-2026"
@@ -295,8 +296,6 @@ def _logins(district, townships):
         return user
 
     org = login("zuzhibu", "区委组织部", role="org", district=district)
-    if not org.is_staff:
-        org.is_staff = True
-        org.save(update_fields=["is_staff"])
+    org_login_grant(org)
     for name, _kind, username, _villages in TOWNSHIPS:
         login(username, f"{name}工作人员", role="township", township=townships[name])

@@ -31,3 +31,94 @@ class BootstrapFormMixin:
             if isinstance(widget, forms.DateInput):
                 widget.input_type = "date"
                 widget.format = "%Y-%m-%d"
+
+
+class SecretaryFilterForm(BootstrapFormMixin, forms.Form):
+    q = forms.CharField(label="姓名或村名", required=False)
+    township = forms.ModelChoiceField(label="乡镇", queryset=None, required=False, empty_label="全部乡镇")
+    dispatch_unit = forms.ModelChoiceField(label="派出单位", queryset=None, required=False, empty_label="全部单位")
+    unit_level = forms.ChoiceField(label="单位层级", required=False)
+    expertise = forms.ModelChoiceField(label="个人特长", queryset=None, required=False, empty_label="全部特长")
+    area_branch = forms.ModelChoiceField(label="片区支部", queryset=None, required=False, empty_label="全部片区")
+    status = forms.ChoiceField(label="状态", required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        from secretaries.models import AreaBranch, DispatchUnit, Expertise, Secretary, Township
+
+        super().__init__(*args, **kwargs)
+        self.fields["township"].queryset = Township.objects.for_user(user)
+        self.fields["dispatch_unit"].queryset = DispatchUnit.objects.all()
+        self.fields["unit_level"].choices = [("", "全部层级"), *DispatchUnit.LEVEL_CHOICES]
+        self.fields["expertise"].queryset = Expertise.objects.all()
+        self.fields["area_branch"].queryset = AreaBranch.objects.for_user(user)
+        self.fields["status"].choices = [("", "全部状态"), *Secretary.Status.choices]
+
+
+class SecretaryForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        from secretaries.models import Secretary
+
+        model = Secretary
+        fields = [
+            "name", "gender", "birth_date", "phone", "id_number", "email", "dispatch_unit", "position",
+            "batch", "village", "area_branch", "expertise", "term_start", "term_end", "status", "notes",
+        ]  # fmt: skip
+        widgets = {
+            "birth_date": forms.DateInput(),
+            "term_start": forms.DateInput(),
+            "term_end": forms.DateInput(),
+            "expertise": forms.CheckboxSelectMultiple(),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "phone": "11位手机号码",
+            "id_number": "选填；18位，系统会核对校验位",
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        from secretaries.models import AreaBranch, Village
+
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = Village.objects.for_user(user).select_related("township")
+        self.fields["village"].label_from_instance = lambda v: f"{v.township.name} · {v.name}"
+        self.fields["area_branch"].queryset = AreaBranch.objects.for_user(user)
+
+    def clean_name(self):
+        return " ".join(self.cleaned_data["name"].split())
+
+
+class VillageForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        from secretaries.models import Village
+
+        model = Village
+        fields = ["township", "name", "kind", "population", "households", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user, **kwargs):
+        from secretaries.models import Township
+
+        super().__init__(*args, **kwargs)
+        self.fields["township"].queryset = Township.objects.for_user(user)
+
+    def clean_name(self):
+        return " ".join(self.cleaned_data["name"].split())
+
+
+class DispatchUnitForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        from secretaries.models import DispatchUnit
+
+        model = DispatchUnit
+        fields = ["name", "level", "kind", "contact_name", "contact_phone"]
+
+    def clean_name(self):
+        return " ".join(self.cleaned_data["name"].split())
+
+
+class ImportUploadForm(BootstrapFormMixin, forms.Form):
+    file = forms.FileField(
+        label="Excel 文件（.xlsx）",
+        error_messages={"required": "请选择要上传的 Excel 文件", "empty": "文件是空的"},
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )

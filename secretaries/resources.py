@@ -1,0 +1,299 @@
+"""Excel import/export of people and places (django-import-export), with Chinese headers and
+Chinese error messages. Phone and ID numbers are masked on export unless `unmasked=True`."""
+
+from datetime import date, datetime
+
+from import_export import fields, resources, widgets
+
+from secretaries.models import AreaBranch, Batch, DispatchUnit, Expertise, Secretary, Township, Village
+from secretaries.validators import mask_id_number, mask_phone
+
+
+class NamedForeignKeyWidget(widgets.ForeignKeyWidget):
+    """Look a related row up by name; an unknown name is a Chinese error, not a stack trace."""
+
+    def __init__(self, model, label, field="name", **kwargs):
+        self.label = label
+        super().__init__(model, field=field, **kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        if value in (None, ""):
+            return None
+        value = str(value).strip()
+        try:
+            return self.get_queryset(value, row, **kwargs).get(**{self.field: value})
+        except self.model.DoesNotExist:
+            raise ValueError(f"{self.label}“{value}”不存在，请先在系统中添加或检查名称") from None
+        except self.model.MultipleObjectsReturned:
+            raise ValueError(f"{self.label}“{value}”有重名，无法确定是哪一个") from None
+
+
+class NamedManyToManyWidget(widgets.ManyToManyWidget):
+    def __init__(self, model, label, separator="、", field="name", **kwargs):
+        self.label = label
+        super().__init__(model, separator=separator, field=field, **kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        if value in (None, ""):
+            return self.model.objects.none()
+        names = [part.strip() for part in str(value).replace("，", "、").replace(",", "、").split("、") if part.strip()]
+        found = {obj.name: obj for obj in self.model.objects.filter(name__in=names)}
+        unknown = [name for name in names if name not in found]
+        if unknown:
+            raise ValueError(f"{self.label}“{'、'.join(unknown)}”不存在")
+        return [found[name] for name in names]
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        return "、".join(str(getattr(item, self.field)) for item in value.all())
+
+
+class ChoiceLabelWidget(widgets.Widget):
+    """Excel shows the Chinese label (男, 在岗, 市); the database stores the value (M, on_post, city)."""
+
+    def __init__(self, choices, label, required=True):
+        self.to_value = {str(lbl): val for val, lbl in choices}
+        self.to_label = {val: str(lbl) for val, lbl in choices}
+        self.label = label
+        self.required = required
+        super().__init__()
+
+    def clean(self, value, row=None, **kwargs):
+        if value in (None, ""):
+            if self.required:
+                raise ValueError(f"{self.label}不能为空")
+            return ""
+        value = str(value).strip()
+        if value in self.to_value:
+            return self.to_value[value]
+        if value in self.to_label:
+            return value
+        raise ValueError(f"“{value}”不是有效的{self.label}，可选：{'、'.join(self.to_value)}")
+
+    def render(self, value, obj=None, **kwargs):
+        return self.to_label.get(value, value or "")
+
+
+class ChineseDateWidget(widgets.Widget):
+    FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
+
+    def __init__(self, label):
+        self.label = label
+        super().__init__()
+
+    def clean(self, value, row=None, **kwargs):
+        if value in (None, ""):
+            return None
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+        text = str(value).strip()
+        for fmt in self.FORMATS:
+            try:
+                return datetime.strptime(text, fmt).date()
+            except ValueError:
+                continue
+        raise ValueError(f"{self.label}“{text}”不是有效日期，请填写如 2024-06-01")
+
+    def render(self, value, obj=None, **kwargs):
+        return value.strftime("%Y-%m-%d") if value else ""
+
+
+class TextWidget(widgets.Widget):
+    """Excel turns phone and ID numbers into numbers (13800001234.0); read them back as text."""
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None:
+            return ""
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return str(value).strip()
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else str(value)
+
+
+class IntegerOrBlankWidget(widgets.Widget):
+    def __init__(self, label):
+        self.label = label
+        super().__init__()
+
+    def clean(self, value, row=None, **kwargs):
+        if value in (None, ""):
+            return None
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"{self.label}“{value}”不是数字") from None
+        if number < 0 or not number.is_integer():
+            raise ValueError(f"{self.label}应为非负整数")
+        return int(number)
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else str(value)
+
+
+class VillageWidget(widgets.Widget):
+    """The village column names a village inside the row's township (names repeat across townships)."""
+
+    def clean(self, value, row=None, **kwargs):
+        if value in (None, ""):
+            raise ValueError("派驻村不能为空")
+        township_name = str((row or {}).get("乡镇") or "").strip()
+        if not township_name:
+            raise ValueError("乡镇不能为空")
+        township = Township.objects.filter(name=township_name).first()
+        if township is None:
+            raise ValueError(f"乡镇“{township_name}”不存在")
+        village = Village.objects.filter(township=township, name=str(value).strip()).first()
+        if village is None:
+            raise ValueError(f"乡镇“{township_name}”下没有村“{value}”")
+        return village
+
+    def render(self, value, obj=None, **kwargs):
+        return value.name if value else ""
+
+
+class ChineseModelResource(resources.ModelResource):
+    """Common behaviour: validate every instance with full_clean (validators and constraints)."""
+
+    def __init__(self, unmasked=False, queryset=None):
+        super().__init__()
+        self.unmasked = unmasked
+        self._queryset = queryset
+
+    def get_queryset(self):
+        return self._queryset if self._queryset is not None else super().get_queryset()
+
+
+class SecretaryResource(ChineseModelResource):
+    name = fields.Field(attribute="name", column_name="姓名", widget=TextWidget())
+    gender = fields.Field(
+        attribute="gender", column_name="性别", widget=ChoiceLabelWidget(Secretary.Gender.choices, "性别")
+    )
+    birth_date = fields.Field(attribute="birth_date", column_name="出生日期", widget=ChineseDateWidget("出生日期"))
+    phone = fields.Field(attribute="phone", column_name="手机号码", widget=TextWidget())
+    id_number = fields.Field(attribute="id_number", column_name="身份证号", widget=TextWidget())
+    dispatch_unit = fields.Field(
+        attribute="dispatch_unit", column_name="派出单位", widget=NamedForeignKeyWidget(DispatchUnit, "派出单位")
+    )
+    batch = fields.Field(attribute="batch", column_name="批次", widget=NamedForeignKeyWidget(Batch, "批次"))
+    township = fields.Field(column_name="乡镇", readonly=True)
+    village = fields.Field(attribute="village", column_name="派驻村", widget=VillageWidget())
+    area_branch = fields.Field(
+        attribute="area_branch",
+        column_name="片区临时党支部",
+        widget=NamedForeignKeyWidget(AreaBranch, "片区临时党支部"),
+    )
+    expertise = fields.Field(
+        attribute="expertise", column_name="个人特长", widget=NamedManyToManyWidget(Expertise, "个人特长")
+    )
+    term_start = fields.Field(attribute="term_start", column_name="任期开始", widget=ChineseDateWidget("任期开始"))
+    term_end = fields.Field(attribute="term_end", column_name="任期结束", widget=ChineseDateWidget("任期结束"))
+    status = fields.Field(
+        attribute="status", column_name="状态", widget=ChoiceLabelWidget(Secretary.Status.choices, "状态")
+    )
+
+    REQUIRED_HEADERS = [
+        "姓名",
+        "性别",
+        "出生日期",
+        "手机号码",
+        "派出单位",
+        "批次",
+        "乡镇",
+        "派驻村",
+        "任期开始",
+        "任期结束",
+    ]
+    OPTIONAL_HEADERS = ["身份证号", "片区临时党支部", "个人特长", "状态"]
+
+    class Meta:
+        model = Secretary
+        fields = (
+            "name", "gender", "birth_date", "phone", "id_number", "dispatch_unit", "batch",
+            "township", "village", "area_branch", "expertise", "term_start", "term_end", "status",
+        )  # fmt: skip
+        export_order = fields
+        import_id_fields = ()
+        clean_model_instances = True
+        skip_unchanged = False
+
+    def get_instance(self, instance_loader, row):
+        """A row updates the secretary of the same name in the same village, else creates one."""
+        try:
+            village = VillageWidget().clean(row.get("派驻村"), row=row)
+        except ValueError:
+            return None
+        name = " ".join(str(row.get("姓名") or "").split())
+        return Secretary.objects.filter(name=name, village=village).first()
+
+    def before_import_row(self, row, **kwargs):
+        if row.get("状态") in (None, ""):
+            row["状态"] = "在岗"
+
+    def dehydrate_township(self, secretary):
+        return secretary.village.township.name
+
+    def dehydrate_phone(self, secretary):
+        return secretary.phone if self.unmasked else mask_phone(secretary.phone)
+
+    def dehydrate_id_number(self, secretary):
+        return secretary.id_number if self.unmasked else mask_id_number(secretary.id_number)
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("dispatch_unit", "batch", "village__township", "area_branch")
+            .prefetch_related("expertise")
+        )
+
+
+class VillageResource(ChineseModelResource):
+    township = fields.Field(attribute="township", column_name="乡镇", widget=NamedForeignKeyWidget(Township, "乡镇"))
+    name = fields.Field(attribute="name", column_name="村名", widget=TextWidget())
+    kind = fields.Field(attribute="kind", column_name="类型", widget=ChoiceLabelWidget(Village.KIND_CHOICES, "类型"))
+    population = fields.Field(attribute="population", column_name="户籍人口", widget=IntegerOrBlankWidget("户籍人口"))
+    households = fields.Field(attribute="households", column_name="户数", widget=IntegerOrBlankWidget("户数"))
+    notes = fields.Field(attribute="notes", column_name="备注", widget=TextWidget())
+
+    REQUIRED_HEADERS = ["乡镇", "村名", "类型"]
+    OPTIONAL_HEADERS = ["户籍人口", "户数", "备注"]
+
+    class Meta:
+        model = Village
+        fields = ("township", "name", "kind", "population", "households", "notes")
+        export_order = fields
+        import_id_fields = ("township", "name")
+        clean_model_instances = True
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("township")
+
+
+class DispatchUnitResource(ChineseModelResource):
+    name = fields.Field(attribute="name", column_name="单位名称", widget=TextWidget())
+    level = fields.Field(
+        attribute="level", column_name="层级", widget=ChoiceLabelWidget(DispatchUnit.LEVEL_CHOICES, "层级")
+    )
+    kind = fields.Field(
+        attribute="kind", column_name="性质", widget=ChoiceLabelWidget(DispatchUnit.KIND_CHOICES, "性质")
+    )
+    contact_name = fields.Field(attribute="contact_name", column_name="联系人", widget=TextWidget())
+    contact_phone = fields.Field(attribute="contact_phone", column_name="联系电话", widget=TextWidget())
+
+    REQUIRED_HEADERS = ["单位名称", "层级", "性质"]
+    OPTIONAL_HEADERS = ["联系人", "联系电话"]
+
+    class Meta:
+        model = DispatchUnit
+        fields = ("name", "level", "kind", "contact_name", "contact_phone")
+        export_order = fields
+        import_id_fields = ("name",)
+        clean_model_instances = True
+
+    def dehydrate_contact_phone(self, unit):
+        return unit.contact_phone if self.unmasked else mask_phone(unit.contact_phone)

@@ -1,0 +1,82 @@
+"""The env-driven settings: strict parsing, a clear message naming the variable, a clean deploy check."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from config.env import env_bool, env_broker, env_database, env_int, env_int_list, env_list
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_booleans_accept_the_usual_words_and_refuse_others():
+    assert env_bool("X", environ={"X": "yes"}) is True
+    assert env_bool("X", environ={"X": "0"}) is False
+    assert env_bool("X", default=True, environ={}) is True
+    with pytest.raises(ImproperlyConfigured, match="X"):
+        env_bool("X", environ={"X": "maybe"})
+
+
+def test_integers_are_checked_against_their_bounds():
+    assert env_int("N", 5, environ={"N": " 7 "}) == 7
+    with pytest.raises(ImproperlyConfigured, match="N.*不是整数"):
+        env_int("N", 5, environ={"N": "seven"})
+    with pytest.raises(ImproperlyConfigured, match="下限"):
+        env_int("N", 5, minimum=1, environ={"N": "0"})
+
+
+def test_lists_refuse_empty_items():
+    assert env_list("L", environ={"L": "a, b"}) == ["a", "b"]
+    assert env_int_list("L", environ={"L": "1,3"}) == [1, 3]
+    with pytest.raises(ImproperlyConfigured, match="L"):
+        env_list("L", environ={"L": "a,,b"})
+    with pytest.raises(ImproperlyConfigured, match="L"):
+        env_int_list("L", environ={"L": "1,x"})
+
+
+def test_database_and_broker_urls_are_validated():
+    assert env_database("DATABASE_URL", "", environ={"DATABASE_URL": "postgres://u@h:5432/db"})["NAME"] == "db"
+    with pytest.raises(ImproperlyConfigured, match="DATABASE_URL"):
+        env_database("DATABASE_URL", "", environ={"DATABASE_URL": "nosuchdb://x"})
+    assert env_broker("B", "filesystem://", environ={}) == "filesystem://"
+    with pytest.raises(ImproperlyConfigured, match="B"):
+        env_broker("B", "", environ={"B": "http://example"})
+
+
+def run_check(extra_env, *args):
+    prefixes = ("DEBUG", "SECRET_KEY", "SECURE_", "ALLOWED", "SESSION", "CSRF", "DJANGO_ALLOW_ASYNC")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
+    env.update({"DJANGO_SETTINGS_MODULE": "config.settings", "VAR_DIR": str(ROOT / "var" / "test")})
+    env.update(extra_env)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_start_fails_naming_the_variable_when_a_value_is_bad():
+    result = run_check({"DEBUG": "perhaps"})
+    assert result.returncode != 0
+    assert "DEBUG" in result.stderr
+    result = run_check({"DEBUG": "0"})
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_production_settings_pass_the_deploy_check_without_warnings():
+    result = run_check(
+        {
+            "DEBUG": "0",
+            "SECRET_KEY": "k8$Jq2!vR7zLm@4pXw9#Tn6&Yb3^Hs1*Gd5(Fc0)Ea-Ue_Wi+Oo=Pl~Qk",
+            "ALLOWED_HOSTS": "fsp.example.gov.cn",
+            "STATIC_MANIFEST": "0",
+        },
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
