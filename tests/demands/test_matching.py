@@ -1,0 +1,168 @@
+"""Ranking candidates on a hand-built fixture where the right answer is known, and a query count
+that does not grow with the number of candidates."""
+
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from demands.models import DemandItem
+from demands.services import loop
+from demands.services.matching import candidates_for
+from tests.demands.factories_loop import (
+    DemandCategoryFactory,
+    DemandItemFactory,
+    ResourceCategoryFactory,
+    ResourceItemFactory,
+)
+from tests.factories import ExpertiseFactory, SecretaryFactory, VillageFactory
+
+
+@pytest.fixture
+def industry(expertise_agri):
+    category = DemandCategoryFactory(name="产业发展")
+    category.expertise.add(expertise_agri)
+    resource_category = ResourceCategoryFactory(name="产业帮扶")
+    category.resource_categories.add(resource_category)
+    return category
+
+
+@pytest.fixture
+def ranking_world(industry, secretary, secretary_b, village_a2, village_b, township_b, batch, expertise_agri, station):
+    """Item in 西庄村 (township A) about industry. Known candidates:
+    - 王建国 (secretary): agriculture expertise, same township -> should rank first;
+    - 赵农技: agriculture expertise, but in township B -> second;
+    - 钱法律: lives in the very village, but law expertise -> below both;
+    - 李红梅 (secretary_b): township B, no matching expertise -> low."""
+    far = SecretaryFactory(name="赵农技", village=VillageFactory(township=township_b, name="石板台村"), batch=batch)
+    far.expertise.add(expertise_agri)
+    near = SecretaryFactory(name="钱法律", village=village_a2, batch=batch)
+    near.expertise.add(ExpertiseFactory(name="法律"))
+    item = DemandItemFactory(village=village_a2, category=industry, status=DemandItem.Status.ACCEPTED)
+    return {"item": item, "far": far, "near": near}
+
+
+def names(candidates, kind="secretary"):
+    return [c.name for c in candidates if c.kind == kind]
+
+
+def test_the_secretary_with_matching_expertise_in_the_same_township_ranks_first(ranking_world, secretary):
+    candidates = candidates_for(ranking_world["item"])
+    assert names(candidates) == ["王建国", "赵农技", "钱法律", "李红梅"]
+    best = candidates[0]
+    assert (best.kind, best.name) == ("secretary", "王建国")
+    assert "特长对口：农业技术" in best.reasons and "同乡镇" in best.reasons
+    assert any("同村" in reason for reason in next(c for c in candidates if c.name == "钱法律").reasons)
+
+
+def test_a_loaded_candidate_drops(ranking_world, secretary, village_a, industry, org_user):
+    for n in range(5):
+        busy = DemandItemFactory(village=village_a, category=industry, title=f"在办{n}")
+        loop.accept(busy, org_user)
+        loop.dispatch(busy, org_user, kind="secretary", assignee_id=secretary.pk)
+    candidates = candidates_for(ranking_world["item"])
+    assert names(candidates)[:2] == ["赵农技", "王建国"]
+    loaded = next(c for c in candidates if c.name == "王建国")
+    assert loaded.open_items == 5 and "在办 5 件" in loaded.reasons
+
+
+def test_a_good_record_lifts_a_candidate(ranking_world, village_a, industry, org_user, township_a_user):
+    far = ranking_world["far"]
+    for n in range(5):
+        done = DemandItemFactory(village=village_a, category=industry, title=f"已办{n}")
+        loop.accept(done, org_user)
+        done = loop.dispatch(done, org_user, kind="secretary", assignee_id=far.pk)
+        done.status, done.rating = DemandItem.Status.RATED, 5
+        done.save()
+    candidate = next(c for c in candidates_for(ranking_world["item"]) if c.name == "赵农技")
+    assert (candidate.resolved, candidate.mean_rating) == (5, 5.0)
+    assert "已办结 5 件，平均评分 5.0" in candidate.reasons
+
+
+def test_a_personal_resource_in_a_mapped_category_fits_and_is_offered_for_dispatch(
+    ranking_world, secretary_b, org_user, industry
+):
+    resource = ResourceItemFactory(
+        secretary=secretary_b, category=industry.resource_categories.get(), title="蔬菜大棚技术指导"
+    )
+    candidate = next(c for c in candidates_for(ranking_world["item"]) if c.name == "李红梅")
+    assert candidate.fit == 0.9 and candidate.resource_id == resource.pk
+    assert "蔬菜大棚技术指导" in candidate.resource_title
+    loop.dispatch(
+        ranking_world["item"], org_user, kind="secretary", assignee_id=secretary_b.pk, resource_id=resource.pk
+    )
+    ranking_world["item"].refresh_from_db()
+    assert ranking_world["item"].matched_resource == resource
+
+
+def test_an_expired_resource_does_not_count(ranking_world, secretary_b, industry):
+    ResourceItemFactory(
+        secretary=secretary_b, category=industry.resource_categories.get(), valid_until=date(2020, 1, 1)
+    )
+    candidate = next(c for c in candidates_for(ranking_world["item"]) if c.name == "李红梅")
+    assert candidate.fit == 0 and candidate.resource_id is None
+
+
+def test_unit_resources_make_the_unit_a_candidate_through_its_secretaries(ranking_world, unit, industry):
+    ResourceItemFactory(
+        dispatch_unit=unit, source="unit", category=industry.resource_categories.get(), title="农技培训"
+    )
+    unit_candidate = next(c for c in candidates_for(ranking_world["item"]) if c.kind == "unit")
+    assert unit_candidate.name == unit.name and unit_candidate.fit == 0.9
+    assert "单位资源对口 1 项" in unit_candidate.reasons and "派驻书记同乡镇" in unit_candidate.reasons
+
+
+def test_the_station_covering_the_township_is_a_candidate(ranking_world, station):
+    candidate = next(c for c in candidates_for(ranking_world["item"]) if c.kind == "station")
+    assert candidate.name == station.name and "服务站覆盖该乡镇" in candidate.reasons
+
+
+def test_weights_come_from_settings(ranking_world, settings):
+    settings.MATCH_WEIGHTS = {"fit": 0, "nearness": 100, "load": 0, "record": 0}
+    assert candidates_for(ranking_world["item"])[0].name == "钱法律"
+
+
+def _add_candidates(start, count, township, batch, industry, expertise_agri, village_a, org_user):
+    resource_category = industry.resource_categories.get()
+    for n in range(start, start + count):
+        person = SecretaryFactory(village=VillageFactory(township=township, name=f"加村{n}"), batch=batch)
+        person.expertise.add(expertise_agri)
+        ResourceItemFactory(secretary=person, category=resource_category)
+        busy = DemandItemFactory(village=village_a, category=industry, status=DemandItem.Status.DISPATCHED)
+        busy.assignee_kind, busy.assignee_secretary = "secretary", person
+        busy.save()
+
+
+def test_query_count_does_not_grow_with_candidates(
+    ranking_world, township_a, batch, industry, expertise_agri, village_a, org_user, django_assert_num_queries
+):
+    _add_candidates(0, 5, township_a, batch, industry, expertise_agri, village_a, org_user)
+    with CaptureQueriesContext(connection) as few:
+        assert len(candidates_for(ranking_world["item"], limit=100)) >= 5
+    _add_candidates(5, 45, township_a, batch, industry, expertise_agri, village_a, org_user)
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert len(candidates_for(ranking_world["item"], limit=100)) >= 50
+    assert len(few.captured_queries) <= 12
+
+
+def test_candidate_page_query_count_is_pinned(
+    ranking_world,
+    township_a,
+    batch,
+    industry,
+    expertise_agri,
+    village_a,
+    org_user,
+    client_for,
+    django_assert_num_queries,
+):
+    client = client_for(org_user)
+    url = f"/demands/items/{ranking_world['item'].pk}/candidates/"
+    _add_candidates(0, 5, township_a, batch, industry, expertise_agri, village_a, org_user)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    _add_candidates(5, 45, township_a, batch, industry, expertise_agri, village_a, org_user)
+    with django_assert_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+    assert response.status_code == 200 and response.content.decode().count('name="assignee_id"') == 20
