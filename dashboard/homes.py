@@ -1,0 +1,125 @@
+"""Reads for the home pages of a first secretary and of a station manager: what to do today."""
+
+from datetime import timedelta
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from dashboard.periods import week_of
+from dashboard.selectors import FILLED_SHIFTS, current_round, rounds_for
+from demands.models import DemandItem, Submission
+from notices.models import Notice
+from secretaries.scoping import scope_for
+from stations.models import DutyShift, ServiceStation
+from teams.models import TeamActivity, TeamMembership
+
+S = DemandItem.Status
+MY_OPEN = [S.ACCEPTED, S.DISPATCHED, S.IN_PROGRESS]
+UPCOMING_WEEKS = 4
+
+
+def secretary_home(user):
+    scope = scope_for(user)
+    today = timezone.localdate()
+    assigned = list(
+        DemandItem.objects.for_user(user)
+        .filter(assignee_secretary_id=scope.secretary_id, status__in=MY_OPEN)
+        .select_related("village", "category")
+        .order_by("due_date", "pk")[:20]
+    )
+    rounds = rounds_for(user)
+    open_round = next((r for r in rounds if r["status"] == "open"), None) or current_round(rounds)
+    submission = None
+    if open_round:
+        submission = (
+            Submission.objects.for_user(user)
+            .filter(round_id=open_round["pk"], village_id__in=scope.village_ids)
+            .select_related("village")
+            .first()
+        )
+    next_shift = (
+        DutyShift.objects.for_user(user)
+        .filter(
+            secretary_id=scope.secretary_id,
+            date__gte=today,
+            status__in=[DutyShift.Status.SCHEDULED, DutyShift.Status.CONFIRMED],
+        )
+        .select_related("station")
+        .order_by("date")
+        .first()
+    )
+    membership = (
+        TeamMembership.objects.for_user(user)
+        .current()
+        .filter(secretary_id=scope.secretary_id)
+        .select_related("team")
+        .first()
+    )
+    team_activities = []
+    if membership:
+        team_activities = list(
+            TeamActivity.objects.for_user(user)
+            .filter(team_id=membership.team_id)
+            .select_related("village")
+            .order_by("-date", "-pk")[:5]
+        )
+    return {
+        "assigned": assigned,
+        "overdue_count": sum(1 for item in assigned if item.due_date and item.due_date < today),
+        "open_round": open_round,
+        "submission": submission,
+        "deadline_passed": bool(open_round and open_round["deadline"] < today),
+        "next_shift": next_shift,
+        "membership": membership,
+        "team_activities": team_activities,
+        "notices": list(Notice.objects.for_user(user).unread()[:5]),
+        "today": today,
+    }
+
+
+def station_home(user):
+    scope = scope_for(user)
+    today = timezone.localdate()
+    station = ServiceStation.objects.for_user(user).filter(pk=scope.station_id).first()
+    if station is None:
+        return {"station": None}
+    monday, sunday = week_of(today)
+    roster = list(
+        DutyShift.objects.for_user(user)
+        .filter(station=station, date__range=(monday, sunday))
+        .select_related("secretary__village__township")
+        .order_by("date", "secretary__name")
+    )
+    last = monday + timedelta(weeks=UPCOMING_WEEKS, days=-1)
+    filled = {}
+    for row in (
+        DutyShift.objects.for_user(user)
+        .filter(station=station, date__range=(monday, last), status__in=FILLED_SHIFTS)
+        .values_list("date", flat=True)
+    ):
+        week = week_of(row)[0]
+        filled[week] = filled.get(week, 0) + 1
+    gaps = []
+    if station.active:
+        for i in range(UPCOMING_WEEKS):
+            week = monday + timedelta(weeks=i)
+            have = filled.get(week, 0)
+            if have < station.secretaries_per_week:
+                gaps.append({"monday": week, "needed": station.secretaries_per_week, "filled": have})
+    received = DemandItem.objects.for_user(user).filter(Q(station=station) | Q(assignee_station=station))
+    counts = received.aggregate(
+        total=Count("pk"),
+        open=Count("pk", filter=Q(status__in=[S.SUBMITTED, *MY_OPEN])),
+        resolved=Count("pk", filter=Q(status__in=[S.RESOLVED, S.RATED])),
+    )
+    return {
+        "station": station,
+        "monday": monday,
+        "sunday": sunday,
+        "roster": roster,
+        "gaps": gaps,
+        "received": list(received.select_related("village", "category").order_by("-created_at")[:10]),
+        "received_counts": counts,
+        "notices": list(Notice.objects.for_user(user).unread()[:5]),
+        "today": today,
+    }

@@ -1,0 +1,635 @@
+"""Reads behind the dashboards and reports.
+
+Every figure starts from `Model.objects.for_user(user)` (the row-level scope), optionally narrowed
+to one township of that scope, and is aggregated in SQL (Count/Sum with filter=Q, values().annotate()),
+so the number of queries does not depend on how much data there is. Results are plain lists and
+dicts (cacheable, and easy to put in a table, a chart or a spreadsheet).
+"""
+
+import statistics
+from collections import defaultdict
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+
+from django.db import connections
+from django.db.models import (
+    Aggregate,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from dashboard.periods import add_months, month_end, month_start, week_of
+from demands.models import CollectionRound, DemandCategory, DemandItem, ProjectItem, ResourceItem, Submission
+from secretaries.models import Secretary, Township, Village
+from secretaries.scoping import scope_for
+from stations.models import DutyShift, ServiceStation
+from teams.models import PioneerTeam, TeamActivity, TeamMembership
+
+S = DemandItem.Status
+# The funnel of the loop. Each stage counts the items that reached it (their status is at or past it).
+STAGES = [
+    ("submitted", "点单（提交）", None),
+    ("accepted", "接单", [S.ACCEPTED, S.DISPATCHED, S.IN_PROGRESS, S.RESOLVED, S.RATED]),
+    ("dispatched", "派单", [S.DISPATCHED, S.IN_PROGRESS, S.RESOLVED, S.RATED]),
+    ("resolved", "办结", [S.RESOLVED, S.RATED]),
+    ("rated", "评价", [S.RATED]),
+]
+STAGE_KEYS = [key for key, _, _ in STAGES]
+RESOLVED = [S.RESOLVED, S.RATED]
+TAKEN_ON = STAGES[1][2]
+# Needs still waiting for help: in the loop, not yet resolved.
+UNMET = [S.SUBMITTED, S.ACCEPTED, S.DISPATCHED, S.IN_PROGRESS]
+# The supervision list (督导清单): past due and not finished.
+NOT_SUPERVISED = [S.RESOLVED, S.RATED, S.MERGED]
+SUBMITTED_SUBMISSIONS = [Submission.Status.SUBMITTED, Submission.Status.ACCEPTED]
+FILLED_SHIFTS = [DutyShift.Status.SCHEDULED, DutyShift.Status.CONFIRMED, DutyShift.Status.DONE]
+TABLE_LIMIT = 30
+
+
+def _zero(value):
+    return value if value is not None else 0
+
+
+def _rate(part, whole):
+    return round(100 * part / whole, 1) if whole else None
+
+
+def _change(current, previous):
+    return {"value": current, "previous": previous, "delta": current - previous}
+
+
+def deadline_cutoff(deadline):
+    """Submitted on time = by the end of the deadline day, local time."""
+    return timezone.make_aware(datetime.combine(deadline + timedelta(days=1), time.min))
+
+
+class _MedianSeconds(Aggregate):
+    """PostgreSQL's median of a duration, in seconds."""
+
+    function = "PERCENTILE_CONT"
+    template = "PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM %(expressions)s))"
+    output_field = FloatField()
+
+
+class Scoped:
+    """The querysets a dashboard reads: the user's scope, narrowed to one of its townships if asked.
+
+    `township_id` must already be checked to lie inside the user's scope (views do it); the
+    querysets go through for_user anyway, so a wrong id can only empty them, never widen them.
+    """
+
+    def __init__(self, user, township_id=None):
+        self.user = user
+        self.scope = scope_for(user)
+        self.township_id = township_id
+
+    @property
+    def township_ids(self):
+        """The townships this view is limited to, or None for the whole district."""
+        if self.township_id:
+            return {self.township_id}
+        if self.scope.is_township and not self.scope.is_superuser:
+            return set(self.scope.township_ids)
+        return None
+
+    def _narrow(self, qs, path):
+        ids = self.township_ids
+        if ids is None:
+            return qs
+        return qs.filter(**{f"{path}__in": ids})
+
+    def townships(self):
+        return self._narrow(Township.objects.for_user(self.user), "pk")
+
+    def villages(self):
+        return self._narrow(Village.objects.for_user(self.user), "township")
+
+    def secretaries(self):
+        return self._narrow(Secretary.objects.for_user(self.user), "village__township")
+
+    def memberships(self):
+        return self._narrow(TeamMembership.objects.for_user(self.user), "secretary__village__township")
+
+    def submissions(self):
+        return self._narrow(Submission.objects.for_user(self.user), "village__township")
+
+    def demands(self):
+        return self._narrow(DemandItem.objects.for_user(self.user), "village__township").exclude(status=S.DRAFT)
+
+    def projects(self):
+        scoped = ProjectItem.objects.for_user(self.user)
+        ids = self.township_ids
+        if ids is not None:
+            scoped = scoped.filter(villages__township__in=ids)
+        # for_user joins the villages (M2M); count each project once.
+        return ProjectItem.objects.filter(pk__in=scoped.values("pk"))
+
+    def activities(self):
+        # Activities are readable district-wide; a township's figures are the activities held in it.
+        return self._narrow(TeamActivity.objects.for_user(self.user), "village__township")
+
+    def activity_q(self, prefix="activities__"):
+        ids = self.township_ids
+        return Q() if ids is None else Q(**{f"{prefix}village__township__in": ids})
+
+    def teams(self):
+        return PioneerTeam.objects.for_user(self.user)
+
+    def shifts(self):
+        qs = DutyShift.objects.for_user(self.user)
+        ids = self.township_ids
+        if ids is None:
+            return qs
+        # A township's duty: shifts at its stations and shifts served by its secretaries.
+        return qs.filter(Q(station__township__in=ids) | Q(secretary__village__township__in=ids))
+
+    def stations(self):
+        # Stations whose whole roster this view can see: those located in the townships in view.
+        return self._narrow(ServiceStation.objects.for_user(self.user), "township").filter(active=True)
+
+    def resources(self):
+        # Resources are offers to the whole district (ResourceItem.for_user); a township draws on them all.
+        today = timezone.localdate()
+        return ResourceItem.objects.for_user(self.user).filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gte=today), active=True
+        )
+
+
+# ---------------------------------------------------------------- headline figures
+
+
+def on_post_at(day, prefix=""):
+    """On post on `day`: started by then, and still on post (or an expired term that covered the day).
+    A recalled secretary has no recall date in the model, so is counted as gone throughout."""
+    return Q(**{f"{prefix}term_start__lte": day}) & (
+        Q(**{f"{prefix}status": Secretary.Status.ON_POST})
+        | Q(**{f"{prefix}status": Secretary.Status.EXPIRED, f"{prefix}term_end__gte": day})
+    )
+
+
+def headline(base, period):
+    """The headline figures for `period`, each with the previous period's value and the change."""
+    today = timezone.localdate()
+    now_day, prev_day = min(period.end, today), period.prev_end
+    cur = Q(date__range=(period.start, period.end))
+    prev = Q(date__range=(period.prev_start, period.prev_end))
+
+    people = base.secretaries().aggregate(
+        on_post=Count("pk", filter=on_post_at(now_day)),
+        on_post_prev=Count("pk", filter=on_post_at(prev_day)),
+        villages=Count("village", distinct=True, filter=on_post_at(now_day)),
+        villages_prev=Count("village", distinct=True, filter=on_post_at(prev_day)),
+    )
+
+    def member_at(day):
+        return Q(joined__lte=day) & (Q(left__isnull=True) | Q(left__gt=day))
+
+    teams = base.memberships().aggregate(
+        now=Count("team", distinct=True, filter=member_at(now_day)),
+        prev=Count("team", distinct=True, filter=member_at(prev_day)),
+    )
+
+    sums = {}
+    for name in ("people_reached", "funds_secured", "projects_built", "produce_kg", "produce_yuan"):
+        sums[f"{name}_now"] = Sum(name, filter=cur)
+        sums[f"{name}_prev"] = Sum(name, filter=prev)
+    acts = base.activities().aggregate(count=Count("pk", filter=cur), count_prev=Count("pk", filter=prev), **sums)
+
+    done_in = Q(status=ProjectItem.Status.DONE, end_date__range=(period.start, period.end))
+    done_prev = Q(status=ProjectItem.Status.DONE, end_date__range=(period.prev_start, period.prev_end))
+    projects = base.projects().aggregate(
+        planned=Count("pk", filter=Q(status=ProjectItem.Status.PLANNED)),
+        ongoing=Count("pk", filter=Q(status=ProjectItem.Status.ONGOING)),
+        done=Count("pk", filter=Q(status=ProjectItem.Status.DONE)),
+        done_in=Count("pk", filter=done_in),
+        done_prev=Count("pk", filter=done_prev),
+    )
+
+    done, absent = DutyShift.Status.DONE, DutyShift.Status.ABSENT
+    shifts = base.shifts().aggregate(
+        done=Count("pk", filter=cur & Q(status=done)),
+        absent=Count("pk", filter=cur & Q(status=absent)),
+        done_prev=Count("pk", filter=prev & Q(status=done)),
+        absent_prev=Count("pk", filter=prev & Q(status=absent)),
+    )
+    absence = _rate(shifts["absent"], shifts["done"] + shifts["absent"])
+    absence_prev = _rate(shifts["absent_prev"], shifts["done_prev"] + shifts["absent_prev"])
+
+    def summed(name, kind=int):
+        return _change(kind(_zero(acts[f"{name}_now"])), kind(_zero(acts[f"{name}_prev"])))
+
+    return {
+        "secretaries_on_post": _change(people["on_post"], people["on_post_prev"]),
+        "villages_covered": _change(people["villages"], people["villages_prev"]),
+        "teams": _change(teams["now"], teams["prev"]),
+        "activities": _change(acts["count"], acts["count_prev"]),
+        "people_reached": summed("people_reached"),
+        "funds_secured": summed("funds_secured", Decimal),
+        "projects_built": summed("projects_built"),
+        "produce_kg": summed("produce_kg", Decimal),
+        "produce_yuan": summed("produce_yuan", Decimal),
+        "projects_planned": projects["planned"],
+        "projects_ongoing": projects["ongoing"],
+        "projects_done": projects["done"],
+        "projects_done_in_period": _change(projects["done_in"], projects["done_prev"]),
+        "shifts_done": _change(shifts["done"], shifts["done_prev"]),
+        "shifts_absent": _change(shifts["absent"], shifts["absent_prev"]),
+        "absence_rate": {
+            "value": absence,
+            "previous": absence_prev,
+            "delta": None if absence is None or absence_prev is None else round(absence - absence_prev, 1),
+        },
+    }
+
+
+# ---------------------------------------------------------------- rounds and completeness
+
+
+def rounds_for(user):
+    """The district's rounds that were issued (not drafts), newest first."""
+    return list(
+        CollectionRound.objects.for_user(user)
+        .exclude(status=CollectionRound.Status.DRAFT)
+        .order_by("-period_start")
+        .values("pk", "title", "period_start", "period_end", "deadline", "status")
+    )
+
+
+def current_round(rounds):
+    """The open round (the newest if several), else the newest issued one."""
+    for item in rounds:
+        if item["status"] == CollectionRound.Status.OPEN:
+            return item
+    return rounds[0] if rounds else None
+
+
+def completeness(base, round_info, missing_limit=TABLE_LIMIT):
+    """Per township: expected villages, submitted on time / late, missing, nil returns, with rates."""
+    cutoff = deadline_cutoff(round_info["deadline"])
+    expected = base.villages().order_by().values("township_id", "township__name").annotate(n=Count("pk")).order_by()
+    submitted = {
+        row["village__township_id"]: row
+        for row in base.submissions()
+        .filter(round_id=round_info["pk"], status__in=SUBMITTED_SUBMISSIONS)
+        .order_by()
+        .values("village__township_id")
+        .annotate(
+            submitted=Count("pk"),
+            late=Count("pk", filter=Q(submitted_at__gte=cutoff)),
+            nil=Count("pk", filter=Q(is_nil=True)),
+        )
+    }
+    rows = []
+    for row in expected:
+        got = submitted.get(row["township_id"], {})
+        n, sub, late = row["n"], got.get("submitted", 0), got.get("late", 0)
+        rows.append(
+            {
+                "township_id": row["township_id"],
+                "township": row["township__name"],
+                "expected": n,
+                "submitted": sub,
+                "on_time": sub - late,
+                "late": late,
+                "missing": n - sub,
+                "nil": got.get("nil", 0),
+                "rate": _rate(sub, n),
+                "on_time_rate": _rate(sub - late, n),
+            }
+        )
+    rows.sort(key=lambda r: (r["rate"] if r["rate"] is not None else 101, r["township"]))
+    total = {key: sum(r[key] for r in rows) for key in ("expected", "submitted", "on_time", "late", "missing", "nil")}
+    total["rate"] = _rate(total["submitted"], total["expected"])
+    total["on_time_rate"] = _rate(total["on_time"], total["expected"])
+    return {"rows": rows, "total": total, "missing_villages": missing_villages(base, round_info, missing_limit)}
+
+
+def missing_villages(base, round_info, limit=TABLE_LIMIT):
+    """Villages that have not submitted for the round, with their secretary to call."""
+    done = Submission.objects.filter(round_id=round_info["pk"], status__in=SUBMITTED_SUBMISSIONS)
+    secretary = Secretary.objects.filter(village=OuterRef("pk"), status=Secretary.Status.ON_POST).order_by("pk")
+    qs = (
+        base.villages()
+        .exclude(pk__in=done.values("village_id"))
+        .annotate(
+            secretary_name=Subquery(secretary.values("name")[:1]),
+            secretary_phone=Subquery(secretary.values("phone")[:1]),
+        )
+        .order_by("township__name", "name")
+        .values("pk", "name", "township_id", "township__name", "secretary_name", "secretary_phone")
+    )
+    if limit:
+        qs = qs[:limit]
+    sees_phone = base.scope.sees_personal_data
+    return [
+        {
+            "village_id": row["pk"],
+            "village": row["name"],
+            "township_id": row["township_id"],
+            "township": row["township__name"],
+            "secretary": row["secretary_name"] or "",
+            "phone": (row["secretary_phone"] or "") if sees_phone else mask_phone(row["secretary_phone"]),
+        }
+        for row in qs
+    ]
+
+
+def mask_phone(phone):
+    if not phone:
+        return ""
+    return phone[:3] + "****" + phone[-4:] if len(phone) >= 8 else "****"
+
+
+# ---------------------------------------------------------------- the loop
+
+
+def funnel(base, round_id):
+    counts = (
+        base.demands()
+        .filter(round_id=round_id)
+        .aggregate(
+            submitted=Count("pk"),
+            returned=Count("pk", filter=Q(status=S.RETURNED)),
+            merged=Count("pk", filter=Q(status=S.MERGED)),
+            **{key: Count("pk", filter=Q(status__in=statuses)) for key, _, statuses in STAGES if statuses},
+        )
+    )
+    stages = [
+        {"key": key, "label": label, "count": counts[key], "rate": _rate(counts[key], counts["submitted"])}
+        for key, label, _ in STAGES
+    ]
+    return {
+        "stages": stages,
+        "returned": counts["returned"],
+        "merged": counts["merged"],
+        "resolution_rate": _rate(counts["resolved"], counts["accepted"]),
+    }
+
+
+def _median_days(qs, group):
+    """{group value: median days from submission to resolution} of the resolved items in qs.
+    PostgreSQL computes it (PERCENTILE_CONT); SQLite has no percentile, so Python does, from one query."""
+    done = qs.filter(status__in=RESOLVED, resolved_at__isnull=False, submitted_at__isnull=False).order_by()
+    if connections[qs.db].vendor == "postgresql":
+        duration = ExpressionWrapper(F("resolved_at") - F("submitted_at"), output_field=DurationField())
+        rows = done.values(group).annotate(median=_MedianSeconds(duration)).order_by()
+        return {row[group]: round(row["median"] / 86400, 1) for row in rows}
+    spans = defaultdict(list)
+    for key, submitted_at, resolved_at in done.values_list(group, "submitted_at", "resolved_at"):
+        spans[key].append((resolved_at - submitted_at).total_seconds())
+    return {key: round(statistics.median(values) / 86400, 1) for key, values in spans.items()}
+
+
+def resolution_by(base, round_id, group, label):
+    """Items taken on, resolved, resolution rate and median days to resolve, per township or category."""
+    qs = base.demands().filter(round_id=round_id)
+    rows = (
+        qs.order_by()
+        .values(group, label)
+        .annotate(
+            submitted=Count("pk"),
+            taken_on=Count("pk", filter=Q(status__in=TAKEN_ON)),
+            resolved=Count("pk", filter=Q(status__in=RESOLVED)),
+            rated=Count("pk", filter=Q(status=S.RATED)),
+        )
+    )
+    medians = _median_days(qs, group)
+    result = [
+        {
+            "id": row[group],
+            "name": row[label],
+            "submitted": row["submitted"],
+            "taken_on": row["taken_on"],
+            "resolved": row["resolved"],
+            "rated": row["rated"],
+            "rate": _rate(row["resolved"], row["taken_on"]),
+            "median_days": medians.get(row[group]),
+        }
+        for row in rows
+    ]
+    result.sort(key=lambda r: (-r["submitted"], r["name"]))
+    return result
+
+
+def supervision(base, limit=10):
+    """The supervision list (督导清单): items past due and not finished. Its size and oldest items."""
+    today = timezone.localdate()
+    overdue = base.demands().filter(due_date__lt=today).exclude(status__in=NOT_SUPERVISED)
+    oldest = overdue.order_by("due_date", "pk").values(
+        "pk", "title", "status", "due_date", "village__name", "village__township__name", "category__name"
+    )[:limit]
+    statuses = dict(S.choices)
+    return {
+        "count": overdue.count(),
+        "oldest": [
+            {
+                "pk": row["pk"],
+                "title": row["title"],
+                "status": statuses.get(row["status"], row["status"]),
+                "due_date": row["due_date"],
+                "days_overdue": (today - row["due_date"]).days,
+                "village": row["village__name"],
+                "township": row["village__township__name"],
+                "category": row["category__name"],
+            }
+            for row in oldest
+        ],
+    }
+
+
+# ---------------------------------------------------------------- needs and resources
+
+
+def last_rounds(rounds, round_info, count=6):
+    """The `count` rounds up to and including `round_info`, oldest first."""
+    if round_info is None:
+        return []
+    older = [r for r in rounds if r["period_start"] <= round_info["period_start"]]
+    return list(reversed(older[:count]))
+
+
+def needs_over_rounds(base, rounds, group, label):
+    """Needs per category or township for each of `rounds`: [{id, name, counts: [..per round], total}]."""
+    index = {r["pk"]: i for i, r in enumerate(rounds)}
+    rows = (
+        base.demands()
+        .filter(round_id__in=list(index))
+        .order_by()
+        .values(group, label, "round_id")
+        .annotate(n=Count("pk"))
+    )
+    table = {}
+    for row in rows:
+        entry = table.setdefault(row[group], {"id": row[group], "name": row[label], "counts": [0] * len(rounds)})
+        entry["counts"][index[row["round_id"]]] = row["n"]
+    result = list(table.values())
+    for entry in result:
+        entry["total"] = sum(entry["counts"])
+    result.sort(key=lambda e: (-e["total"], e["name"]))
+    return result
+
+
+def resources_by_category(base):
+    rows = (
+        base.resources()
+        .order_by()
+        .values("category_id", "category__name")
+        .annotate(n=Count("pk", distinct=True))
+        .order_by("-n", "category__name")
+    )
+    return [{"id": row["category_id"], "name": row["category__name"], "count": row["n"]} for row in rows]
+
+
+def unmet_needs(base, resources):
+    """Unmet needs per demand category, and those whose category has no active matching resource:
+    where to recruit people or units. `resources` is the result of resources_by_category."""
+    available = {row["id"] for row in resources if row["count"]}
+    mapping = defaultdict(set)
+    through = DemandCategory.resource_categories.through.objects.values_list("demandcategory_id", "resourcecategory_id")
+    for demand_category, resource_category in through:
+        mapping[demand_category].add(resource_category)
+    rows = (
+        base.demands()
+        .filter(status__in=UNMET)
+        .order_by()
+        .values("category_id", "category__name")
+        .annotate(n=Count("pk"), villages=Count("village", distinct=True))
+        .order_by("-n", "category__name")
+    )
+    result = []
+    for row in rows:
+        matching = mapping.get(row["category_id"], set())
+        result.append(
+            {
+                "id": row["category_id"],
+                "name": row["category__name"],
+                "count": row["n"],
+                "villages": row["villages"],
+                "mapped": bool(matching),
+                "has_resource": bool(matching & available),
+            }
+        )
+    return {"rows": result, "to_recruit": [row for row in result if not row["has_resource"]]}
+
+
+# ---------------------------------------------------------------- teams and stations
+
+
+def team_ranking(base, month):
+    """Teams ranked by the month's activities, then people reached, then funds secured."""
+    in_month = Q(activities__date__range=(month_start(month), month_end(month))) & base.activity_q()
+    rows = (
+        base.teams()
+        .annotate(
+            activity_count=Count("activities", filter=in_month),
+            people=Sum("activities__people_reached", filter=in_month),
+            funds=Sum("activities__funds_secured", filter=in_month),
+            projects=Sum("activities__projects_built", filter=in_month),
+            produce_kg=Sum("activities__produce_kg", filter=in_month),
+        )
+        .values("pk", "name", "activity_count", "people", "funds", "projects", "produce_kg")
+    )
+    result = [
+        {
+            "id": row["pk"],
+            "name": row["name"],
+            "activities": row["activity_count"],
+            "people": _zero(row["people"]),
+            "funds": Decimal(_zero(row["funds"])),
+            "projects": _zero(row["projects"]),
+            "produce_kg": Decimal(_zero(row["produce_kg"])),
+        }
+        for row in rows
+    ]
+    result.sort(key=lambda r: (-r["activities"], -r["people"], -r["funds"], r["name"]))
+    for rank, row in enumerate(result, start=1):
+        row["rank"] = rank
+    return result
+
+
+def activity_by_month(base, last_month, months=12):
+    first = add_months(last_month, -(months - 1))
+    rows = (
+        base.activities()
+        .filter(date__range=(first, month_end(last_month)))
+        .annotate(month=TruncMonth("date"))
+        .order_by()
+        .values("month")
+        .annotate(n=Count("pk"), people=Sum("people_reached"))
+    )
+    found = {}
+    for row in rows:
+        month = row["month"]
+        if isinstance(month, datetime):
+            month = month.date()
+        found[month] = row
+    result = []
+    for i in range(months):
+        month = add_months(first, i)
+        row = found.get(month, {})
+        result.append({"month": month, "count": row.get("n", 0), "people": _zero(row.get("people"))})
+    return result
+
+
+def station_week(base, day=None, roster_limit=60):
+    """This week's roster (who is where) and the gaps: stations with fewer people than they need."""
+    monday, sunday = week_of(day or timezone.localdate())
+    stations = (
+        base.stations()
+        .annotate(
+            filled=Count("shifts", filter=Q(shifts__date__range=(monday, sunday), shifts__status__in=FILLED_SHIFTS)),
+            absent=Count(
+                "shifts", filter=Q(shifts__date__range=(monday, sunday), shifts__status=DutyShift.Status.ABSENT)
+            ),
+        )
+        .values("pk", "name", "secretaries_per_week", "filled", "absent")
+        .order_by("name")
+    )
+    gaps = [
+        {
+            "station_id": row["pk"],
+            "station": row["name"],
+            "needed": row["secretaries_per_week"],
+            "filled": row["filled"],
+            "missing": row["secretaries_per_week"] - row["filled"],
+            "absent": row["absent"],
+        }
+        for row in stations
+        if row["filled"] < row["secretaries_per_week"]
+    ]
+    statuses = dict(DutyShift.Status.choices)
+    roster = (
+        base.shifts()
+        .filter(date__range=(monday, sunday))
+        .order_by("date", "station__name", "secretary__name")
+        .values("pk", "date", "status", "station_id", "station__name", "secretary__name", "secretary__village__name")
+    )
+    if roster_limit:
+        roster = roster[:roster_limit]
+    return {
+        "monday": monday,
+        "sunday": sunday,
+        "roster": [
+            {
+                "date": row["date"],
+                "station_id": row["station_id"],
+                "station": row["station__name"],
+                "secretary": row["secretary__name"],
+                "village": row["secretary__village__name"],
+                "status": statuses.get(row["status"], row["status"]),
+                "status_code": row["status"],
+            }
+            for row in roster
+        ],
+        "gaps": gaps,
+        "station_count": len(stations),
+    }
