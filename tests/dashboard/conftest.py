@@ -51,7 +51,7 @@ def world(
     # expired M+2) = 3, villages 3. The recalled one never counts.
     old_term = date(2024, 6, 1)
     sec_a2 = SecretaryFactory(name="赵新", village=village_a2, batch=batch, dispatch_unit=unit, term_start=M + d(5))
-    sec_b2 = SecretaryFactory(name="钱进", village=village_b2, batch=batch, dispatch_unit=unit, term_start=M + d(1))
+    SecretaryFactory(name="钱进", village=village_b2, batch=batch, dispatch_unit=unit, term_start=M + d(1))
     sec_old = SecretaryFactory(
         name="孙旧", village=village_a3, batch=batch, dispatch_unit=unit, status="expired", term_start=old_term
     )

@@ -82,7 +82,10 @@ def test_current_round_is_the_open_one_and_completeness_is_counted_per_township(
     assert t["rate"] == 60.0
     # Lowest rate first; the missing villages are the draft one and the returned one.
     assert [r["township"] for r in comp["rows"]] == ["佛子庄乡", "十渡镇"]
-    assert {(m["township"], m["village"]) for m in comp["missing_villages"]} == {("十渡镇", "东庄村"), ("佛子庄乡", "北窖村")}
+    assert {(m["township"], m["village"]) for m in comp["missing_villages"]} == {
+        ("十渡镇", "东庄村"),
+        ("佛子庄乡", "北窖村"),
+    }
 
 
 def test_missing_villages_show_the_phone_masked_to_township_staff(world, org_user, township_b_user):
@@ -112,10 +115,17 @@ def test_funnel_counts_items_that_reached_each_stage(world, org_user, township_a
 
 def test_resolution_rate_and_median_days_by_township_and_category(world, org_user):
     base = Scoped(org_user)
-    towns = {r["name"]: r for r in selectors.resolution_by(base, world.r_cur.pk, "village__township_id", "village__township__name")}
+    towns = {
+        r["name"]: r
+        for r in selectors.resolution_by(base, world.r_cur.pk, "village__township_id", "village__township__name")
+    }
     assert (towns["十渡镇"]["submitted"], towns["十渡镇"]["taken_on"], towns["十渡镇"]["resolved"]) == (4, 3, 2)
     assert (towns["十渡镇"]["rate"], towns["十渡镇"]["median_days"]) == (66.7, 6.0)
-    assert (towns["佛子庄乡"]["submitted"], towns["佛子庄乡"]["rate"], towns["佛子庄乡"]["median_days"]) == (3, 0.0, None)
+    assert (towns["佛子庄乡"]["submitted"], towns["佛子庄乡"]["rate"], towns["佛子庄乡"]["median_days"]) == (
+        3,
+        0.0,
+        None,
+    )
     cats = {r["name"]: r for r in selectors.resolution_by(base, world.r_cur.pk, "category_id", "category__name")}
     assert (cats["产业发展"]["submitted"], cats["产业发展"]["rate"], cats["产业发展"]["median_days"]) == (3, 100.0, 6.0)
     assert (cats["医疗卫生"]["submitted"], cats["医疗卫生"]["taken_on"], cats["医疗卫生"]["rate"]) == (2, 2, 0.0)
