@@ -191,7 +191,10 @@ class ProjectForm(BootstrapFormMixin, forms.ModelForm):
 
 
 class UploadForm(BootstrapFormMixin, forms.Form):
-    file = forms.FileField(label="填好的 Excel 模板（.xlsx）")
+    file = forms.FileField(
+        label="填好的 Excel 模板（.xlsx）",
+        error_messages={"empty": "文件是空的", "required": "请选择要上传的 Excel 文件"},
+    )
     township = forms.ModelChoiceField(label="乡镇", queryset=None, required=False)
 
     def __init__(self, *args, user, **kwargs):
