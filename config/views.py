@@ -20,10 +20,13 @@ def _database_ok():
 
 
 def _broker_ok():
+    from django.conf import settings
+
     from config.celery import app
 
     try:
-        with app.connection_for_write() as conn:
+        # A fresh connection to the configured URL, not one from Celery's pool.
+        with app.connection_for_write(url=settings.CELERY_BROKER_URL) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
         return True, "ok"
     except Exception as exc:

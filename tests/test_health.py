@@ -13,14 +13,8 @@ def test_healthz_reports_database_and_broker_ok(client):
 
 @pytest.mark.django_db
 def test_healthz_answers_503_when_the_broker_is_unreachable(client, settings):
-    from config.celery import app
-
-    old = app.conf.broker_url
-    app.conf.broker_url = "redis://127.0.0.1:1/0"
-    try:
-        response = client.get("/healthz")
-    finally:
-        app.conf.broker_url = old
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["broker"]["ok"] is False
     assert response.json()["database"]["ok"] is True
