@@ -310,7 +310,11 @@ class ScoringRule(models.Model):
         verbose_name = verbose_name_plural = "考评计分规则"
         ordering = ["sort_order", "key"]
         constraints = [
-            models.CheckConstraint(condition=Q(cap__isnull=True) | Q(cap__gt=0), name="scoring_rule_cap_positive")
+            models.CheckConstraint(
+                condition=Q(cap__isnull=True) | Q(cap__gt=0),
+                name="scoring_rule_cap_positive",
+                violation_error_message="每月上限须大于0（不设上限请留空）",
+            )
         ]
 
     def __str__(self):

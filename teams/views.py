@@ -251,9 +251,9 @@ def _filtered_activities(request):
 @with_role
 def activity_list(request):
     activities, filters = _filtered_activities(request)
-    page = Paginator(activities.select_related("team", "village").annotate(photo_count=Count("photos")), 25).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(
+        activities.select_related("team", "village").annotate(photo_count=Count("photos")).order_by("-date", "-pk"), 25
+    ).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "filters": filters,

@@ -71,7 +71,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '考评计分规则',
                 'verbose_name_plural': '考评计分规则',
                 'ordering': ['sort_order', 'key'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('cap__isnull', True), ('cap__gt', 0), _connector='OR'), name='scoring_rule_cap_positive')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('cap__isnull', True), ('cap__gt', 0), _connector='OR'), name='scoring_rule_cap_positive', violation_error_message='每月上限须大于0（不设上限请留空）')],
             },
         ),
         migrations.CreateModel(
