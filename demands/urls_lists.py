@@ -6,6 +6,7 @@ from demands import views_lists as views
 urlpatterns: list = [
     path("rounds/", views.round_list, name="round_list"),
     path("rounds/new/", views.round_create, name="round_create"),
+    path("rounds/completeness/", views.round_completeness_current, name="round_completeness_current"),
     path("rounds/<int:pk>/", views.round_detail, name="round_detail"),
     path("rounds/<int:pk>/open/", views.round_open, name="round_open"),
     path("rounds/<int:pk>/close/", views.round_close, name="round_close"),

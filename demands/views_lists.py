@@ -204,6 +204,17 @@ def round_completeness(request, pk):
 
 
 @role_required("org", "township")
+def round_completeness_current(request):
+    """The menu's 完成情况: the open round's page, or the latest round's."""
+    rounds = rounds_for(request.user).exclude(status=CollectionRound.Status.DRAFT)
+    latest = rounds.filter(status=CollectionRound.Status.OPEN).first() or rounds.first()
+    if latest is None:
+        messages.info(request, "还没有已发布的征集轮次。")
+        return redirect("demands:round_list")
+    return redirect("demands:round_completeness", latest.pk)
+
+
+@role_required("org", "township")
 def round_template(request, pk):
     collection_round = _round(request, pk)
     township = _township_param(request, required=True)

@@ -1,0 +1,111 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from demands.models import (
+    CollectionRound,
+    DemandCategory,
+    DemandEvent,
+    DemandItem,
+    ProjectItem,
+    ReminderLog,
+    ResourceCategory,
+    ResourceItem,
+    RoundNoticeTemplate,
+    Submission,
+)
+from secretaries.admin import ScopedAdminMixin
+
+
+@admin.register(DemandCategory)
+class DemandCategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "sort_order", "active", "description"]
+    list_editable = ["sort_order", "active"]
+    search_fields = ["name"]
+    filter_horizontal = ["resource_categories", "expertise"]
+
+
+@admin.register(ResourceCategory)
+class ResourceCategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "sort_order", "active", "description"]
+    list_editable = ["sort_order", "active"]
+    search_fields = ["name"]
+
+
+@admin.register(RoundNoticeTemplate)
+class RoundNoticeTemplateAdmin(admin.ModelAdmin):
+    list_display = ["district", "title_template", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["district", "title_template", "body_template"]}),
+    ]
+    help_texts = "可用占位符：{周期} {周期开始} {周期结束} {截止日期} {发布日期}"
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        for name in ("title_template", "body_template"):
+            form.base_fields[name].help_text = self.help_texts
+        return form
+
+
+@admin.register(CollectionRound)
+class CollectionRoundAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["title", "period_start", "period_end", "deadline", "status", "opened_at"]
+    list_filter = ["status", "district"]
+    date_hierarchy = "period_start"
+    readonly_fields = ["opened_at", "closed_at", "created_by", "created_at"]
+
+
+@admin.register(Submission)
+class SubmissionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ["round", "village", "status", "is_nil", "on_behalf", "submitted_at"]
+    list_filter = ["status", "is_nil", "on_behalf", "round"]
+    search_fields = ["village__name", "village__township__name"]
+    list_select_related = ["round", "village"]
+    raw_id_fields = ["village", "submitted_by"]
+
+
+class DemandEventInline(admin.TabularInline):
+    model = DemandEvent
+    extra = 0
+    readonly_fields = ["at", "actor", "action", "from_status", "to_status", "note"]
+    can_delete = False
+
+
+@admin.register(DemandItem)
+class DemandItemAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["title", "village", "category", "urgency", "status", "round", "submitted_at"]
+    list_filter = ["status", "urgency", "category", "channel", "round"]
+    search_fields = ["title", "village__name"]
+    list_select_related = ["village", "category", "round"]
+    raw_id_fields = [
+        "village",
+        "submission",
+        "assignee_secretary",
+        "matched_resource",
+        "merged_into",
+        "created_by",
+        "received_shift",
+    ]
+    inlines = [DemandEventInline]
+
+
+@admin.register(ResourceItem)
+class ResourceItemAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ["title", "category", "source", "secretary", "dispatch_unit", "valid_until", "active"]
+    list_filter = ["source", "category", "active"]
+    search_fields = ["title", "secretary__name", "dispatch_unit__name"]
+    raw_id_fields = ["secretary"]
+
+
+@admin.register(ProjectItem)
+class ProjectItemAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ["title", "status", "lead_secretary", "budget", "funds_secured", "progress"]
+    list_filter = ["status", "category"]
+    search_fields = ["title"]
+    filter_horizontal = ["villages"]
+    raw_id_fields = ["lead_secretary", "demands", "created_by"]
+
+
+@admin.register(ReminderLog)
+class ReminderLogAdmin(admin.ModelAdmin):
+    list_display = ["round", "village", "kind", "sent_at"]
+    list_filter = ["kind", "round"]
