@@ -281,6 +281,11 @@ MATCH_WEIGHTS = {
 ROSTER_MAX_SHIFTS_PER_WEEK = env_int("ROSTER_MAX_SHIFTS_PER_WEEK", 1, minimum=1, maximum=7)
 ROSTER_WEEKS_AHEAD = env_int("ROSTER_WEEKS_AHEAD", 4, minimum=1, maximum=26)
 
+# Pioneer teams (issue 6): activity photos are checked with Pillow, size-limited and re-encoded
+# with the longest edge at most TEAM_PHOTO_MAX_EDGE pixels.
+TEAM_PHOTO_MAX_MB = env_int("TEAM_PHOTO_MAX_MB", 8, minimum=1, maximum=30)
+TEAM_PHOTO_MAX_EDGE = env_int("TEAM_PHOTO_MAX_EDGE", 1600, minimum=320, maximum=8000)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
