@@ -217,3 +217,4 @@ def pytest_collection_modifyitems(config, items):
 
 
 from tests.browser import browser, page, phone_page  # noqa: E402,F401  (fixtures for browser tests)
+from tests.celery_worker import celery_worker_process  # noqa: E402,F401  (a real worker for services tests)
