@@ -7,7 +7,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count
@@ -163,7 +163,7 @@ def station_pool(request, pk):
     )
     if request.method == "POST":
         if not is_org:
-            raise Http404
+            raise PermissionDenied("只有组织部可以调整值班池")
         action = request.POST.get("action")
         if action == "add":
             form = PoolAddForm(request.POST, candidates=candidates)
@@ -216,7 +216,7 @@ def station_confirm_week(request, pk):
 def station_generate(request, pk):
     station = _station(request, pk)
     if not services.can_manage_station(request.user, station):
-        raise Http404
+        raise PermissionDenied("只有本站负责人或组织部可以排班")
     from stations.tasks import extend_roster
 
     transaction.on_commit(lambda: extend_roster.delay(station_ids=[station.pk]))
