@@ -126,3 +126,49 @@ def make_station(township, name, per_week=1):
 
 def shift(station, secretary, day, status):
     return DutyShift.objects.create(station=station, secretary=secretary, date=day, status=status)
+
+
+def populate(district, batch, unit, rounds, teams, categories, *, townships, start=0, into=None):
+    """`townships` more townships, each with 3 villages and secretaries, submissions, items in every
+    status, activities, projects, a station with shifts and resources: a fixture that grows by a
+    factor without changing its shape. `into`: put the villages in that township instead."""
+    from secretaries.models import Secretary, Township, Village
+
+    today = timezone.localdate()
+    statuses = ["submitted", "accepted", "dispatched", "in_progress", "resolved", "rated", "returned", "merged"]
+    for n in range(start, start + townships):
+        township = into or Township.objects.create(district=district, name=f"规模{n}镇")
+        station = make_station(township, f"规模{n}服务站", per_week=2)
+        for v in range(3):
+            village = Village.objects.create(township=township, name=f"规模{n}-{v}村")
+            secretary = Secretary.objects.create(
+                name=f"规模书记{n}-{v}",
+                gender="M",
+                birth_date=today.replace(year=today.year - 40),
+                phone=f"139{n:05d}{v:03d}",
+                dispatch_unit=unit,
+                batch=batch,
+                village=village,
+                term_start=today - timedelta(days=400),
+                term_end=today + timedelta(days=400),
+            )
+            join(teams[v % len(teams)], secretary, today - timedelta(days=300))
+            make_activity(teams[v % len(teams)], today - timedelta(days=3 + v), village, people=5, funds=100)
+            shift(station, secretary, today - timedelta(days=7 + v), "done" if v else "absent")
+            make_project(village, ["planned", "ongoing", "done"][v], end_date=today - timedelta(days=v))
+            make_resource(resource_category(f"资源类{v}"), secretary=secretary)
+            for r, round_ in enumerate(rounds):
+                if v < 2:
+                    make_submission(round_, village, submitted_on=round_.deadline - timedelta(days=v - 1))
+                for i, status in enumerate(statuses):
+                    make_item(
+                        round_,
+                        village,
+                        categories[(i + r) % len(categories)],
+                        status,
+                        submitted_on=round_.period_start + timedelta(days=2),
+                        resolved_on=round_.period_start + timedelta(days=5 + i)
+                        if status in ("resolved", "rated")
+                        else None,
+                        due=today - timedelta(days=i) if i % 2 else None,
+                    )

@@ -1,0 +1,81 @@
+"""The dashboards' and reports' query counts do not grow with the data: pinned for a small fixture
+and for one ten times larger."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from dashboard.periods import add_months
+from tests.dashboard import factories as f
+
+pytestmark = pytest.mark.django_db
+
+# Each count includes the request's own: session (read and the idle-expiry update), user, role
+# profile and the notices badge (not rendered in an .xlsx download, hence one fewer there).
+ORG_DASHBOARD_QUERIES = 33
+TOWNSHIP_DASHBOARD_QUERIES = 33
+ROUND_REPORT_QUERIES = 18
+MONTHLY_REPORT_QUERIES = 11
+
+
+@pytest.fixture
+def grow(district, batch, unit, township_a):
+    """grow(n) adds n townships' worth of everything, half of it in township A."""
+    today = timezone.localdate()
+    rounds = [
+        f.make_round(district, add_months(today, -2), status="closed", title="上一轮"),
+        f.make_round(district, today - timedelta(days=5), status="open", title="本轮"),
+    ]
+    teams = [f.make_team(district, name) for name in ("红色先锋", "致富先锋", "文明先锋")]
+    categories = [
+        f.category("产业发展", f.resource_category("资源类0")),
+        f.category("医疗卫生", f.resource_category("资源类1")),
+        f.category("教育"),
+    ]
+    added = {"n": 0}
+
+    def grow(townships):
+        args = (district, batch, unit, rounds, teams, categories)
+        f.populate(*args, townships=townships, start=added["n"])
+        f.populate(*args, townships=townships, start=added["n"] + 1000, into=township_a)
+        added["n"] += townships
+        return rounds
+
+    return grow
+
+
+def count_queries(client, url):
+    cache.clear()
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(context.captured_queries)
+
+
+def test_dashboards_and_reports_keep_a_constant_query_count_as_data_grows_tenfold(
+    grow, client_for, org_user, township_a_user, township_a, django_assert_num_queries
+):
+    rounds = grow(1)
+    org, staff = client_for(org_user), client_for(township_a_user)
+    cases = [
+        ("org", org, "/", ORG_DASHBOARD_QUERIES),
+        ("org quarter", org, "/?period=quarter", ORG_DASHBOARD_QUERIES),
+        ("org narrowed", org, f"/?township={township_a.pk}", ORG_DASHBOARD_QUERIES + 1),
+        ("township", staff, "/", TOWNSHIP_DASHBOARD_QUERIES),
+        ("round report", org, f"/dashboard/reports/round/{rounds[1].pk}/", ROUND_REPORT_QUERIES),
+        ("round xlsx", org, f"/dashboard/reports/round/{rounds[1].pk}/report.xlsx", ROUND_REPORT_QUERIES - 1),
+        ("monthly report", org, "/dashboard/reports/monthly/", MONTHLY_REPORT_QUERIES),
+        ("monthly xlsx", org, "/dashboard/reports/monthly/report.xlsx", MONTHLY_REPORT_QUERIES - 1),
+    ]
+    small = {name: count_queries(client, url) for name, client, url, _ in cases}
+    grow(9)
+    large = {name: count_queries(client, url) for name, client, url, _ in cases}
+    assert small == large
+    for _name, client, url, expected in cases:
+        cache.clear()
+        with django_assert_num_queries(expected):
+            assert client.get(url).status_code == 200
