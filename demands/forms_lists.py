@@ -83,6 +83,17 @@ DemandItemFormSet = inlineformset_factory(
     max_num=50,
     validate_max=True,
 )
+# The first visit shows one empty row, so the form is ready to type into.
+DemandItemFormSetFirstRow = inlineformset_factory(
+    Submission,
+    DemandItem,
+    form=DemandItemForm,
+    fk_name="submission",
+    extra=1,
+    can_delete=True,
+    max_num=50,
+    validate_max=True,
+)
 
 
 class ReturnForm(BootstrapFormMixin, forms.Form):

@@ -20,6 +20,7 @@ from demands.excel import XLSX_TYPE, build_template, export_round, import_upload
 from demands.forms_lists import (
     DemandItemForm,
     DemandItemFormSet,
+    DemandItemFormSetFirstRow,
     ProjectForm,
     ResourceForm,
     ReturnForm,
@@ -321,7 +322,8 @@ def submission_edit(request, pk):
     drafts = submission.demands.filter(status=DemandItem.Status.DRAFT).select_related("category")
     formset = None
     if fillable:
-        formset = DemandItemFormSet(request.POST or None, instance=submission, queryset=drafts, prefix="items")
+        formset_class = DemandItemFormSet if drafts.exists() else DemandItemFormSetFirstRow
+        formset = formset_class(request.POST or None, instance=submission, queryset=drafts, prefix="items")
         if request.method == "POST":
             action = request.POST.get("action", "save")
             if action == "nil":
