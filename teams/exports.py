@@ -5,6 +5,7 @@ from urllib.parse import quote
 
 from django.http import HttpResponse
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -27,15 +28,18 @@ def xlsx_response(workbook, filename):
     return response
 
 
-def _sheet(workbook, title, headers, rows, first=False):
-    sheet = workbook.active if first else workbook.create_sheet()
-    sheet.title = title
-    sheet.append(headers)
-    for cell in sheet[1]:
+def _sheet(workbook, title, headers, rows):
+    """A write-only sheet (streams rows: a year of activities exports in about a second)."""
+    sheet = workbook.create_sheet(title)
+    sheet.freeze_panes = "A2"
+    header_cells = []
+    for header in headers:
+        cell = WriteOnlyCell(sheet, value=header)
         cell.font = Font(bold=True)
+        header_cells.append(cell)
+    sheet.append(header_cells)
     for row in rows:
         sheet.append(row)
-    sheet.freeze_panes = "A2"
     return sheet
 
 
@@ -46,7 +50,7 @@ def _totals(row):
 
 
 def activities_workbook(activities, *, totals, by_team, by_month, by_kind):
-    workbook = Workbook()
+    workbook = Workbook(write_only=True)
     _sheet(
         workbook,
         "活动明细",
@@ -85,7 +89,6 @@ def activities_workbook(activities, *, totals, by_team, by_month, by_kind):
             ]
             for a in activities
         ),
-        first=True,
     )
     _sheet(workbook, "按先锋队", ["先锋队", *TOTAL_HEADERS], ([r["team__name"], *_totals(r)] for r in by_team))
     _sheet(workbook, "按月份", ["月份", *TOTAL_HEADERS], ([f"{r['month']:%Y-%m}", *_totals(r)] for r in by_month))
@@ -95,7 +98,7 @@ def activities_workbook(activities, *, totals, by_team, by_month, by_kind):
 
 
 def evaluation_workbook(months, result, awards):
-    workbook = Workbook()
+    workbook = Workbook(write_only=True)
     month_headers = [f"{m:%Y-%m}" for m in months]
 
     def ranking_rows(rows, with_team):
@@ -103,13 +106,7 @@ def evaluation_workbook(months, result, awards):
             team = [row["team"]] if with_team else []
             yield [row["rank"], row["name"], *team, float(row["total"]), *(float(v) for v in row["monthly"])]
 
-    _sheet(
-        workbook,
-        "先锋队排名",
-        ["名次", "先锋队", "总分", *month_headers],
-        ranking_rows(result["teams"], False),
-        first=True,
-    )
+    _sheet(workbook, "先锋队排名", ["名次", "先锋队", "总分", *month_headers], ranking_rows(result["teams"], False))
     _sheet(
         workbook,
         "队员排名",
