@@ -8,7 +8,9 @@ from tests.teams.test_activities import png_bytes
 
 
 @pytest.mark.browser
-def test_a_member_logs_an_activity_with_a_photo_on_a_phone(live_server, phone_page, transactional_db, team, secretary, tmp_path):
+def test_a_member_logs_an_activity_with_a_photo_on_a_phone(
+    live_server, phone_page, transactional_db, team, secretary, tmp_path
+):
     photo = tmp_path / "义诊现场.png"
     photo.write_bytes(png_bytes(1200, 900))
     page = phone_page
