@@ -30,7 +30,9 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touc
 @pytest.fixture(scope="session")
 def browser():
     if not os.path.exists(CHROMIUM):
-        pytest.fail(f"浏览器测试需要 {CHROMIUM}：apt-get install -y chromium fonts-wqy-microhei（make test 会自动安装）")
+        pytest.fail(
+            f"浏览器测试需要 {CHROMIUM}：apt-get install -y chromium fonts-wqy-microhei（make test 会自动安装）"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
