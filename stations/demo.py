@@ -41,6 +41,13 @@ STATIONS = [
 
 
 def seed(stdout):
+    stations_and_managers()
+    _pool_adjustments()
+    _roster(stdout)
+    stdout.write(f"服务站：{ServiceStation.objects.count()}个。")
+
+
+def stations_and_managers():
     townships = {t.name: t for t in Township.objects.filter(district__name="房山区")}
     User = get_user_model()
     for township_name, covered, weekday, per_week, username in STATIONS:
@@ -63,9 +70,6 @@ def seed(stdout):
             user.password = demo_password_hash()
             user.save(update_fields=["password"])
         StaffProfile.objects.get_or_create(user=user, defaults={"role": "station_manager", "station": station})
-    _pool_adjustments()
-    _roster(stdout)
-    stdout.write(f"服务站：{ServiceStation.objects.count()}个。")
 
 
 def _pool_adjustments():
