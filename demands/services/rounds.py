@@ -127,8 +127,8 @@ def round_create(district, *, period_start, period_end, deadline, title, notice_
 
 def round_open(collection_round, *, by=None):
     """Publish a draft round: every village gets a Submission and everyone concerned a notice.
-    Returns True when this call opened it; calling it again on an open round only repairs missing
-    submissions and notices (both idempotent)."""
+    Returns True when this call opened it; calling it again on an open round only adds the
+    submissions of villages created since (the notices carry a dedupe_key besides)."""
     now = timezone.now()
     with transaction.atomic():
         opened = CollectionRound.objects.filter(pk=collection_round.pk, status=CollectionRound.Status.DRAFT).update(
@@ -138,7 +138,9 @@ def round_open(collection_round, *, by=None):
         if collection_round.status != CollectionRound.Status.OPEN:
             raise RoundError("该轮次已截止，不能再发布")
         ensure_submissions(collection_round)
-        _notify_opened(collection_round)
+        if opened:
+            # Same transaction as the status change: an open round has had its notices.
+            _notify_opened(collection_round)
     return bool(opened)
 
 
