@@ -326,6 +326,8 @@ def activity_edit(request, pk=None):
     secretary = getattr(request.user, "secretary", None)
     if activity is None and secretary is not None:
         initial = {"village": secretary.village_id, "participants": [secretary.pk]}
+    if activity is None and request.GET.get("team", "").isdigit():
+        initial["team"] = int(request.GET["team"])
     form = ActivityForm(
         request.POST or None,
         request.FILES or None,
