@@ -216,9 +216,12 @@ def _fetch_pks(shifts):
 def _gap_reason(pool, day, monday, busy, week_load, cap, leave):
     if not pool:
         return "值班池为空"
-    on_leave = sum(1 for sid in pool if leave.away(sid, day))
-    on_duty = sum(1 for sid in pool if (sid, day) in busy)
-    at_cap = sum(1 for sid in pool if week_load[(sid, monday)] >= cap and (sid, day) not in busy)
+    # Each person counts under the first reason that applies, so the text does not change when a
+    # later run sees the same week complete (someone on leave Monday may well serve on Tuesday).
+    on_leave = {sid for sid in pool if leave.away(sid, day)}
+    on_duty = {sid for sid in pool if (sid, day) in busy} - on_leave
+    at_cap = {sid for sid in pool if week_load[(sid, monday)] >= cap} - on_leave - on_duty
+    on_leave, on_duty, at_cap = len(on_leave), len(on_duty), len(at_cap)
     return f"值班池{len(pool)}人：请假{on_leave}人，当天已有班次{on_duty}人，本周已达上限{at_cap}人"
 
 
@@ -653,7 +656,7 @@ def swap_approve(swap, user, *, today=None):
     if not can_manage_station(user, swap.shift.station):
         raise PermissionDenied("只有本站负责人或组织部可以审批")
     with transaction.atomic():
-        swap = SwapRequest.objects.select_for_update().select_related("shift", "to_shift").get(pk=swap.pk)
+        swap = SwapRequest.objects.select_for_update(of=("self",)).select_related("shift", "to_shift").get(pk=swap.pk)
         if swap.status != SwapRequest.Status.ACCEPTED:
             raise ValidationError("只能批准对方已同意的申请")
         problems = swap_problems(swap, today)

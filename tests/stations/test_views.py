@@ -175,9 +175,7 @@ def test_leave_form_rejects_end_before_start(client_for, secretary_user, world):
     assert "结束日期不能早于开始日期" in response.content.decode()
 
 
-def test_overview_of_many_stations_takes_a_few_queries(
-    client_for, org_user, district, django_assert_max_num_queries
-):
+def test_overview_of_many_stations_takes_a_few_queries(client_for, org_user, district, django_assert_max_num_queries):
     from tests.stations.factories import make_township
 
     for _ in range(6):
