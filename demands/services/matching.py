@@ -5,17 +5,34 @@ Four parts, each scored 0..1 and weighted by settings.MATCH_WEIGHTS:
   to a secretary's expertise, their own resources, their unit's resources, or a team's members;
 - nearness: same village > same township > same area branch or the same station's area > district;
 - load: open items already assigned (1 / (1 + open));
-- record: items resolved and their mean rating (a newcomer counts as average).
+- record: items resolved (up to 5) and their mean rating (no rating yet counts as 3 of 5).
 
-The query count does not grow with the number of candidates: everything is loaded in a fixed
-number of flat or aggregated queries, then scored in Python.
+The query count does not grow with the number of candidates (17 queries, pinned in the tests).
+Secretaries, the many, are scored in one SQL statement (expertise, resource and load figures
+aggregated once in derived tables and joined) and only the best `limit` come back; teams,
+stations and units, the few, come back aggregated and are scored in Python with the same formula.
+Names and reasons are then fetched for the winners only.
 """
 
 import heapq
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Avg, Count, Exists, Min, OuterRef, Q
+from django.db import connection
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    Exists,
+    FloatField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
 from demands.models import DemandItem, ResourceCategory, ResourceItem
@@ -68,36 +85,84 @@ class _Context:
 def candidates_for(item, limit=20, today=None):
     """The best `limit` candidates for the item, best first."""
     ctx = _context(item, today or timezone.localdate())
-    stats = _assignee_stats(ctx)
-    resources = _resource_owners(ctx)
-    candidates = _secretaries_and_units(ctx, stats, resources)
-    candidates += _teams(ctx, stats)
-    candidates += _stations(ctx, stats)
-    weights = settings.MATCH_WEIGHTS
-    total = sum(weights.values()) or 1
-    for c in candidates:
-        load_score = 1 / (1 + c.open_items)
-        if c.resolved:
-            record_score = 0.5 * min(c.resolved, 5) / 5 + 0.5 * ((c.mean_rating or 3) - 1) / 4
-        else:
-            record_score = 0.5
-        c.score = round(
-            100
-            * (
-                weights["fit"] * c.fit
-                + weights["nearness"] * c.nearness
-                + weights["load"] * load_score
-                + weights["record"] * record_score
+    scorer = _Scorer(settings.MATCH_WEIGHTS)
+    units = _unit_resources(ctx)
+    secretary_ids = _best_secretary_ids(ctx, scorer, units, limit)
+    details = _secretary_details(ctx, secretary_ids)
+    stats = _assignee_stats(secretary_ids)
+    no_stats = (0, 0, None)
+
+    pool = []  # (score, kind, id, fit, nearness)
+    for sid, row in details["rows"].items():
+        fit = _secretary_fit(sid, row["unit_id"], details, units)
+        nearness = _nearness(ctx, row["village_id"], row["township_id"], row["branch_id"])[0]
+        pool.append(
+            (
+                scorer.score(fit, nearness, stats.get((Kind.SECRETARY, sid), no_stats)),
+                Kind.SECRETARY,
+                sid,
+                fit,
+                nearness,
             )
-            / total,
-            1,
         )
-        c.is_current = c.kind == item.assignee_kind and c.id == _current_assignee_id(item)
-    best = heapq.nsmallest(limit, candidates, key=lambda c: (-c.score, c.open_items, c.kind, c.name, c.id))
-    _name_resources(best)
-    for c in best:
-        c.reasons += _load_and_record_reasons(c)
-    return best
+    for unit_id, nearness in _unit_nearness(ctx, units).items():
+        pool.append(
+            (scorer.score(0.9, nearness, stats.get((Kind.UNIT, unit_id), no_stats)), Kind.UNIT, unit_id, 0.9, nearness)
+        )
+    teams = _teams(ctx)
+    for team_id, (fit, nearness, *_rest) in teams.items():
+        pool.append(
+            (scorer.score(fit, nearness, stats.get((Kind.TEAM, team_id), no_stats)), Kind.TEAM, team_id, fit, nearness)
+        )
+    stations = _stations(ctx)
+    for station_id, (nearness, *_rest) in stations.items():
+        pool.append(
+            (
+                scorer.score(0.3, nearness, stats.get((Kind.STATION, station_id), no_stats)),
+                Kind.STATION,
+                station_id,
+                0.3,
+                nearness,
+            )
+        )
+
+    def rank(entry):
+        open_items = stats.get((entry[1], entry[2]), no_stats)[0]
+        return (-round(entry[0], 6), open_items, entry[1], entry[2])
+
+    best = heapq.nsmallest(limit, pool, key=rank)
+    candidates = _describe(ctx, best, stats, details, units, teams, stations)
+    current = (item.assignee_kind, _current_assignee_id(item))
+    for c in candidates:
+        c.is_current = (c.kind, c.id) == current
+    return candidates
+
+
+class _Scorer:
+    """The one scoring formula, in Python and as a SQL expression."""
+
+    def __init__(self, weights):
+        total = sum(weights.values()) or 1
+        self.fit, self.nearness, self.load, self.record = (
+            100 * weights[key] / total for key in ("fit", "nearness", "load", "record")
+        )
+
+    def score(self, fit, nearness, stats):
+        open_items, resolved, mean_rating = stats
+        record = 0.5 * min(resolved, 5) / 5 + 0.5 * ((mean_rating if mean_rating is not None else 3) - 1) / 4
+        return self.fit * fit + self.nearness * nearness + self.load / (1 + open_items) + self.record * record
+
+    def sql(self, fit, nearness, open_items, resolved, mean_rating):
+        def f(number):
+            return Value(float(number), output_field=FloatField())
+
+        record = f(0.1) * Least(resolved, Value(5)) + f(0.125) * (Coalesce(mean_rating, f(3)) - f(1))
+        return (
+            f(self.fit) * fit
+            + f(self.nearness) * nearness
+            + f(self.load) / (f(1) + open_items)
+            + f(self.record) * record
+        )
 
 
 def _current_assignee_id(item):
@@ -139,129 +204,229 @@ def _context(item, today):
     )
 
 
-def _assignee_stats(ctx):
-    """(kind, id) -> (open items, resolved items, mean rating), one aggregated query."""
+def _valid_resources(ctx):
+    return ResourceItem.objects.filter(category_id__in=list(ctx.resource_categories), active=True).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=ctx.today)
+    )
+
+
+def _unit_resources(ctx):
+    """{unit id: (matching unit resources, first id)}: one aggregated query."""
+    if not ctx.resource_categories:
+        return {}
     rows = (
-        DemandItem.objects.filter(
-            village__township__district_id=ctx.district_id, status__in=OPEN_STATUSES + DONE_STATUSES
-        )
-        .exclude(assignee_kind="")
+        _valid_resources(ctx)
+        .filter(source=ResourceItem.Source.UNIT)
         .order_by()
-        .values("assignee_kind", "assignee_secretary_id", "assignee_team_id", "assignee_station_id", "assignee_unit_id")
+        .annotate(unit=Coalesce("dispatch_unit_id", "secretary__dispatch_unit_id"))
+        .values_list("unit")
+        .annotate(n=Count("id"), first=Min("id"))
+    )
+    return {unit: (n, first) for unit, n, first in rows if unit is not None}
+
+
+def _near_sql(ctx, village="village_id", township="village__township_id", branch="area_branch_id"):
+    whens = [
+        When(**{village: ctx.village_id}, then=Value(NEAR_VILLAGE)),
+        When(**{township: ctx.township_id}, then=Value(NEAR_TOWNSHIP)),
+    ]
+    area = Q()
+    if ctx.area_branch_ids:
+        area |= Q(**{f"{branch}__in": list(ctx.area_branch_ids)})
+    if ctx.station_zone:
+        area |= Q(**{f"{township}__in": list(ctx.station_zone)})
+    if area:
+        whens.append(When(area, then=Value(NEAR_AREA)))
+    return Case(*whens, default=Value(NEAR_DISTRICT), output_field=FloatField())
+
+
+def _best_secretary_ids(ctx, scorer, units, limit):
+    """The `limit` best-scoring secretaries on post in the district, scored in the database.
+
+    Plain SQL that PostgreSQL and SQLite both run: the expertise, resource and load figures are
+    aggregated once in derived tables and hash-joined, never looked up row by row (the same
+    formula as _Scorer.score; the few winners are re-scored in Python for the reasons)."""
+    from secretaries.models import Secretary, Township, Village
+
+    q = connection.ops.quote_name
+    table = {
+        "secretary": q(Secretary._meta.db_table),
+        "village": q(Village._meta.db_table),
+        "township": q(Township._meta.db_table),
+        "expertise": q(Secretary.expertise.through._meta.db_table),
+        "resource": q(ResourceItem._meta.db_table),
+        "item": q(DemandItem._meta.db_table),
+    }
+
+    def marks(values):
+        return ", ".join(["%s"] * len(values))
+
+    select_params, join_params = [], []
+    fit_cases, joins = [], []
+    if ctx.expertise:
+        expertise = list(ctx.expertise)
+        joins.append(
+            f"LEFT JOIN (SELECT DISTINCT secretary_id AS sid FROM {table['expertise']}"
+            f" WHERE expertise_id IN ({marks(expertise)})) ex ON ex.sid = s.id"
+        )
+        join_params += expertise
+        fit_cases.append("WHEN ex.sid IS NOT NULL THEN 1.0")
+    if ctx.resource_categories:
+        categories = list(ctx.resource_categories)
+        joins.append(
+            f"LEFT JOIN (SELECT DISTINCT secretary_id AS sid FROM {table['resource']}"
+            f" WHERE secretary_id IS NOT NULL AND source = %s AND active = %s AND category_id IN ({marks(categories)})"
+            " AND (valid_until IS NULL OR valid_until >= %s)) own ON own.sid = s.id"
+        )
+        join_params += [ResourceItem.Source.PERSONAL.value, True, *categories, ctx.today]
+        fit_cases.append("WHEN own.sid IS NOT NULL THEN 0.9")
+    if units:
+        fit_cases.append(f"WHEN s.dispatch_unit_id IN ({marks(units)}) THEN 0.6")
+        select_params += list(units)
+    fit = f"(CASE {' '.join(fit_cases)} ELSE 0.0 END)" if fit_cases else "0.0"
+    near_cases = ["WHEN s.village_id = %s THEN 1.0", "WHEN v.township_id = %s THEN 0.75"]
+    select_params += [ctx.village_id, ctx.township_id]
+    area = []
+    if ctx.area_branch_ids:
+        area.append(f"s.area_branch_id IN ({marks(ctx.area_branch_ids)})")
+        select_params += list(ctx.area_branch_ids)
+    if ctx.station_zone:
+        area.append(f"v.township_id IN ({marks(ctx.station_zone)})")
+        select_params += list(ctx.station_zone)
+    if area:
+        near_cases.append(f"WHEN {' OR '.join(area)} THEN 0.5")
+    nearness = f"(CASE {' '.join(near_cases)} ELSE 0.25 END)"
+    open_marks, done_marks = marks(OPEN_STATUSES), marks(DONE_STATUSES)
+    joins.append(
+        "LEFT JOIN (SELECT assignee_secretary_id AS sid,"
+        f" SUM(CASE WHEN status IN ({open_marks}) THEN 1 ELSE 0 END) AS open_items,"
+        f" SUM(CASE WHEN status IN ({done_marks}) THEN 1 ELSE 0 END) AS resolved,"
+        " AVG(CASE WHEN status = %s THEN rating END) AS mean_rating"
+        f" FROM {table['item']} WHERE assignee_secretary_id IS NOT NULL AND status IN ({open_marks}, {done_marks})"
+        " GROUP BY assignee_secretary_id) st ON st.sid = s.id"
+    )
+    join_params += [*OPEN_STATUSES, *DONE_STATUSES, DemandItem.Status.RATED, *OPEN_STATUSES, *DONE_STATUSES]
+    resolved = "COALESCE(st.resolved, 0)"
+    score = (
+        f"{scorer.fit:.6f} * {fit} + {scorer.nearness:.6f} * {nearness}"
+        f" + {scorer.load:.6f} / (1.0 + COALESCE(st.open_items, 0))"
+        f" + {scorer.record:.6f} * (0.1 * (CASE WHEN {resolved} > 5 THEN 5 ELSE {resolved} END)"
+        " + 0.125 * (COALESCE(st.mean_rating, 3.0) - 1.0))"
+    )
+    sql = (
+        f"SELECT s.id, {score} AS score FROM {table['secretary']} s"
+        f" INNER JOIN {table['village']} v ON v.id = s.village_id"
+        f" INNER JOIN {table['township']} t ON t.id = v.township_id "
+        + " ".join(joins)
+        + " WHERE s.status = %s AND t.district_id = %s ORDER BY score DESC, s.id LIMIT %s"
+    )
+    params = select_params + join_params + [Secretary.Status.ON_POST.value, ctx.district_id, limit]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _secretary_details(ctx, ids):
+    """Names, places, matched expertise and own matching resources of the chosen secretaries."""
+    from secretaries.models import Secretary
+
+    ids = ids or [0]  # a fixed number of queries, even when there is nobody
+    rows = {}
+    for (
+        sid,
+        name,
+        village_id,
+        village,
+        township_id,
+        township,
+        branch_id,
+        unit_id,
+        unit_name,
+    ) in Secretary.objects.filter(pk__in=ids).values_list(
+        "id",
+        "name",
+        "village_id",
+        "village__name",
+        "village__township_id",
+        "village__township__name",
+        "area_branch_id",
+        "dispatch_unit_id",
+        "dispatch_unit__name",
+    ):
+        rows[sid] = {
+            "name": name,
+            "village_id": village_id,
+            "place": f"{township} {village}",
+            "township_id": township_id,
+            "branch_id": branch_id,
+            "unit_id": unit_id,
+            "unit_name": unit_name,
+        }
+    matched, own = {}, {}
+    if ctx.expertise:
+        Through = Secretary.expertise.through
+        for sid, expertise_id in Through.objects.filter(
+            secretary_id__in=ids, expertise_id__in=list(ctx.expertise)
+        ).values_list("secretary_id", "expertise_id"):
+            matched.setdefault(sid, []).append(ctx.expertise[expertise_id])
+    if ctx.resource_categories:
+        own = {
+            sid: (n, first)
+            for sid, n, first in _valid_resources(ctx)
+            .filter(secretary_id__in=ids, source=ResourceItem.Source.PERSONAL)
+            .order_by()
+            .values_list("secretary_id")
+            .annotate(n=Count("id"), first=Min("id"))
+        }
+    return {"rows": rows, "matched": matched, "own": own}
+
+
+def _secretary_fit(sid, unit_id, details, units):
+    if sid in details["matched"]:
+        return 1.0
+    if sid in details["own"]:
+        return 0.9
+    if unit_id in units:
+        return 0.6
+    return 0.0
+
+
+def _assignee_stats(secretary_ids):
+    """(kind, id) -> (open items, resolved items, mean rating) for the chosen secretaries and for
+    every team, station and unit: one aggregated query. An assignee's load counts wherever their
+    items are; assignee ids are unique, so no district filter is needed."""
+    rows = (
+        DemandItem.objects.filter(status__in=OPEN_STATUSES + DONE_STATUSES)
+        .filter(
+            Q(assignee_secretary_id__in=secretary_ids or [0])
+            | Q(assignee_kind__in=[Kind.TEAM, Kind.STATION, Kind.UNIT])
+        )
+        .order_by()
+        .annotate(
+            assignee=Coalesce("assignee_secretary_id", "assignee_team_id", "assignee_station_id", "assignee_unit_id")
+        )
+        .values_list("assignee_kind", "assignee")
         .annotate(
             open_items=Count("id", filter=Q(status__in=OPEN_STATUSES)),
             resolved=Count("id", filter=Q(status__in=DONE_STATUSES)),
             mean_rating=Avg("rating", filter=Q(status=DemandItem.Status.RATED)),
         )
     )
-    stats = {}
-    for row in rows:
-        kind = row["assignee_kind"]
-        target = row[f"assignee_{kind}_id"]
-        if target is None:
-            continue
-        before = stats.get((kind, target), (0, 0, None))
-        stats[(kind, target)] = (before[0] + row["open_items"], before[1] + row["resolved"], row["mean_rating"])
-    return stats
+    return {(kind, target): (open_items, resolved, mean) for kind, target, open_items, resolved, mean in rows}
 
 
-def _resource_owners(ctx):
-    """Matching resources by owner: {"secretary": {id: (count, first id)}, "unit": {...},
-    "unit_by_secretary": {secretary id: (count, first id)}} from one aggregated query."""
-    owners = {"secretary": {}, "unit": {}, "unit_by_secretary": {}}
-    if not ctx.resource_categories:
-        return owners
-    rows = (
-        ResourceItem.objects.filter(category_id__in=list(ctx.resource_categories), active=True)
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=ctx.today))
-        .filter(Q(secretary__village__township__district_id=ctx.district_id) | Q(secretary__isnull=True))
-        .order_by()
-        .values("source", "secretary_id", "dispatch_unit_id")
-        .annotate(n=Count("id"), first=Min("id"))
-    )
-    for row in rows:
-        entry = (row["n"], row["first"])
-        if row["source"] == ResourceItem.Source.UNIT:
-            if row["dispatch_unit_id"]:
-                _add(owners["unit"], row["dispatch_unit_id"], entry)
-            else:
-                _add(owners["unit_by_secretary"], row["secretary_id"], entry)
-        elif row["secretary_id"]:
-            _add(owners["secretary"], row["secretary_id"], entry)
-    return owners
-
-
-def _add(mapping, key, entry):
-    count, first = mapping.get(key, (0, None))
-    mapping[key] = (count + entry[0], entry[1] if first is None else min(first, entry[1]))
-
-
-def _secretaries_and_units(ctx, stats, resources):
+def _unit_nearness(ctx, units):
+    """{unit id: nearness of its nearest secretary on post here}; a unit with nobody on post in
+    the district cannot take the item and is left out."""
     from secretaries.models import Secretary
 
-    rows = (
+    return dict(
         Secretary.objects.on_post()
-        .filter(village__township__district_id=ctx.district_id)
+        .filter(village__township__district_id=ctx.district_id, dispatch_unit_id__in=list(units) or [0])
         .order_by()
-        .values_list(
-            "id",
-            "name",
-            "village_id",
-            "village__name",
-            "village__township_id",
-            "village__township__name",
-            "area_branch_id",
-            "dispatch_unit_id",
-            "dispatch_unit__name",
-        )
+        .values_list("dispatch_unit_id")
+        .annotate(best=Max(_near_sql(ctx)))
     )
-    matched_expertise = {}
-    if ctx.expertise:
-        Through = Secretary.expertise.through
-        for secretary_id, expertise_id in Through.objects.filter(
-            expertise_id__in=list(ctx.expertise),
-            secretary__status=Secretary.Status.ON_POST,
-            secretary__village__township__district_id=ctx.district_id,
-        ).values_list("secretary_id", "expertise_id"):
-            matched_expertise.setdefault(secretary_id, []).append(ctx.expertise[expertise_id])
-
-    unit_resources = dict(resources["unit"])
-    candidates, units = [], {}
-    for sid, name, village_id, village, township_id, township, branch_id, unit_id, unit_name in rows:
-        nearness, near_reason = _nearness(ctx, village_id, township_id, branch_id)
-        c = Candidate(kind=Kind.SECRETARY, id=sid, name=name, place=f"{township} {village}", nearness=nearness)
-        c.reasons.append(near_reason)
-        own = resources["secretary"].get(sid)
-        if sid in matched_expertise:
-            c.fit = 1.0
-            c.reasons.insert(0, "特长对口：" + "、".join(sorted(matched_expertise[sid])))
-        if own:
-            c.fit = max(c.fit, 0.9)
-            c.resource_id = own[1]
-            c.reasons.insert(0 if c.fit < 1 else 1, f"个人资源对口 {own[0]} 项")
-        via_unit = resources["unit_by_secretary"].get(sid)
-        if via_unit:
-            _add(unit_resources, unit_id, via_unit)
-        if c.fit == 0 and (via_unit or unit_id in resources["unit"]):
-            c.fit = 0.6
-            c.reasons.insert(0, f"派出单位（{unit_name}）有对口资源")
-        if c.fit == 0:
-            c.reasons.insert(0, "无对口特长或资源")
-        c.open_items, c.resolved, c.mean_rating = stats.get((Kind.SECRETARY, sid), (0, 0, None))
-        candidates.append(c)
-        best = units.get(unit_id)
-        if best is None or nearness > best[1]:
-            units[unit_id] = (unit_name, nearness, near_reason)
-    for unit_id, (count, first) in unit_resources.items():
-        if unit_id not in units:
-            continue  # a unit with no secretary on post in this district cannot take the item
-        unit_name, nearness, near_reason = units[unit_id]
-        c = Candidate(kind=Kind.UNIT, id=unit_id, name=unit_name, place="派出单位", fit=0.9, nearness=nearness)
-        c.resource_id = first
-        c.reasons += [f"单位资源对口 {count} 项", f"派驻书记{near_reason}"]
-        c.open_items, c.resolved, c.mean_rating = stats.get((Kind.UNIT, unit_id), (0, 0, None))
-        candidates.append(c)
-    return candidates
 
 
 def _nearness(ctx, village_id, township_id, branch_id):
@@ -276,50 +441,64 @@ def _nearness(ctx, village_id, township_id, branch_id):
     return NEAR_DISTRICT, "同区"
 
 
-def _teams(ctx, stats):
+NEAR_LABELS = {NEAR_VILLAGE: "同村", NEAR_TOWNSHIP: "同乡镇", NEAR_AREA: "同片区", NEAR_DISTRICT: "同区"}
+
+
+def _teams(ctx):
+    """{team id: (fit, nearness, name, focus, fitting members, nearby members)}: the teams, and
+    their members counted in one aggregated query."""
     from teams.models import PioneerTeam
 
-    current = Q(memberships__left__isnull=True)
-    if ctx.expertise:
-        fitting = Count(
-            "memberships__secretary",
-            filter=current & Q(memberships__secretary__expertise__in=list(ctx.expertise)),
-            distinct=True,
-        )
-    else:
-        fitting = Count("memberships__secretary", filter=Q(pk__isnull=True), distinct=True)
-    rows = (
-        PioneerTeam.objects.filter(district_id=ctx.district_id)
+    teams = {
+        team_id: (name, focus)
+        for team_id, name, focus in PioneerTeam.objects.filter(district_id=ctx.district_id)
         .order_by()
-        .annotate(
-            fitting=fitting,
-            nearby=Count(
-                "memberships__secretary",
-                filter=current & Q(memberships__secretary__village__township_id=ctx.township_id),
-                distinct=True,
-            ),
+        .values_list("id", "name", "focus")
+    }
+    counts = _team_member_counts(ctx)
+    result = {}
+    for team_id, (name, focus) in teams.items():
+        fitting_count, nearby = counts.get(team_id, (0, 0))
+        fit = 0.5 + 0.5 * min(fitting_count, 5) / 5 if fitting_count else 0.0
+        nearness = NEAR_TOWNSHIP if nearby else NEAR_DISTRICT
+        result[team_id] = (fit, nearness, name, focus, fitting_count, nearby)
+    return result
+
+
+def _team_member_counts(ctx):
+    """{team id: (members with a mapped expertise, members in the item's township)} in one SQL
+    aggregate over current memberships (the expertise set joined once, not probed per member)."""
+    from secretaries.models import Secretary, Village
+    from teams.models import PioneerTeam, TeamMembership
+
+    q = connection.ops.quote_name
+    params = []
+    if ctx.expertise:
+        expertise = list(ctx.expertise)
+        join = (
+            f"LEFT JOIN (SELECT DISTINCT secretary_id AS sid FROM {q(Secretary.expertise.through._meta.db_table)}"
+            f" WHERE expertise_id IN ({', '.join(['%s'] * len(expertise))})) ex ON ex.sid = m.secretary_id"
         )
-        .values_list("id", "name", "focus", "fitting", "nearby")
+        params += expertise
+        fitting = "SUM(CASE WHEN ex.sid IS NOT NULL THEN 1 ELSE 0 END)"
+    else:
+        join, fitting = "", "0"
+    sql = (
+        f"SELECT m.team_id, {fitting}, SUM(CASE WHEN v.township_id = %s THEN 1 ELSE 0 END)"
+        f" FROM {q(TeamMembership._meta.db_table)} m"
+        f" INNER JOIN {q(PioneerTeam._meta.db_table)} tm ON tm.id = m.team_id"
+        f" INNER JOIN {q(Secretary._meta.db_table)} s ON s.id = m.secretary_id"
+        f" INNER JOIN {q(Village._meta.db_table)} v ON v.id = s.village_id {join}"
+        f" WHERE tm.district_id = %s AND m.{q('left')} IS NULL AND s.status = %s GROUP BY m.team_id"
     )
-    candidates = []
-    for team_id, name, focus, fitting_count, nearby in rows:
-        c = Candidate(kind=Kind.TEAM, id=team_id, name=name, place=focus or "先锋队")
-        if fitting_count:
-            c.fit = 0.5 + 0.5 * min(fitting_count, 5) / 5
-            c.reasons.append(f"{fitting_count} 名队员特长对口")
-        else:
-            c.reasons.append("无对口特长队员")
-        if nearby:
-            c.nearness = NEAR_TOWNSHIP
-            c.reasons.append(f"{nearby} 名队员在本乡镇")
-        else:
-            c.reasons.append("同区")
-        c.open_items, c.resolved, c.mean_rating = stats.get((Kind.TEAM, team_id), (0, 0, None))
-        candidates.append(c)
-    return candidates
+    params = [ctx.township_id, *params, ctx.district_id, Secretary.Status.ON_POST.value]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {team_id: (int(fitting_count), int(nearby)) for team_id, fitting_count, nearby in cursor.fetchall()}
 
 
-def _stations(ctx, stats):
+def _stations(ctx):
+    """{station id: (nearness, name, township name, covers)}."""
     from stations.models import ServiceStation
 
     Through = ServiceStation.covered_townships.through
@@ -329,25 +508,58 @@ def _stations(ctx, stats):
         .annotate(covers=Exists(Through.objects.filter(servicestation_id=OuterRef("pk"), township_id=ctx.township_id)))
         .values_list("id", "name", "township_id", "township__name", "covers")
     )
-    candidates = []
+    result = {}
     for station_id, name, township_id, township, covers in rows:
-        # A station coordinates resources for any kind of need; its fit is modest and general.
-        c = Candidate(kind=Kind.STATION, id=station_id, name=name, place=township, fit=0.3)
-        c.reasons.append("服务站统筹协调")
-        if covers or township_id == ctx.township_id:
-            c.nearness = NEAR_AREA
-            c.reasons.append("服务站覆盖该乡镇")
+        covers = covers or township_id == ctx.township_id
+        result[station_id] = (NEAR_AREA if covers else NEAR_DISTRICT, name, township, covers)
+    return result
+
+
+def _describe(ctx, best, stats, details, units, teams, stations):
+    """Candidate objects with names and reasons for the entries that made the list."""
+    from secretaries.models import DispatchUnit
+
+    unit_ids = [entry[2] for entry in best if entry[1] == Kind.UNIT] or [0]
+    unit_names = dict(DispatchUnit.objects.filter(pk__in=unit_ids).values_list("id", "name"))
+    candidates = []
+    for score, kind, target, fit, nearness in best:
+        c = Candidate(kind=kind, id=target, name="", fit=fit, nearness=nearness, score=round(score, 1))
+        c.open_items, c.resolved, c.mean_rating = stats.get((kind, target), (0, 0, None))
+        if kind == Kind.SECRETARY:
+            row = details["rows"][target]
+            c.name, c.place = row["name"], row["place"]
+            if target in details["matched"]:
+                c.reasons.append("特长对口：" + "、".join(sorted(details["matched"][target])))
+            own = details["own"].get(target)
+            if own:
+                c.reasons.append(f"个人资源对口 {own[0]} 项")
+                c.resource_id = own[1]
+            if fit == 0.6:
+                c.reasons.append(f"派出单位（{row['unit_name']}）有对口资源")
+            if fit == 0:
+                c.reasons.append("无对口特长或资源")
+            c.reasons.append(_nearness(ctx, row["village_id"], row["township_id"], row["branch_id"])[1])
+        elif kind == Kind.UNIT:
+            count, first = units[target]
+            c.name, c.place, c.resource_id = unit_names.get(target, ""), "派出单位", first
+            c.reasons += [f"单位资源对口 {count} 项", f"派驻书记{NEAR_LABELS[nearness]}"]
+        elif kind == Kind.TEAM:
+            _fit, _near, name, focus, fitting, nearby = teams[target]
+            c.name, c.place = name, focus or "先锋队"
+            c.reasons.append(f"{fitting} 名队员特长对口" if fitting else "无对口特长队员")
+            c.reasons.append(f"{nearby} 名队员在本乡镇" if nearby else "同区")
         else:
-            c.reasons.append("同区")
-        c.open_items, c.resolved, c.mean_rating = stats.get((Kind.STATION, station_id), (0, 0, None))
+            _near, name, township, covers = stations[target]
+            c.name, c.place = name, township
+            c.reasons += ["服务站统筹协调", "服务站覆盖该乡镇" if covers else "同区"]
+        c.reasons += _load_and_record_reasons(c)
         candidates.append(c)
+    _name_resources(candidates)
     return candidates
 
 
 def _name_resources(candidates):
-    wanted = {c.resource_id for c in candidates if c.resource_id}
-    if not wanted:
-        return
+    wanted = [c.resource_id for c in candidates if c.resource_id] or [0]
     titles = {
         pk: f"{title}（{category}）"
         for pk, title, category in ResourceItem.objects.filter(pk__in=wanted).values_list(

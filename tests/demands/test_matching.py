@@ -143,7 +143,7 @@ def test_query_count_does_not_grow_with_candidates(
     _add_candidates(5, 45, township_a, batch, industry, expertise_agri, village_a, org_user)
     with django_assert_num_queries(len(few.captured_queries)):
         assert len(candidates_for(ranking_world["item"], limit=100)) >= 50
-    assert len(few.captured_queries) <= 12
+    assert len(few.captured_queries) == 17
 
 
 def test_candidate_page_query_count_is_pinned(
@@ -166,3 +166,17 @@ def test_candidate_page_query_count_is_pinned(
     with django_assert_num_queries(len(few.captured_queries)):
         response = client.get(url)
     assert response.status_code == 200 and response.content.decode().count('name="assignee_id"') == 20
+
+
+def test_a_team_fits_by_its_members_expertise_and_nearness(ranking_world, district, secretary, secretary_b):
+    from teams.models import PioneerTeam, TeamMembership
+
+    team = PioneerTeam.objects.create(district=district, name="致富先锋", focus="产业增收")
+    TeamMembership.objects.create(team=team, secretary=secretary, joined=date(2025, 1, 1))
+    TeamMembership.objects.create(team=team, secretary=ranking_world["far"], joined=date(2025, 1, 1))
+    TeamMembership.objects.create(team=team, secretary=secretary_b, joined=date(2025, 1, 1), left=date(2025, 6, 1))
+    idle = PioneerTeam.objects.create(district=district, name="维稳先锋")
+    candidates = {c.name: c for c in candidates_for(ranking_world["item"]) if c.kind == "team"}
+    assert candidates["致富先锋"].fit == 0.7 and candidates["致富先锋"].nearness == 0.75
+    assert "2 名队员特长对口" in candidates["致富先锋"].reasons and "1 名队员在本乡镇" in candidates["致富先锋"].reasons
+    assert candidates[idle.name].fit == 0 and "无对口特长队员" in candidates[idle.name].reasons
