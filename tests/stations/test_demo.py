@@ -36,3 +36,32 @@ def test_demo_roster_has_a_settled_past_and_four_weeks_ahead_and_is_idempotent()
 
     demo.seed(StringIO())
     assert snapshot() == first
+
+
+@pytest.mark.django_db
+def test_demo_pages_render_for_each_demo_role(client_for):
+    from django.contrib.auth import get_user_model
+
+    secretaries_demo.seed(StringIO())
+    demo.seed(StringIO())
+    users = get_user_model().objects.in_bulk(["zuzhibu", "zz_shidu", "shidu", "sj001"], field_name="username")
+    station = ServiceStation.objects.get(name="十渡镇乡村振兴服务站")
+    shift = DutyShift.objects.filter(station=station).first()
+    pages = {
+        "zuzhibu": ["/stations/", "/stations/overview/", f"/stations/{station.pk}/pool/", "/stations/swaps/"],
+        "zz_shidu": [
+            f"/stations/{station.pk}/",
+            f"/stations/{station.pk}/month/",
+            f"/stations/{station.pk}/fairness/",
+            f"/stations/{station.pk}/gaps/",
+            f"/stations/shifts/{shift.pk}/",
+        ],
+        "shidu": ["/stations/", f"/stations/{station.pk}/", "/stations/leave/"],
+        "sj001": ["/stations/mine/", "/stations/leave/", "/stations/calendar/", "/stations/swaps/"],
+    }
+    for username, urls in pages.items():
+        client = client_for(users[username])
+        for url in urls:
+            assert client.get(url).status_code == 200, (username, url)
+    overview = client_for(users["zuzhibu"]).get("/stations/overview/").content.decode()
+    assert overview.count("乡村振兴服务站") >= 8
