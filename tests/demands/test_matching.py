@@ -180,3 +180,14 @@ def test_a_team_fits_by_its_members_expertise_and_nearness(ranking_world, distri
     assert candidates["致富先锋"].fit == 0.7 and candidates["致富先锋"].nearness == 0.75
     assert "2 名队员特长对口" in candidates["致富先锋"].reasons and "1 名队员在本乡镇" in candidates["致富先锋"].reasons
     assert candidates[idle.name].fit == 0 and "无对口特长队员" in candidates[idle.name].reasons
+
+
+def test_the_database_picks_the_same_winner_as_the_full_ranking(
+    ranking_world, secretary, village_a, industry, org_user
+):
+    assert [c.name for c in candidates_for(ranking_world["item"], limit=1)] == ["王建国"]
+    for n in range(5):
+        busy = DemandItemFactory(village=village_a, category=industry, title=f"在办{n}")
+        loop.accept(busy, org_user)
+        loop.dispatch(busy, org_user, kind="secretary", assignee_id=secretary.pk)
+    assert [c.name for c in candidates_for(ranking_world["item"], limit=1)] == ["赵农技"]
