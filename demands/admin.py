@@ -109,3 +109,16 @@ class ProjectItemAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 class ReminderLogAdmin(admin.ModelAdmin):
     list_display = ["round", "village", "kind", "sent_at"]
     list_filter = ["kind", "round"]
+
+
+# --- the closed loop (issue 4) ---------------------------------------------------------------
+from demands.models import SupervisionFlag  # noqa: E402
+
+
+@admin.register(SupervisionFlag)
+class SupervisionFlagAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["item", "reason", "state_key", "flagged_at", "cleared_at"]
+    list_filter = ["reason", ("cleared_at", admin.EmptyFieldListFilter)]
+    search_fields = ["item__title", "item__village__name"]
+    raw_id_fields = ["item"]
+    readonly_fields = ["flagged_at"]
