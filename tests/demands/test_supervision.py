@@ -122,3 +122,15 @@ def test_the_weekly_digest_reaches_the_org_department_once_a_week(dispatched, or
 def test_a_bad_day_argument_is_a_clear_error(bad, db):
     with pytest.raises(ValueError, match="日期参数无效"):
         flag_supervision(bad)
+
+
+def test_the_demo_seed_fills_the_list_once_without_notices(dispatched, secretary_b_user):
+    import io
+
+    from demands import demo_loop
+
+    DemandItem.objects.filter(pk=dispatched.pk).update(due_date=TODAY - timedelta(days=3))
+    demo_loop.seed(io.StringIO())
+    demo_loop.seed(io.StringIO())
+    assert flags(dispatched) == ["overdue"]
+    assert supervision_notices(secretary_b_user) == 0
