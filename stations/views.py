@@ -64,10 +64,12 @@ def _fail(request, error):
 
 
 def _parse_day(value, default):
+    """A date from the query string; anything unreadable or outside 2000-2100 means `default`."""
     try:
-        return date.fromisoformat(value) if value else default
+        day = date.fromisoformat(value) if value else default
     except ValueError:
         return default
+    return day if 2000 <= day.year <= 2100 else default
 
 
 def _station(request, pk):
@@ -130,11 +132,7 @@ def station_week(request, pk):
 def station_month(request, pk):
     station = _station(request, pk)
     today = timezone.localdate()
-    try:
-        year, month = (int(p) for p in request.GET.get("month", "").split("-"))
-        first = date(year, month, 1)
-    except ValueError:
-        first = today.replace(day=1)
+    first = _parse_day(f"{request.GET.get('month', '')}-01", today).replace(day=1)
     last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
     days = selectors.station_shifts(station, first, last)
     weeks = [
@@ -165,6 +163,9 @@ def station_pool(request, pk):
         if not is_org:
             raise PermissionDenied("只有组织部可以调整值班池")
         action = request.POST.get("action")
+        if action not in ("add", "remove", "restore"):
+            messages.error(request, "未知的操作")
+            return redirect("stations:station_pool", pk=station.pk)
         if action == "add":
             form = PoolAddForm(request.POST, candidates=candidates)
             if not form.is_valid():
@@ -172,7 +173,10 @@ def station_pool(request, pk):
                 return redirect("stations:station_pool", pk=station.pk)
             person = form.cleaned_data["secretary"]
         else:
-            person = get_object_or_404(Secretary.objects.for_user(request.user), pk=request.POST.get("secretary") or 0)
+            secretary_id = request.POST.get("secretary", "")
+            person = get_object_or_404(
+                Secretary.objects.for_user(request.user), pk=int(secretary_id) if secretary_id.isdigit() else 0
+            )
         services.pool_set_member(station, person, action in ("add", "restore"), request.user)
         messages.success(request, f"已更新值班池：{person.name}")
         return redirect("stations:station_pool", pk=station.pk)

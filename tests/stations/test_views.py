@@ -37,6 +37,8 @@ def get_cases(station, world):
         (f"/stations/{s}/?week=2026-02-30", ok(*staff, "secretary_a")),
         (f"/stations/{s}/month/", ok(*staff, "secretary_a")),
         (f"/stations/{s}/month/?month=abc", ok(*staff, "secretary_a")),
+        (f"/stations/{s}/month/?month=9999-12", ok(*staff, "secretary_a")),
+        (f"/stations/{s}/?week=0001-01-01", ok(*staff, "secretary_a")),
         (f"/stations/{s}/pool/", ok(*staff)),
         (f"/stations/{s}/fairness/", ok(*staff)),
         (f"/stations/{s}/gaps/", ok(*staff)),
@@ -103,6 +105,14 @@ def test_pool_changes_are_for_the_org_department_only(client_for, station, towns
     assert PoolMember.objects.get(secretary=person).active is False
     client_for(org_user).post(f"/stations/{station.pk}/pool/", {"action": "restore", "secretary": person.pk})
     assert not PoolMember.objects.filter(secretary=person).exists()
+
+
+def test_pool_form_survives_bad_input(client_for, station, org_user):
+    client = client_for(org_user)
+    for data in ({"action": "remove", "secretary": "abc"}, {"action": "drop"}, {"action": "add", "secretary": "x"}):
+        response = client.post(f"/stations/{station.pk}/pool/", data)
+        assert response.status_code in (302, 404), data
+    assert not PoolMember.objects.exists()
 
 
 def test_station_manager_sees_only_their_station(client_for, station, station_manager_user, township_b):
