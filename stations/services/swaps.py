@@ -1,0 +1,191 @@
+"""Swaps: the secretary proposes, the other accepts, the station manager approves (rules rechecked)."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from secretaries.models import Secretary
+from stations.models import (
+    LIVE_STATUSES,
+    DutyShift,
+    SwapRequest,
+    Unavailability,
+)
+from stations.selectors import monday_of, pool_ids
+from stations.services.duty import _own_shift
+from stations.services.roster import can_manage_station, station_managers
+
+# --- swaps ---------------------------------------------------------------------------------
+
+
+def _week_load(secretary_id, day, exclude_ids=()):
+    monday = monday_of(day)
+    return (
+        DutyShift.objects.filter(
+            secretary_id=secretary_id, date__range=(monday, monday + timedelta(days=6)), status__in=LIVE_STATUSES
+        )
+        .exclude(pk__in=[pk for pk in exclude_ids if pk])
+        .count()
+    )
+
+
+def _taking_over_problems(person, station, day, giving_up, today):
+    """Why `person` may not take `station`'s shift on `day` when giving up the shift `giving_up`."""
+    problems = []
+    if day < today:
+        problems.append(f"{day:%m月%d日}的班次已过去")
+    if person.status != Secretary.Status.ON_POST:
+        problems.append(f"{person.name}不在岗")
+    if person.pk not in pool_ids(station):
+        problems.append(f"{person.name}不在{station.name}的值班池中")
+    if Unavailability.objects.filter(secretary=person, start__lte=day, end__gte=day).exists():
+        problems.append(f"{person.name}在{day:%m月%d日}请假")
+    same_day = DutyShift.objects.filter(secretary=person, date=day, status__in=LIVE_STATUSES)
+    if giving_up is not None:
+        same_day = same_day.exclude(pk=giving_up.pk)
+    if same_day.exists():
+        problems.append(f"{person.name}在{day:%m月%d日}已有班次")
+    cap = settings.ROSTER_MAX_SHIFTS_PER_WEEK
+    if _week_load(person.pk, day, exclude_ids=[giving_up.pk if giving_up else None]) >= cap:
+        problems.append(f"{person.name}在该周已有{cap}个班次（上限）")
+    return problems
+
+
+def swap_problems(swap, today=None):
+    """The hard rules, checked for both people as the swap would leave them."""
+    today = today or timezone.localdate()
+    shift = swap.shift
+    problems = []
+    if not shift.is_open:
+        problems.append("原班次已不是待值班状态")
+    problems += _taking_over_problems(swap.to_secretary, shift.station, shift.date, swap.to_shift, today)
+    if swap.to_shift is not None:
+        other = swap.to_shift
+        if not other.is_open or other.secretary_id != swap.to_secretary_id:
+            problems.append("对方班次已变化")
+        problems += _taking_over_problems(shift.secretary, other.station, other.date, shift, today)
+    return problems
+
+
+def swap_propose(shift, user, to_secretary, *, to_shift=None, reason="", today=None):
+    from notices.services import notify
+
+    today = today or timezone.localdate()
+    _own_shift(shift, user)
+    if to_secretary.pk == shift.secretary_id:
+        raise ValidationError("不能调换给自己")
+    if to_shift is not None and to_shift.secretary_id != to_secretary.pk:
+        raise ValidationError("互换的班次必须是对方本人的班次")
+    if shift.swap_requests.filter(status__in=[SwapRequest.Status.PROPOSED, SwapRequest.Status.ACCEPTED]).exists():
+        raise ValidationError("该班次已有进行中的调班申请")
+    swap = SwapRequest(shift=shift, to_secretary=to_secretary, to_shift=to_shift, reason=(reason or "").strip())
+    problems = swap_problems(swap, today)
+    if problems:
+        raise ValidationError(problems)
+    swap.save()
+    if to_secretary.user:
+        notify(
+            [to_secretary.user],
+            f"{shift.secretary.name}请您代班：{shift.date:%m月%d日} {shift.station.name}",
+            body=swap.reason,
+            url=reverse("stations:swap_list"),
+            kind="swap",
+            dedupe_key=f"swap-proposed:{swap.pk}",
+        )
+    return swap
+
+
+def _decide(swap, user, new_status):
+    swap.status = new_status
+    swap.decided_by = user
+    swap.decided_at = timezone.now()
+    swap.save(update_fields=["status", "decided_by", "decided_at"])
+    return swap
+
+
+def swap_accept(swap, user):
+    from notices.services import notify
+
+    if swap.to_secretary.user_id != user.pk:
+        raise PermissionDenied("只有被邀请的第一书记可以同意")
+    if swap.status != SwapRequest.Status.PROPOSED:
+        raise ValidationError("该申请已处理")
+    swap.status = SwapRequest.Status.ACCEPTED
+    swap.save(update_fields=["status"])
+    notify(
+        station_managers([swap.shift.station_id]),
+        f"待审批调班：{swap.shift.station.name} {swap.shift.date:%m月%d日}",
+        body=f"{swap.shift.secretary.name} → {swap.to_secretary.name}",
+        url=reverse("stations:swap_list"),
+        kind="swap",
+        dedupe_key=f"swap-accepted:{swap.pk}",
+    )
+    return swap
+
+
+def swap_decline(swap, user):
+    if swap.to_secretary.user_id != user.pk:
+        raise PermissionDenied("只有被邀请的第一书记可以拒绝")
+    if swap.status != SwapRequest.Status.PROPOSED:
+        raise ValidationError("该申请已处理")
+    return _decide(swap, user, SwapRequest.Status.DECLINED)
+
+
+def swap_cancel(swap, user):
+    if swap.shift.secretary.user_id != user.pk:
+        raise PermissionDenied("只有申请人可以撤回")
+    if swap.status not in (SwapRequest.Status.PROPOSED, SwapRequest.Status.ACCEPTED):
+        raise ValidationError("该申请已处理，不能撤回")
+    return _decide(swap, user, SwapRequest.Status.CANCELLED)
+
+
+def swap_reject(swap, user):
+    if not can_manage_station(user, swap.shift.station):
+        raise PermissionDenied("只有本站负责人或组织部可以审批")
+    if swap.status != SwapRequest.Status.ACCEPTED:
+        raise ValidationError("只能驳回对方已同意、待审批的申请")
+    _decide(swap, user, SwapRequest.Status.REJECTED)
+    _tell_swap_people(swap, "调班申请被驳回")
+    return swap
+
+
+def swap_approve(swap, user, *, today=None):
+    """The manager approves: the hard rules are checked again as things stand now, then the shift
+    (and the counter shift of an exchange) is marked swapped and a new one made for the taker."""
+    if not can_manage_station(user, swap.shift.station):
+        raise PermissionDenied("只有本站负责人或组织部可以审批")
+    with transaction.atomic():
+        swap = SwapRequest.objects.select_for_update(of=("self",)).select_related("shift", "to_shift").get(pk=swap.pk)
+        if swap.status != SwapRequest.Status.ACCEPTED:
+            raise ValidationError("只能批准对方已同意的申请")
+        problems = swap_problems(swap, today)
+        if problems:
+            raise ValidationError(problems)
+        shift, other = swap.shift, swap.to_shift
+        for old in filter(None, [shift, other]):
+            old.status = DutyShift.Status.SWAPPED
+            old.save(update_fields=["status", "updated_at"])
+        DutyShift.objects.create(station=shift.station, date=shift.date, secretary=swap.to_secretary)
+        if other is not None:
+            DutyShift.objects.create(station=other.station, date=other.date, secretary=shift.secretary)
+        _decide(swap, user, SwapRequest.Status.APPROVED)
+    _tell_swap_people(swap, "调班申请已批准")
+    return swap
+
+
+def _tell_swap_people(swap, title):
+    from notices.services import notify
+
+    users = [swap.shift.secretary.user, swap.to_secretary.user]
+    notify(
+        users,
+        f"{title}：{swap.shift.station.name} {swap.shift.date:%m月%d日}",
+        body=f"{swap.shift.secretary.name} → {swap.to_secretary.name}",
+        url=reverse("stations:my_shifts"),
+        kind="swap",
+        dedupe_key=f"swap-{swap.status}:{swap.pk}",
+    )
