@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from demands import selectors_loop as selectors
 from demands.forms_loop import STEP_FORMS, CobuildFilterForm, DispatchForm, SupervisionFilterForm
-from demands.models import DemandItem
+from demands.models import DemandItem, SupervisionFlag
 from demands.services import loop
 from demands.services.matching import candidates_for
 from demands.services.supervision import days_overdue
@@ -249,24 +249,20 @@ def cobuild_export(request):
         "办理期限",
         "评价",
     ]
-    body = [
-        [
-            n,
-            item.village.township.name,
-            item.village.name,
-            str(item.round or ""),
-            item.category.name,
-            item.title,
-            item.get_urgency_display(),
-            item.get_assignee_kind_display(),
-            str(item.assignee or ""),
-            str(item.matched_resource or ""),
-            item.get_status_display(),
-            item.due_date,
-            item.rating,
-        ]
-        for n, item in enumerate(rows.iterator(chunk_size=2000), start=1)
-    ]
+    labels = _labels()
+    fields = ["village__township__name", "village__name", "round__title", "category__name", "title", "urgency"]
+    fields += ["assignee_kind", *ASSIGNEE_NAMES, "matched_resource__title", "status", "due_date", "rating"]
+    body = []
+    # values_list, not model instances: a district's whole round is thousands of rows.
+    for n, row in enumerate(rows.values_list(*fields).iterator(chunk_size=2000), start=1):
+        township_name, village, round_title, category, title, urgency, kind, *names = row
+        resource, status, due_date, rating = names[4:]
+        assignee = next((name for name in names[:4] if name), "")
+        body.append(
+            [n, township_name, village, round_title or "", category, title, labels["urgency"].get(urgency, urgency)]
+            + [labels["kind"].get(kind, kind), assignee, resource or "", labels["status"].get(status, status)]
+            + [due_date, rating]
+        )
     parts = ["共建清单", str(round_obj) if round_obj else "", township.name if township else ""]
     return _xlsx("共建清单", headers, body, "_".join(p for p in parts if p) + ".xlsx")
 
@@ -329,42 +325,59 @@ def supervision_export(request):
         "最近进展",
         "评价",
     ]
-    body = [
-        [
-            n,
-            flag.get_reason_display(),
-            timezone.localtime(flag.flagged_at).replace(tzinfo=None),
-            flag.item.village.township.name,
-            flag.item.village.name,
-            flag.item.category.name,
-            flag.item.title,
-            str(flag.item.assignee or ""),
-            flag.item.get_status_display(),
-            flag.item.due_date,
-            days_overdue(flag.item, today),
-            timezone.localtime(flag.item.last_progress_at).replace(tzinfo=None) if flag.item.last_progress_at else None,
-            flag.item.rating,
-        ]
-        for n, flag in enumerate(rows.iterator(chunk_size=2000), start=1)
-    ]
+    labels = _labels()
+    reasons = dict(SupervisionFlag.Reason.choices)
+    fields = ["reason", "flagged_at", "item__village__township__name", "item__village__name", "item__category__name"]
+    fields += ["item__title", *(f"item__{name}" for name in ASSIGNEE_NAMES), "item__status", "item__due_date"]
+    fields += ["item__last_progress_at", "item__rating"]
+    body = []
+    for n, row in enumerate(rows.values_list(*fields).iterator(chunk_size=2000), start=1):
+        reason, flagged_at, township, village, category, title, *names = row
+        status, due_date, last_progress_at, rating = names[4:]
+        overdue = (today - due_date).days if due_date and due_date < today else 0
+        body.append(
+            [n, reasons.get(reason, reason), _naive(flagged_at), township, village, category, title]
+            + [next((name for name in names[:4] if name), ""), labels["status"].get(status, status)]
+            + [due_date, overdue, _naive(last_progress_at), rating]
+        )
     return _xlsx("督导清单", headers, body, f"督导清单_{today:%Y%m%d}.xlsx")
+
+
+ASSIGNEE_NAMES = ["assignee_secretary__name", "assignee_team__name", "assignee_station__name", "assignee_unit__name"]
+
+
+def _labels():
+    return {
+        "urgency": dict(DemandItem.Urgency.choices),
+        "kind": dict(DemandItem.AssigneeKind.choices),
+        "status": dict(DemandItem.Status.choices),
+    }
+
+
+def _naive(moment):
+    """Excel has no time zones: local time without tzinfo."""
+    return timezone.localtime(moment).replace(tzinfo=None) if moment else None
 
 
 def _xlsx(title, headers, rows, filename):
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = title
-    sheet.append(headers)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(row)
+    # Write-only mode streams rows: a district's round is thousands of them.
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title)
     for column, width in zip("ABCDEFGHIJKLM", [6, 12, 12, 16, 12, 30, 10, 10, 24, 24, 10, 12, 8], strict=False):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A2"
+    header_cells = []
+    for header in headers:
+        cell = WriteOnlyCell(sheet, value=header)
+        cell.font = Font(bold=True)
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    for row in rows:
+        sheet.append(row)
     buffer = BytesIO()
     book.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
