@@ -53,47 +53,62 @@ def dashboard_panels(user, filters):
         warnings.append("没有这个轮次，已显示当前轮次")
 
     headline = selectors.headline(base, filters.period)
+    townships = list(base.townships().order_by("name").values("pk", "name"))
+    # Two scans of the demand items feed the whole loop and needs sections.
+    by_category = selectors.status_counts(base, "category")
+    six = selectors.last_rounds(rounds, chosen)
+    by_township = selectors.status_counts(base, "township", [r["pk"] for r in six]) if chosen else {}
+    names = {
+        "township": {t["pk"]: t["name"] for t in townships},
+        "category": selectors.names_for(base, "category"),
+    }
     result = {
         "headline": headline,
         "cards": headline_cards(headline),
         "rounds": rounds,
         "round": chosen,
         "warnings": warnings,
-        "townships": list(base.townships().order_by("name").values("pk", "name")),
+        "townships": townships,
+        "supervision": {
+            "count": selectors.supervision_count_from(by_category),
+            "oldest": selectors.oldest_overdue(base),
+        },
     }
     if chosen:
-        result.update(_round_panels(base, chosen, rounds, township))
-    else:
-        result.update(supervision=selectors.supervision(base))
+        result.update(_round_panels(base, chosen, six, township, by_category, by_township, names))
     resources = selectors.resources_by_category(base)
     result["resources"] = _resources_panel(resources)
-    result["unmet"] = _unmet_panel(selectors.unmet_needs(base, resources), township)
+    result["unmet"] = _unmet_panel(selectors.unmet_from(by_category, names["category"], resources), township)
     result["teams"] = _teams_panel(base, filters)
     result["activity_months"] = _activity_months_panel(base, filters)
     result["stations"] = selectors.station_week(base)
     return result
 
 
-def _round_panels(base, chosen, rounds, township):
+def _round_panels(base, chosen, six, township, by_category, by_township, names):
     rid = chosen["pk"]
     comp = selectors.completeness(base, chosen)
-    funnel = selectors.funnel(base, rid)
-    by_township = selectors.resolution_by(base, rid, "village__township_id", "village__township__name")
-    by_category = selectors.resolution_by(base, rid, "category_id", "category__name")
-    six = selectors.last_rounds(rounds, chosen)
-    needs_cat = selectors.needs_over_rounds(base, six, "category_id", "category__name")
-    needs_town = selectors.needs_over_rounds(base, six, "village__township_id", "village__township__name")
+    funnel = selectors.funnel_from(by_category, rid)
+    resolution_townships = selectors.resolution_from(
+        by_township, rid, names["township"], selectors.median_days(base, rid, "township")
+    )
+    resolution_categories = selectors.resolution_from(
+        by_category, rid, names["category"], selectors.median_days(base, rid, "category")
+    )
     return {
         "completeness": _completeness_panel(comp, chosen),
         "missing": comp["missing_villages"],
         "completeness_total": comp["total"],
         "funnel": _funnel_panel(funnel, rid, township),
         "resolution_rate": funnel["resolution_rate"],
-        "resolution_townships": _resolution_panel(by_township, rid, "township", "乡镇", township),
-        "resolution_categories": _resolution_panel(by_category, rid, "category", "需求类别", township),
-        "supervision": selectors.supervision(base),
-        "needs_categories": _needs_panel(needs_cat, six, "category", "需求类别", township),
-        "needs_townships": _needs_panel(needs_town, six, "township", "乡镇", township),
+        "resolution_townships": _resolution_panel(resolution_townships, rid, "township", "乡镇", township),
+        "resolution_categories": _resolution_panel(resolution_categories, rid, "category", "需求类别", township),
+        "needs_categories": _needs_panel(
+            selectors.needs_from(by_category, six, names["category"]), six, "category", "需求类别", township
+        ),
+        "needs_townships": _needs_panel(
+            selectors.needs_from(by_township, six, names["township"]), six, "township", "乡镇", township
+        ),
     }
 
 
@@ -296,7 +311,6 @@ def _unmet_panel(unmet, township):
         [
             cell(r["name"]),
             ncell(r["count"], link("demands", category=r["id"], township=township, stage="unmet")),
-            ncell(r["villages"]),
             cell("有" if r["has_resource"] else ("无有效资源" if r["mapped"] else "未设置对应资源类别")),
         ]
         for r in rows
@@ -305,7 +319,7 @@ def _unmet_panel(unmet, township):
         "key": "unmet",
         "title": "未满足需求与资源缺口",
         "svg": svg,
-        "headers": ["需求类别", "待办需求", "涉及村数", "对应资源"],
+        "headers": ["需求类别", "待办需求", "对应资源"],
         "rows": table,
         "footer": None,
         "note": "“缺少对应资源”的类别：应当招募相应特长的人员或派出单位资源。",

@@ -45,8 +45,8 @@ def round_report(user, rnd, township_id=None):
     info = _round_info(rnd)
     comp = selectors.completeness(base, info, missing_limit=None)
     funnel = selectors.funnel(base, rnd.pk)
-    by_township = selectors.resolution_by(base, rnd.pk, "village__township_id", "village__township__name")
-    by_category = selectors.resolution_by(base, rnd.pk, "category_id", "category__name")
+    by_township = selectors.resolution_by(base, rnd.pk, "township")
+    by_category = selectors.resolution_by(base, rnd.pk, "category")
     items = base.demands().filter(round_id=rnd.pk)
     money = items.aggregate(
         estimated=Sum("estimated_funds"),

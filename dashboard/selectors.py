@@ -352,27 +352,56 @@ def mask_phone(phone):
 # ---------------------------------------------------------------- the loop
 
 
-def funnel(base, round_id):
-    counts = (
-        base.demands()
-        .filter(round_id=round_id)
-        .aggregate(
-            submitted=Count("pk"),
-            returned=Count("pk", filter=Q(status=S.RETURNED)),
-            merged=Count("pk", filter=Q(status=S.MERGED)),
-            **{key: Count("pk", filter=Q(status__in=statuses)) for key, _, statuses in STAGES if statuses},
-        )
+GROUPS = {
+    "township": ("village__township_id", "village__township__name"),
+    "category": ("category_id", "category__name"),
+}
+
+
+def status_counts(base, group, round_ids=None):
+    """One scan of the demand items: {(group id, round id, status): (count, overdue count)}.
+    Funnel, resolution, needs over rounds, unmet needs and the supervision list's size all derive
+    from these two small tables (by township, by category) instead of a scan each."""
+    field = GROUPS[group][0]
+    qs = base.demands()
+    if round_ids is not None:
+        qs = qs.filter(round_id__in=list(round_ids))
+    today = timezone.localdate()
+    rows = (
+        qs.order_by()
+        .values(field, "round_id", "status")
+        .annotate(n=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=today)))
     )
-    stages = [
-        {"key": key, "label": label, "count": counts[key], "rate": _rate(counts[key], counts["submitted"])}
-        for key, label, _ in STAGES
-    ]
+    return {(row[field], row["round_id"], row["status"]): (row["n"], row["overdue"]) for row in rows}
+
+
+def names_for(base, group):
+    """{id: name} of the townships in view, or of all demand categories."""
+    if group == "township":
+        return dict(base.townships().values_list("pk", "name"))
+    return dict(DemandCategory.objects.values_list("pk", "name"))
+
+
+def funnel_from(counts, round_id):
+    total = defaultdict(int)
+    for (_, rid, status), (n, _) in counts.items():
+        if rid == round_id:
+            total[status] += n
+    submitted = sum(total.values())
+    stages = []
+    for key, label, statuses in STAGES:
+        n = submitted if statuses is None else sum(total[s] for s in statuses)
+        stages.append({"key": key, "label": label, "count": n, "rate": _rate(n, submitted)})
     return {
         "stages": stages,
-        "returned": counts["returned"],
-        "merged": counts["merged"],
-        "resolution_rate": _rate(counts["resolved"], counts["accepted"]),
+        "returned": total[S.RETURNED],
+        "merged": total[S.MERGED],
+        "resolution_rate": _rate(stages[3]["count"], stages[1]["count"]),
     }
+
+
+def funnel(base, round_id):
+    return funnel_from(status_counts(base, "category", [round_id]), round_id)
 
 
 def _median_days(qs, group):
@@ -389,61 +418,71 @@ def _median_days(qs, group):
     return {key: round(statistics.median(values) / 86400, 1) for key, values in spans.items()}
 
 
-def resolution_by(base, round_id, group, label):
-    """Items taken on, resolved, resolution rate and median days to resolve, per township or category."""
-    qs = base.demands().filter(round_id=round_id)
-    rows = (
-        qs.order_by()
-        .values(group, label)
-        .annotate(
-            submitted=Count("pk"),
-            taken_on=Count("pk", filter=Q(status__in=TAKEN_ON)),
-            resolved=Count("pk", filter=Q(status__in=RESOLVED)),
-            rated=Count("pk", filter=Q(status=S.RATED)),
+def median_days(base, round_id, group):
+    return _median_days(base.demands().filter(round_id=round_id), GROUPS[group][0])
+
+
+def resolution_from(counts, round_id, names, medians):
+    """Items submitted, taken on, resolved and rated, resolution rate and median days, per group."""
+    table = defaultdict(lambda: defaultdict(int))
+    for (key, rid, status), (n, _) in counts.items():
+        if rid == round_id:
+            table[key][status] += n
+    result = []
+    for key, by_status in table.items():
+        taken_on = sum(by_status[s] for s in TAKEN_ON)
+        resolved = sum(by_status[s] for s in RESOLVED)
+        result.append(
+            {
+                "id": key,
+                "name": names.get(key, "—"),
+                "submitted": sum(by_status.values()),
+                "taken_on": taken_on,
+                "resolved": resolved,
+                "rated": by_status[S.RATED],
+                "rate": _rate(resolved, taken_on),
+                "median_days": medians.get(key),
+            }
         )
-    )
-    medians = _median_days(qs, group)
-    result = [
-        {
-            "id": row[group],
-            "name": row[label],
-            "submitted": row["submitted"],
-            "taken_on": row["taken_on"],
-            "resolved": row["resolved"],
-            "rated": row["rated"],
-            "rate": _rate(row["resolved"], row["taken_on"]),
-            "median_days": medians.get(row[group]),
-        }
-        for row in rows
-    ]
     result.sort(key=lambda r: (-r["submitted"], r["name"]))
     return result
 
 
-def supervision(base, limit=10):
-    """The supervision list (督导清单): items past due and not finished. Its size and oldest items."""
+def resolution_by(base, round_id, group):
+    """Resolution per township or category for one round (group: "township" or "category")."""
+    counts = status_counts(base, group, [round_id])
+    return resolution_from(counts, round_id, names_for(base, group), median_days(base, round_id, group))
+
+
+def supervision_count_from(counts):
+    return sum(overdue for (_, _, status), (_, overdue) in counts.items() if status not in NOT_SUPERVISED)
+
+
+def oldest_overdue(base, limit=10):
     today = timezone.localdate()
     overdue = base.demands().filter(due_date__lt=today).exclude(status__in=NOT_SUPERVISED)
     oldest = overdue.order_by("due_date", "pk").values(
         "pk", "title", "status", "due_date", "village__name", "village__township__name", "category__name"
     )[:limit]
     statuses = dict(S.choices)
-    return {
-        "count": overdue.count(),
-        "oldest": [
-            {
-                "pk": row["pk"],
-                "title": row["title"],
-                "status": statuses.get(row["status"], row["status"]),
-                "due_date": row["due_date"],
-                "days_overdue": (today - row["due_date"]).days,
-                "village": row["village__name"],
-                "township": row["village__township__name"],
-                "category": row["category__name"],
-            }
-            for row in oldest
-        ],
-    }
+    return [
+        {
+            "pk": row["pk"],
+            "title": row["title"],
+            "status": statuses.get(row["status"], row["status"]),
+            "due_date": row["due_date"],
+            "days_overdue": (today - row["due_date"]).days,
+            "village": row["village__name"],
+            "township": row["village__township__name"],
+            "category": row["category__name"],
+        }
+        for row in oldest
+    ]
+
+
+def supervision(base, limit=10):
+    """The supervision list (督导清单): items past due and not finished. Its size and oldest items."""
+    return {"count": supervision_count_from(status_counts(base, "category")), "oldest": oldest_overdue(base, limit)}
 
 
 # ---------------------------------------------------------------- needs and resources
@@ -457,25 +496,25 @@ def last_rounds(rounds, round_info, count=6):
     return list(reversed(older[:count]))
 
 
-def needs_over_rounds(base, rounds, group, label):
-    """Needs per category or township for each of `rounds`: [{id, name, counts: [..per round], total}]."""
+def needs_from(counts, rounds, names):
+    """Needs per group for each of `rounds`: [{id, name, counts: [..per round], total}]."""
     index = {r["pk"]: i for i, r in enumerate(rounds)}
-    rows = (
-        base.demands()
-        .filter(round_id__in=list(index))
-        .order_by()
-        .values(group, label, "round_id")
-        .annotate(n=Count("pk"))
-    )
     table = {}
-    for row in rows:
-        entry = table.setdefault(row[group], {"id": row[group], "name": row[label], "counts": [0] * len(rounds)})
-        entry["counts"][index[row["round_id"]]] = row["n"]
+    for (key, rid, _), (n, _) in counts.items():
+        if rid not in index:
+            continue
+        entry = table.setdefault(key, {"id": key, "name": names.get(key, "—"), "counts": [0] * len(rounds)})
+        entry["counts"][index[rid]] += n
     result = list(table.values())
     for entry in result:
         entry["total"] = sum(entry["counts"])
     result.sort(key=lambda e: (-e["total"], e["name"]))
     return result
+
+
+def needs_over_rounds(base, rounds, group):
+    counts = status_counts(base, group, [r["pk"] for r in rounds])
+    return needs_from(counts, rounds, names_for(base, group))
 
 
 def resources_by_category(base):
@@ -489,36 +528,36 @@ def resources_by_category(base):
     return [{"id": row["category_id"], "name": row["category__name"], "count": row["n"]} for row in rows]
 
 
-def unmet_needs(base, resources):
-    """Unmet needs per demand category, and those whose category has no active matching resource:
-    where to recruit people or units. `resources` is the result of resources_by_category."""
+def unmet_from(category_counts, names, resources):
+    """Unmet needs per demand category (all rounds), and those whose category has no active
+    matching resource: where to recruit people or units. `resources`: resources_by_category."""
     available = {row["id"] for row in resources if row["count"]}
     mapping = defaultdict(set)
     through = DemandCategory.resource_categories.through.objects.values_list("demandcategory_id", "resourcecategory_id")
     for demand_category, resource_category in through:
         mapping[demand_category].add(resource_category)
-    rows = (
-        base.demands()
-        .filter(status__in=UNMET)
-        .order_by()
-        .values("category_id", "category__name")
-        .annotate(n=Count("pk"), villages=Count("village", distinct=True))
-        .order_by("-n", "category__name")
-    )
+    unmet = defaultdict(int)
+    for (key, _, status), (n, _) in category_counts.items():
+        if status in UNMET:
+            unmet[key] += n
     result = []
-    for row in rows:
-        matching = mapping.get(row["category_id"], set())
+    for key, n in unmet.items():
+        matching = mapping.get(key, set())
         result.append(
             {
-                "id": row["category_id"],
-                "name": row["category__name"],
-                "count": row["n"],
-                "villages": row["villages"],
+                "id": key,
+                "name": names.get(key, "—"),
+                "count": n,
                 "mapped": bool(matching),
                 "has_resource": bool(matching & available),
             }
         )
+    result.sort(key=lambda r: (-r["count"], r["name"]))
     return {"rows": result, "to_recruit": [row for row in result if not row["has_resource"]]}
+
+
+def unmet_needs(base, resources):
+    return unmet_from(status_counts(base, "category"), names_for(base, "category"), resources)
 
 
 # ---------------------------------------------------------------- teams and stations

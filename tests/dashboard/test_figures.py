@@ -115,10 +115,7 @@ def test_funnel_counts_items_that_reached_each_stage(world, org_user, township_a
 
 def test_resolution_rate_and_median_days_by_township_and_category(world, org_user):
     base = Scoped(org_user)
-    towns = {
-        r["name"]: r
-        for r in selectors.resolution_by(base, world.r_cur.pk, "village__township_id", "village__township__name")
-    }
+    towns = {r["name"]: r for r in selectors.resolution_by(base, world.r_cur.pk, "township")}
     assert (towns["十渡镇"]["submitted"], towns["十渡镇"]["taken_on"], towns["十渡镇"]["resolved"]) == (4, 3, 2)
     assert (towns["十渡镇"]["rate"], towns["十渡镇"]["median_days"]) == (66.7, 6.0)
     assert (towns["佛子庄乡"]["submitted"], towns["佛子庄乡"]["rate"], towns["佛子庄乡"]["median_days"]) == (
@@ -126,7 +123,7 @@ def test_resolution_rate_and_median_days_by_township_and_category(world, org_use
         0.0,
         None,
     )
-    cats = {r["name"]: r for r in selectors.resolution_by(base, world.r_cur.pk, "category_id", "category__name")}
+    cats = {r["name"]: r for r in selectors.resolution_by(base, world.r_cur.pk, "category")}
     assert (cats["产业发展"]["submitted"], cats["产业发展"]["rate"], cats["产业发展"]["median_days"]) == (3, 100.0, 6.0)
     assert (cats["医疗卫生"]["submitted"], cats["医疗卫生"]["taken_on"], cats["医疗卫生"]["rate"]) == (2, 2, 0.0)
     assert (cats["教育"]["submitted"], cats["教育"]["taken_on"], cats["教育"]["rate"]) == (2, 0, None)
@@ -145,12 +142,9 @@ def test_needs_over_the_last_rounds_by_category_and_township(world, org_user):
     six = selectors.last_rounds(rounds, current)
     assert [r["pk"] for r in six] == [world.r_prev.pk, world.r_cur.pk]
     base = Scoped(org_user)
-    cats = {r["name"]: r["counts"] for r in selectors.needs_over_rounds(base, six, "category_id", "category__name")}
+    cats = {r["name"]: r["counts"] for r in selectors.needs_over_rounds(base, six, "category")}
     assert cats == {"产业发展": [1, 3], "医疗卫生": [0, 2], "教育": [1, 2]}
-    towns = {
-        r["name"]: r["counts"]
-        for r in selectors.needs_over_rounds(base, six, "village__township_id", "village__township__name")
-    }
+    towns = {r["name"]: r["counts"] for r in selectors.needs_over_rounds(base, six, "township")}
     assert towns == {"十渡镇": [1, 4], "佛子庄乡": [1, 3]}
 
 
@@ -160,7 +154,7 @@ def test_resources_and_unmet_needs_show_where_to_recruit(world, org_user):
     assert [(r["name"], r["count"]) for r in resources] == [("产业帮扶", 1)]
     unmet = selectors.unmet_needs(base, resources)
     rows = {r["name"]: r for r in unmet["rows"]}
-    assert (rows["医疗卫生"]["count"], rows["医疗卫生"]["villages"], rows["医疗卫生"]["mapped"]) == (2, 2, True)
+    assert (rows["医疗卫生"]["count"], rows["医疗卫生"]["mapped"]) == (2, True)
     assert (rows["教育"]["count"], rows["教育"]["mapped"]) == (2, False)
     assert "产业发展" not in rows
     assert {r["name"] for r in unmet["to_recruit"]} == {"医疗卫生", "教育"}
