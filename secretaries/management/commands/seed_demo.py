@@ -10,7 +10,14 @@ from django.db import transaction
 
 from secretaries.models import Secretary
 
-DEMO_MODULES = ["secretaries.demo", "stations.demo", "teams.demo", "demands.demo", "dashboard.demo"]
+DEMO_MODULES = [
+    "secretaries.demo",
+    "stations.demo",
+    "teams.demo",
+    "demands.demo",
+    "demands.demo_loop",
+    "dashboard.demo",
+]
 
 
 class Command(BaseCommand):
