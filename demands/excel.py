@@ -1,12 +1,13 @@
 """Excel both ways for a round: the blank template (one sheet per list, Chinese headers, drop-down
 validation), the township's upload (preview, then confirm; all-or-nothing), and the export."""
 
+import contextlib
 import io
 from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -21,7 +22,7 @@ from demands.resources import (
     ResourceItemResource,
 )
 from demands.selectors_lists import completeness_by_township
-from secretaries.importing import ImportFileError, ImportOutcome, RowError, import_dataset, read_xlsx
+from secretaries.importing import EmptySheetError, ImportFileError, ImportOutcome, RowError, import_dataset, read_xlsx
 from secretaries.models import Secretary, Village
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -74,10 +75,16 @@ def _dropdown(sheet, ref, column, prompt):
 
 def build_template(collection_round, township):
     """The blank template for one township: .xlsx bytes."""
+    from demands.services.lists import secretaries_with_login, villages_filled_on_behalf
+
     villages = list(Village.objects.filter(township=township).order_by("name").values_list("name", flat=True))
+    # The demand and resource sheets are for villages and secretaries without a login only (the
+    # same rule as the web form); the others fill in their own lists on the platform.
+    on_behalf = list(villages_filled_on_behalf(township).order_by("name").values_list("name", flat=True))
     staffed = list(
         Secretary.objects.on_post()
         .filter(village__township=township)
+        .exclude(pk__in=secretaries_with_login().values("pk"))
         .order_by("village__name")
         .values_list("village__name", flat=True)
     )
@@ -93,6 +100,9 @@ def build_template(collection_round, township):
         "3. 日期按 2026-12-31 格式填写；金额单位为元。",
         "4. 上传后先预览，全部行无误才能确认导入；有任何一行出错，整份文件都不会导入。",
         "5. 需求清单导入后，所涉及的村视为已报送（乡镇代报）。",
+        "6. 需求清单只能代报没有平台账号的村；资源清单只能代填没有平台账号的第一书记。"
+        "有账号的第一书记请在平台上自行填报、维护。",
+        f"   本乡镇可代报需求清单的村：{'、'.join(on_behalf) or '（无，各村均由第一书记在平台上填报）'}",
     ]:
         guide.append([line])
     guide.column_dimensions["A"].width = 90
@@ -104,7 +114,8 @@ def build_template(collection_round, township):
         book,
         {
             "村（社区）": villages,
-            "有书记的村": staffed,
+            "代报的村": on_behalf,
+            "无账号书记的村": staffed,
             "需求类别": list(DemandCategory.objects.filter(active=True).values_list("name", flat=True)),
             "资源类别": list(ResourceCategory.objects.filter(active=True).values_list("name", flat=True)),
             "紧急程度": [label for _, label in DemandItem.Urgency.choices],
@@ -112,10 +123,10 @@ def build_template(collection_round, township):
             "项目状态": [label for _, label in ProjectItem.Status.choices],
         },
     )
-    _dropdown(sheets["需求清单"], refs["村（社区）"], 1, "村（社区）")
+    _dropdown(sheets["需求清单"], refs["代报的村"], 1, "村（社区）")
     _dropdown(sheets["需求清单"], refs["需求类别"], 2, "需求类别")
     _dropdown(sheets["需求清单"], refs["紧急程度"], 5, "紧急程度")
-    _dropdown(sheets["资源清单"], refs["有书记的村"], 1, "第一书记所在村")
+    _dropdown(sheets["资源清单"], refs["无账号书记的村"], 1, "第一书记所在村")
     _dropdown(sheets["资源清单"], refs["来源"], 2, "来源")
     _dropdown(sheets["资源清单"], refs["资源类别"], 3, "资源类别")
     _dropdown(sheets["项目清单"], refs["村（社区）"], 2, "村（社区）")
@@ -148,23 +159,40 @@ class UploadResult:
 def read_upload(upload):
     """Check the file and read every sheet of the template: {key: Dataset or None (no rows)}.
     Raises ImportFileError (Chinese) for a file that cannot be used at all."""
+    missing = _sheet_names_missing(upload)
+    if missing:
+        raise ImportFileError(
+            f"文件中没有名为“{'”“'.join(missing)}”的工作表。"
+            "请使用本平台下载的模板（含需求清单、资源清单、项目清单三个工作表）"
+        )
     datasets = {}
     for key, title, headers, _resource in SHEETS:
         upload.seek(0)
         try:
             datasets[key] = read_xlsx(upload, required_headers=headers, sheet=title)
+        except EmptySheetError:
+            datasets[key] = None  # an untouched sheet of the template
         except ImportFileError as exc:
-            if "只有表头" in str(exc) or "没有内容" in str(exc):
-                datasets[key] = None  # an untouched sheet of the template
-                continue
-            if "没有名为" in str(exc):
-                raise ImportFileError(
-                    f"{exc}。请使用本平台下载的模板（含需求清单、资源清单、项目清单三个工作表）"
-                ) from None
-            raise ImportFileError(f"{title}：{exc}" if "表头" in str(exc) else str(exc)) from None
+            raise ImportFileError(f"{title}：{exc}") from None
     if not any(datasets.values()):
         raise ImportFileError("模板中没有填写任何数据行")
     return datasets
+
+
+def _sheet_names_missing(upload):
+    """The template's sheets the file lacks. read_xlsx checks type, size and integrity first
+    (raising ImportFileError for a file that is no .xlsx at all)."""
+    upload.seek(0)
+    with contextlib.suppress(EmptySheetError):  # the first sheet may be empty; ours are checked below
+        read_xlsx(upload, required_headers=[])
+    upload.seek(0)
+    workbook = load_workbook(io.BytesIO(upload.read()), read_only=True)
+    try:
+        names = set(workbook.sheetnames)
+    finally:
+        workbook.close()
+    upload.seek(0)
+    return [title for _key, title, _headers, _resource in SHEETS if title not in names]
 
 
 def import_upload(collection_round, township, user, upload, *, confirm):

@@ -169,6 +169,8 @@ class DemandItemResource(_RoundResource):
         clean_model_instances = True
 
     def __init__(self, **kwargs):
+        from demands.services.lists import villages_filled_on_behalf
+
         super().__init__(**kwargs)
         done = set(
             Submission.objects.filter(
@@ -177,8 +179,17 @@ class DemandItemResource(_RoundResource):
                 status__in=[Submission.Status.SUBMITTED, Submission.Status.ACCEPTED],
             ).values_list("village__name", flat=True)
         )
-        open_villages = {name: v for name, v in self.villages.items() if name not in done}
-        self.fields["village"].widget = _VillageNotDoneWidget(open_villages, "本乡镇的村（社区）", done=done)
+        on_behalf = set(villages_filled_on_behalf(self.township).values_list("name", flat=True))
+        refusals = {name: f"“{name}”本轮已报送，如需修改请先在平台上退回该村清单" for name in done}
+        refusals.update(
+            {
+                name: f"“{name}”的第一书记有平台账号，需求清单由第一书记本人在平台上填报，乡镇只代报没有账号的村"
+                for name in self.villages
+                if name not in on_behalf and name not in done
+            }
+        )
+        open_villages = {name: v for name, v in self.villages.items() if name not in refusals}
+        self.fields["village"].widget = RefusingLookupWidget(open_villages, "本乡镇的村（社区）", refusals=refusals)
         self.fields["category"].widget = LookupWidget(
             {c.name: c for c in DemandCategory.objects.filter(active=True)}, "需求类别"
         )
@@ -201,14 +212,17 @@ class DemandItemResource(_RoundResource):
         instance.submission, _ = Submission.objects.get_or_create(round=self.collection_round, village=instance.village)
 
 
-class _VillageNotDoneWidget(LookupWidget):
-    def __init__(self, mapping, what, done, **kwargs):
-        self.done = done
+class RefusingLookupWidget(LookupWidget):
+    """A lookup that names the reason for a known name it may not take (already submitted, has
+    its own account), rather than calling it unknown."""
+
+    def __init__(self, mapping, what, refusals, **kwargs):
+        self.refusals = refusals
         super().__init__(mapping, what, **kwargs)
 
     def clean(self, value, row=None, **kwargs):
-        if _text(value) in self.done:
-            raise ValueError(f"“{_text(value)}”本轮已报送，如需修改请先在平台上退回该村清单")
+        if _text(value) in self.refusals:
+            raise ValueError(self.refusals[_text(value)])
         return super().clean(value, row=row, **kwargs)
 
 
@@ -229,11 +243,17 @@ class ResourceItemResource(_RoundResource):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        secretaries = {
-            s.village.name: s
-            for s in Secretary.objects.on_post().filter(village__township=self.township).select_related("village")
+        on_post = Secretary.objects.on_post().filter(village__township=self.township).select_related("village")
+        with_login = set(on_post.filter(user__isnull=False, user__is_active=True).values_list("pk", flat=True))
+        secretaries = {s.village.name: s for s in on_post if s.pk not in with_login}
+        refusals = {
+            s.village.name: f"“{s.village.name}”的第一书记有平台账号，资源清单由其本人在平台上维护"
+            for s in on_post
+            if s.pk in with_login
         }
-        self.fields["secretary"].widget = LookupWidget(secretaries, "本乡镇有在岗第一书记的村")
+        self.fields["secretary"].widget = RefusingLookupWidget(
+            secretaries, "本乡镇没有平台账号的在岗第一书记所在村", refusals=refusals
+        )
         self.fields["source"].widget = LookupWidget(_labels(ResourceItem.Source.choices), "来源")
         self.fields["category"].widget = LookupWidget(
             {c.name: c for c in ResourceCategory.objects.filter(active=True)}, "资源类别"

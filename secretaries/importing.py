@@ -29,6 +29,11 @@ class ImportFileError(Exception):
     """The file as a whole cannot be imported; the message says why, in Chinese."""
 
 
+class EmptySheetError(ImportFileError):
+    """The sheet has no data rows (nothing at all, or only the header). A multi-sheet template
+    tells an untouched sheet from a broken file by this class, not by the message."""
+
+
 @dataclass
 class RowError:
     row: int
@@ -78,7 +83,7 @@ def read_xlsx(upload, *, required_headers, optional_headers=(), max_mb=None, she
     ]
     workbook.close()
     if not rows:
-        raise ImportFileError("文件中没有内容（缺少表头和数据行）")
+        raise EmptySheetError("文件中没有内容（缺少表头和数据行）")
     headers = [str(h).strip() if h is not None else "" for h in rows[0]]
     missing = [h for h in required_headers if h not in headers]
     if missing:
@@ -87,7 +92,7 @@ def read_xlsx(upload, *, required_headers, optional_headers=(), max_mb=None, she
     keep = [i for i, h in enumerate(headers) if h in known]
     data_rows = rows[1:]
     if not data_rows:
-        raise ImportFileError("文件中只有表头，没有数据行")
+        raise EmptySheetError("文件中只有表头，没有数据行")
     dataset = tablib.Dataset(headers=[headers[i] for i in keep])
     for row in data_rows:
         padded = list(row) + [None] * (len(headers) - len(row))

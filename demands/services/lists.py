@@ -27,8 +27,20 @@ class ListError(Exception):
 # Who may do what -------------------------------------------------------------------------------
 
 
+def secretaries_with_login():
+    """Secretaries on post who can sign in: they fill their village's list and keep their own
+    resources themselves; nobody else does it for them (not by the web form, not by Excel)."""
+    return Secretary.objects.on_post().filter(user__isnull=False, user__is_active=True)
+
+
 def village_has_secretary_login(village_id):
-    return Secretary.objects.on_post().filter(village_id=village_id, user__isnull=False, user__is_active=True).exists()
+    return secretaries_with_login().filter(village_id=village_id).exists()
+
+
+def villages_filled_on_behalf(township):
+    """The villages of `township` whose list township staff may submit on their behalf (web and
+    Excel alike): those without a secretary on post who has a login."""
+    return township.villages.exclude(pk__in=secretaries_with_login().values("village_id"))
 
 
 def can_fill(user, submission):
