@@ -10,7 +10,8 @@ from tests.browser import login
 def test_township_staff_log_in_search_a_secretary_and_open_the_page(live_server, page, township_a_user, secretary):
     login(page, live_server, township_a_user.username)
     assert "乡镇工作台" in page.content()
-    page.click("a.nav-link:text-is('第一书记')")
+    page.click("#nav-people")
+    page.click("a.dropdown-item:text-is('第一书记')")
     page.fill("input[name=q]", secretary.name[:2])
     page.click("button:has-text('查询')")
     page.click(f"a:has-text('{secretary.name}')")
