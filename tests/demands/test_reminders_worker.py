@@ -26,7 +26,12 @@ def test_reminders_are_sent_by_a_real_worker(celery_worker_process, district, se
         60,
     )
     send_round_reminders.apply_async(args=["2026-11-08"], kwargs={"round_id": collection_round.pk})
-    import time
-
-    time.sleep(3)
-    assert Notice.objects.filter(recipient=secretary.user, kind="round_reminder").count() == 1
+    # The solo worker takes tasks one at a time in queue order, so once the task queued after the
+    # second run has left its mark (the 1-day reminders), the second run is finished too.
+    send_round_reminders.apply_async(args=["2026-11-14"], kwargs={"round_id": collection_round.pk})
+    assert wait_for(lambda: ReminderLog.objects.filter(round=collection_round, kind="before_1").count() == 3, 60)
+    assert ReminderLog.objects.filter(round=collection_round, kind="before_7").count() == 3
+    keys = list(
+        Notice.objects.filter(recipient=secretary.user, kind="round_reminder").values_list("dedupe_key", flat=True)
+    )
+    assert sorted(keys) == [f"round-{collection_round.pk}-before_1", f"round-{collection_round.pk}-before_7"]
