@@ -411,8 +411,10 @@ def resource_list(request):
     category = request.GET.get("category", "")
     q = request.GET.get("q", "").strip()[:50]
     items = resources_for(request.user, mine=mine, category=category if category.isdigit() else None, q=q)
+    page = _page(request, items)
     context = {
-        "page": _page(request, items),
+        "page": page,
+        "editable": list_services.editable_resource_ids(page.object_list, request.user),
         "mine": mine,
         "categories": ResourceCategory.objects.filter(active=True),
         "category": category,

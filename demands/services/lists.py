@@ -61,15 +61,24 @@ def can_review(user, submission):
 
 
 def resource_editable_by(item, user):
+    return item.pk in editable_resource_ids([item], user)
+
+
+def editable_resource_ids(items, user):
+    """The ids among `items` the user may change: the department any; a secretary their own and
+    their dispatching unit's. One rule for the edit page and the list's 修改 buttons."""
     scope = scope_for(user)
     if scope.is_org:
-        return True
+        return {item.pk for item in items}
     if not scope.is_secretary:
-        return False
-    if item.secretary_id == scope.secretary_id:
-        return True
+        return set()
     own_unit = Secretary.objects.filter(pk=scope.secretary_id).values_list("dispatch_unit_id", flat=True).first()
-    return item.source == ResourceItem.Source.UNIT and item.dispatch_unit_id == own_unit
+    return {
+        item.pk
+        for item in items
+        if item.secretary_id == scope.secretary_id
+        or (item.source == ResourceItem.Source.UNIT and own_unit is not None and item.dispatch_unit_id == own_unit)
+    }
 
 
 def project_editable_by(project, user):
