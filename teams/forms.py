@@ -1,7 +1,6 @@
-from datetime import date
-
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from secretaries.forms import BootstrapFormMixin
 from secretaries.models import Secretary, Village
@@ -123,13 +122,13 @@ class ActivityForm(BootstrapFormMixin, forms.ModelForm):
             .order_by("name")
         )
         if not self.instance.pk and "date" not in self.initial:
-            self.initial["date"] = date.today()
+            self.initial["date"] = timezone.localdate()
         for name in ("people_reached", "funds_secured", "projects_built", "produce_kg", "produce_yuan"):
             self.fields[name].widget.attrs.update({"inputmode": "decimal", "min": "0"})
 
     def clean_date(self):
         day = self.cleaned_data["date"]
-        if day and day > date.today():
+        if day and day > timezone.localdate():
             raise ValidationError("活动日期不能晚于今天。")
         return day
 

@@ -42,6 +42,10 @@ def check_photo(upload):
             with Image.open(upload) as image:
                 image_format = image.format
                 image.verify()
+            # verify() reads the structure only; a truncated JPEG passes it, so decode it too.
+            upload.seek(0)
+            with Image.open(upload) as image:
+                image.load()
     except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning, OSError, SyntaxError):
         raise ValidationError(
             f"文件“{name}”不是有效的图片（只接受 JPEG、PNG、WebP 格式的照片；改了扩展名的文件也不行）。"
@@ -54,10 +58,21 @@ def check_photo(upload):
 
 
 def normalized_photo(upload):
-    """(ContentFile, width, height): the photo turned upright, shrunk to the max edge, re-encoded."""
+    """(ContentFile, width, height): the photo turned upright, shrunk to the max edge, re-encoded.
+    Raises ValidationError (Chinese, naming the file) when the image cannot be decoded."""
+    name = os.path.basename(getattr(upload, "name", "") or "照片")
+    try:
+        return _normalized(upload)
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError):
+        raise ValidationError(f"文件“{name}”已损坏或不完整，无法读取，请重新选择。") from None
+
+
+def _normalized(upload):
     upload.seek(0)
     with Image.open(upload) as image:
         image_format = image.format
+        if image_format not in ALLOWED_FORMATS:
+            raise ValueError(image_format)
         image = ImageOps.exif_transpose(image)
         image.thumbnail((max_edge(), max_edge()))
         if image_format == "JPEG" and image.mode not in ("RGB", "L"):

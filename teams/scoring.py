@@ -20,13 +20,14 @@ Every figure comes from a fixed number of aggregate queries, whatever the number
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
 from teams.models import PioneerTeam, RankingSnapshot, ScoringRule, TeamActivity, TeamMembership
 from teams.services import month_start, next_month
@@ -235,8 +236,6 @@ def _member_source_counts(district_id, start, end):
 def _aware(day):
     from datetime import datetime, time
 
-    from django.utils import timezone
-
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
@@ -311,7 +310,7 @@ def freeze_month(district_id, month, *, today=None):
     """Freeze `month`'s ranking. Only a finished month can be frozen. Idempotent: returns
     (snapshot, created); the unique (district, month) constraint decides, not a prior check."""
     month = month_start(month)
-    today = today or date.today()
+    today = today or timezone.localdate()
     if next_month(month) > today:
         raise ValidationError(f"{month:%Y年%m月}尚未结束，不能冻结排名。")
     existing = RankingSnapshot.objects.filter(district_id=district_id, month=month).first()
@@ -327,7 +326,7 @@ def freeze_month(district_id, month, *, today=None):
 
 def freeze_last_month(today=None):
     """The beat job of the 1st: freeze last month for every district with teams."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     last_month = month_start(month_start(today) - timedelta(days=1))
     district_ids = PioneerTeam.objects.values_list("district_id", flat=True).distinct()
     return [freeze_month(district_id, last_month, today=today) for district_id in district_ids]

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q
+from django.utils import timezone
 
 from secretaries.models import Expertise, Secretary, age_on
 from teams.models import ActivityPhoto, Meeting, PioneerTeam, TeamMembership
@@ -49,7 +50,7 @@ class Composition:
 
 def team_composition(team, *, today=None, members=None, all_expertise=None):
     """The make-up of a team against the principle, with warnings (never a block)."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     if members is None:
         members = list(
             TeamMembership.objects.current()
@@ -116,7 +117,7 @@ def team_split_propose(secretaries, n, *, min_size=20, max_size=40, today=None):
             f"{total} 名第一书记无法分成 {n} 支每队 {min_size}-{max_size} 人的队伍"
             f"（需要 {n * min_size}-{n * max_size} 人）。"
         )
-    today = today or date.today()
+    today = today or timezone.localdate()
     people = sorted(secretaries, key=lambda s: (s.birth_date, s.pk or 0))
     teams = [[] for _ in range(n)]
     covered = [Counter() for _ in range(n)]
@@ -146,7 +147,7 @@ def team_split_propose(secretaries, n, *, min_size=20, max_size=40, today=None):
 def team_split_adopt(teams, groups, *, on=None, user=None):
     """Make `groups` (from team_split_propose) the current membership of `teams`, in order.
     People moving out get `left`; people staying keep their membership and role."""
-    on = on or date.today()
+    on = on or timezone.localdate()
     if len(teams) != len(groups):
         raise ValidationError("方案中的队伍数量与现有先锋队数量不一致。")
     wanted = {person.pk: team for team, group in zip(teams, groups, strict=True) for person in group}
@@ -175,7 +176,7 @@ def team_split_adopt(teams, groups, *, on=None, user=None):
 @transaction.atomic
 def membership_add(team, secretary, *, role=TeamMembership.Role.MEMBER, on=None):
     """Add a secretary to a team; a current membership elsewhere ends first (one team at a time)."""
-    on = on or date.today()
+    on = on or timezone.localdate()
     existing = TeamMembership.objects.current().select_for_update().filter(secretary=secretary).first()
     if existing is not None and existing.team_id == team.pk:
         raise ValidationError(f"{secretary.name} 已是{team.name}的队员。")
@@ -189,7 +190,7 @@ def membership_add(team, secretary, *, role=TeamMembership.Role.MEMBER, on=None)
 
 @transaction.atomic
 def membership_end(membership, *, on=None):
-    membership.left = on or date.today()
+    membership.left = on or timezone.localdate()
     membership.save(update_fields=["left"])
     team = membership.team
     if team.captain_id == membership.secretary_id:
@@ -245,11 +246,19 @@ def activity_save(form, *, user, photos=()):
     existing = activity.photos.count()
     if existing + len(photos) > MAX_PHOTOS:
         raise ValidationError(f"每次活动最多 {MAX_PHOTOS} 张照片，已有 {existing} 张。")
-    for upload in photos:
-        content, width, height = normalized_photo(upload)
-        photo = ActivityPhoto(activity=activity, width=width, height=height)
-        photo.image.save(content.name, content, save=False)
-        photo.save()
+    written = []
+    try:
+        for upload in photos:
+            content, width, height = normalized_photo(upload)
+            photo = ActivityPhoto(activity=activity, width=width, height=height)
+            photo.image.save(content.name, content, save=False)
+            written.append((photo.image.storage, photo.image.name))
+            photo.save()
+    except BaseException:
+        # The transaction rolls the rows back; the files already written are ours to remove.
+        for storage, name in written:
+            storage.delete(name)
+        raise
     return activity
 
 
@@ -365,7 +374,7 @@ def _notify_host(meeting):
 
 def pick_next_month_hosts(today=None):
     """For every team, the joint meeting of next month. Returns the meetings created now."""
-    month = next_month(today or date.today())
+    month = next_month(today or timezone.localdate())
     created = []
     for team in PioneerTeam.objects.all():
         meeting = pick_meeting_host(team, month)
@@ -398,8 +407,6 @@ def decision_to_project(decision, *, village, user, category=None):
 @transaction.atomic
 def decision_to_demand(decision, *, village, category, user):
     """Turn a meeting decision into a submitted DemandItem of `village`, linked back."""
-    from django.utils import timezone
-
     from demands.models import DemandItem
 
     if decision.project_id or decision.demand_id:

@@ -1,6 +1,7 @@
 """Pages of the teams app. Reading is district-wide (for_user); writes are checked in
 teams/access.py and answer 403 when someone may read but not change a record."""
 
+import re
 from datetime import date, timedelta
 from functools import wraps
 
@@ -13,6 +14,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
@@ -69,6 +71,11 @@ def org_only(view):
     return wrapper
 
 
+# Month parameters are YYYY-MM within a sane window, so month arithmetic never overflows.
+MONTH_PARAM = re.compile(r"\d{4}-\d{2}")
+FIRST_MONTH, LAST_MONTH = date(2000, 1, 1), date(2100, 12, 1)
+
+
 def _district_id(request):
     scope = scope_for(request.user)
     if scope.district_id is not None:
@@ -78,13 +85,18 @@ def _district_id(request):
 
 
 def _month_param(request, name="month", default=None):
-    raw = request.GET.get(name, "")
+    raw = request.GET.get(name, "").strip()
     if not raw:
         return default
     try:
-        return date.fromisoformat(f"{raw}-01")
+        if not MONTH_PARAM.fullmatch(raw):
+            raise ValueError(raw)
+        month = date.fromisoformat(f"{raw}-01")
+        if not FIRST_MONTH <= month <= LAST_MONTH:
+            raise ValueError(raw)
+        return month
     except ValueError:
-        messages.error(request, f"月份“{raw}”无效，应为 YYYY-MM，已显示默认月份。")
+        messages.error(request, f"月份“{raw[:20]}”无效，应为 2000-01 至 2100-12 之间的 YYYY-MM，已显示默认月份。")
         return default
 
 
@@ -281,7 +293,7 @@ def activity_export(request):
         by_month=selectors.totals_by_month(activities),
         by_kind=selectors.totals_by_kind(activities),
     )
-    return xlsx_response(workbook, f"志愿服务活动_{date.today():%Y%m%d}.xlsx")
+    return xlsx_response(workbook, f"志愿服务活动_{timezone.localdate():%Y%m%d}.xlsx")
 
 
 @with_role
@@ -497,12 +509,12 @@ def decision_convert(request, pk):
 
 
 def _last_month():
-    return services.month_start(services.month_start(date.today()) - timedelta(days=1))
+    return services.month_start(services.month_start(timezone.localdate()) - timedelta(days=1))
 
 
 @with_role
 def ranking(request):
-    month = _month_param(request, default=services.month_start(date.today()))
+    month = _month_param(request, default=services.month_start(timezone.localdate()))
     district_id = _district_id(request)
     result = (
         scoring.rankings(district_id, [month])[month]

@@ -207,3 +207,109 @@ def test_a_former_member_can_no_longer_log_for_the_team(client_for, secretary_us
     TeamMembership.objects.filter(team=team).update(left=date(2026, 1, 1))
 
     assert client_for(secretary_user).get(reverse("teams:activity_create")).status_code == 403
+
+
+def truncated_jpeg():
+    """The first half of a JPEG: Pillow's verify() accepts it, only decoding finds it broken."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (200, 200), (20, 120, 30)).save(buffer, format="JPEG")
+    return buffer.getvalue()[: len(buffer.getvalue()) // 2]
+
+
+def files_under(root):
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+def test_a_truncated_jpeg_is_refused_by_the_form_with_its_name(client_for, secretary_user, team, media_root):
+    photos = [upload("good.png", png_bytes()), upload("半张.jpg", truncated_jpeg(), "image/jpeg")]
+
+    response = client_for(secretary_user).post(reverse("teams:activity_create"), form_data(team, photos=photos))
+
+    assert response.status_code == 200
+    assert "文件“半张.jpg”不是有效的图片" in response.content.decode()
+    assert not TeamActivity.objects.exists() and files_under(media_root) == []
+
+
+def test_files_written_before_a_photo_fails_are_removed_with_the_rolled_back_activity(
+    rf, secretary_user, team, media_root
+):
+    from django.core.exceptions import ValidationError
+
+    from teams.forms import ActivityForm
+    from teams.models import PioneerTeam
+    from teams.services import activity_save
+
+    form = ActivityForm(form_data(team), teams=PioneerTeam.objects.all(), district_id=team.district_id)
+    assert form.is_valid(), form.errors
+    photos = [
+        upload("first.png", png_bytes()),
+        upload("second.jpg", jpeg_bytes(), "image/jpeg"),
+        upload("broken.jpg", truncated_jpeg(), "image/jpeg"),
+    ]
+
+    with pytest.raises(ValidationError, match="broken.jpg"):
+        activity_save(form, user=secretary_user, photos=photos)
+
+    assert not TeamActivity.objects.exists() and not ActivityPhoto.objects.exists()
+    assert files_under(media_root) == []  # the two good photos were written, then removed
+
+
+def test_a_saved_activity_keeps_exactly_its_photo_files(client_for, secretary_user, team, media_root):
+    photos = [upload("a.png", png_bytes()), upload("b.jpg", jpeg_bytes(), "image/jpeg")]
+
+    client_for(secretary_user).post(reverse("teams:activity_create"), form_data(team, photos=photos))
+
+    stored = sorted(p.image.name for p in ActivityPhoto.objects.all())
+    assert len(stored) == 2 and files_under(media_root) == stored
+
+
+def test_nine_photos_already_there_refuse_a_tenth_on_edit(client_for, secretary_user, team, secretary, media_root):
+    client = client_for(secretary_user)
+    client.post(
+        reverse("teams:activity_create"), form_data(team, photos=[upload(f"{i}.png", png_bytes()) for i in range(9)])
+    )
+    activity = TeamActivity.objects.get()
+    before = files_under(media_root)
+
+    response = client.post(
+        reverse("teams:activity_edit", args=[activity.pk]), form_data(team, photos=[upload("10.png", png_bytes())])
+    )
+
+    assert response.status_code == 200 and "最多 9 张照片，已有 9 张" in response.content.decode()
+    assert activity.photos.count() == 9 and files_under(media_root) == before
+
+
+def test_an_empty_file_and_a_webp_disguised_nothing_else_pass(client_for, secretary_user, team):
+    webp = io.BytesIO()
+    Image.new("RGB", (30, 20), (1, 2, 3)).save(webp, format="WEBP")
+    client = client_for(secretary_user)
+
+    empty = client.post(reverse("teams:activity_create"), form_data(team, photos=[upload("空.png", b"")]))
+    good = client.post(reverse("teams:activity_create"), form_data(team, photos=[upload("photo.png", webp.getvalue())]))
+
+    assert "空文件" in empty.content.decode() or "提交的文件为空" in empty.content.decode()
+    assert good.status_code == 302
+    assert ActivityPhoto.objects.get().image.name.endswith(".webp")  # stored by content, not by name
+
+
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("date", "2026-02-30", "输入一个有效的日期"),
+        ("date", "2999-01-01", "活动日期不能晚于今天"),
+        ("people_reached", "-3", "确保该值大于或等于0"),
+        ("funds_secured", "-1", "不能为负数"),
+        ("kind", "打麻将", "选择一个有效的选项"),
+        ("team", "abc", "选择一个有效的选项"),
+        ("village", "999999", "选择一个有效的选项"),
+    ],
+)
+def test_bad_form_input_gets_a_chinese_message_and_saves_nothing(
+    client_for, secretary_user, team, field, value, message
+):
+    data = form_data(team)
+    data[field] = value
+    response = client_for(secretary_user).post(reverse("teams:activity_create"), data)
+
+    assert response.status_code == 200 and message in response.content.decode()
+    assert not TeamActivity.objects.exists()
