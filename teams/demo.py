@@ -1,8 +1,10 @@
 """Demo pioneer teams shaped like Fangshan in the seeds: five teams of 20-40 secretaries formed by
-the balanced split, a year of volunteer activities (2025-12 to 2026-11) adding up exactly to the
-reported figures, and monthly joint meetings with a rotating host.
+the balanced split, a year of volunteer activities (2025-12-01 to 2026-11-23) adding up exactly to
+the reported figures, and monthly joint meetings with a rotating host.
 
-Deterministic (random.Random(6)) and idempotent: each part is skipped when already there."""
+Deterministic (random.Random(6)) and idempotent: each part is skipped when already there. Nothing
+reads the clock: the year is a fixed window ending on WINDOW_END, so nothing is dated in the future
+(the demo was written on 2026-11-24) and a run on a later day makes exactly the same rows."""
 
 import random
 from datetime import date
@@ -28,6 +30,7 @@ TEAMS = [
     ("维稳先锋", "平安稳定", "矛盾调解、安保服务、护林防火。", ["矛盾调解", "安保服务", "法律咨询"]),
 ]
 FORMED_ON = date(2025, 11, 20)
+WINDOW_END = date(2026, 11, 23)  # the last day with demo activities; nothing is dated later
 MONTHS = [date(2025, 12, 1)] + [date(2026, m, 1) for m in range(1, 12)]
 # The seeds: 1016 activities, 1300余万元 of support funds, 92 industry projects, 8.4万余公斤 sold.
 ACTIVITY_COUNT = 1016
@@ -130,7 +133,7 @@ def _activities(rng, teams, members):
                 team=team,
                 kind=kind,
                 title=f"{lead.village.name}{kind}",
-                date=month.replace(day=rng.randint(1, 28)),
+                date=month.replace(day=rng.randint(1, _last_day(month))),
                 village=lead.village,
                 place=rng.choice(PLACES),
                 people_reached=rng.randint(15, 220),
@@ -173,13 +176,13 @@ def _meetings(rng, district, teams, members):
         ids = [s.pk for s in members[team.pk]]
         by_id = {s.pk: s for s in members[team.pk]}
         counts, last = {}, {}
-        for month in [*MONTHS, date(2026, 12, 1)]:
+        for month in MONTHS:
             host_id = services.choose_host(ids, counts, last, set())
             day = month.replace(day=services.JOINT_MEETING_DAY)
             counts[host_id] = counts.get(host_id, 0) + 1
             last[host_id] = day
             host = by_id[host_id]
-            done = month <= MONTHS[-1]
+            done = day <= WINDOW_END
             meetings.append(
                 Meeting(
                     district=district,
@@ -219,8 +222,13 @@ def _meetings(rng, district, teams, members):
     )
 
 
+def _last_day(month):
+    """Activities fall on days 1-28 of a month, and not after WINDOW_END in its month."""
+    return min(28, WINDOW_END.day) if month == services.month_start(WINDOW_END) else 28
+
+
 def _freeze_finished_months(district):
-    today = date.today()
+    """The months finished by WINDOW_END (not by today: a later run must freeze the same months)."""
     for month in MONTHS:
-        if services.next_month(month) <= today:
-            scoring.freeze_month(district.pk, month, today=today)
+        if services.next_month(month) <= WINDOW_END:
+            scoring.freeze_month(district.pk, month, today=WINDOW_END)
