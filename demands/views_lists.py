@@ -397,7 +397,11 @@ def demand_row(request):
     raw = request.GET.get("index", "")
     if not raw.isdigit() or int(raw) > 49:
         return HttpResponse("最多可填写 50 条需求", status=400)
-    form = DemandItemForm(prefix=f"items-{raw}")
+    # Built like the formset's own extra rows: a 删除 box, and no browser-side `required`, so a row
+    # added by mistake and left blank does not block 保存草稿 or 提交清单 (the formset skips it).
+    formset = DemandItemFormSet(prefix="items", queryset=DemandItem.objects.none())
+    form = DemandItemForm(prefix=f"items-{raw}", empty_permitted=True, use_required_attribute=False)
+    formset.add_fields(form, int(raw))
     return render(request, "demands/_demand_row.html", {"form": form, "index": int(raw) + 1})
 
 

@@ -24,6 +24,9 @@ def test_secretary_submits_a_two_item_list_on_a_phone(live_server, phone_page, t
     page.select_option("#id_items-1-category", label="农产品销售")
     page.fill("#id_items-1-title", "磨盘柿销路对接")
     page.fill("#id_items-1-estimated_funds", "20000")
+    page.click("#add-row")  # a third row, added by mistake and left blank, must not block submitting
+    page.wait_for_selector("#id_items-2-title")
+    assert page.is_visible("#id_items-2-DELETE")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling
     page.click("#submit-list")
     page.wait_for_load_state("networkidle")

@@ -183,3 +183,17 @@ def test_department_creates_and_opens_a_round_from_the_template(district, villag
     assert collection_round.status == "open" and collection_round.submissions.count() == 1
     again = client.post("/demands/rounds/new/", {**data, "action": "open"})
     assert again.status_code == 302 and CollectionRound.objects.count() == 1
+
+
+def test_an_added_row_has_a_delete_box_and_does_not_force_the_browser_to_fill_it(secretary, client_for):
+    html = client_for(secretary.user).get("/demands/lists/row/?index=3").content.decode()
+    assert 'name="items-3-title"' in html and 'name="items-3-DELETE"' in html
+    assert " required" not in html
+
+
+def test_a_blank_added_row_is_skipped_when_submitting(open_round, secretary, category, client_for):
+    submission = sub(open_round, secretary.village)
+    rows = [{"category": category.pk, "title": "修复村道", "urgency": "low"}, {"urgency": "low"}]
+    response = client_for(secretary.user).post(f"/demands/submissions/{submission.pk}/", form_data("submit", rows))
+    assert response.status_code == 302
+    assert list(DemandItem.objects.values_list("title", "status")) == [("修复村道", "submitted")]
