@@ -22,6 +22,8 @@ urlpatterns = [
     path("swaps/<int:pk>/<slug:action>/", views.swap_action, name="swap_action"),
     path("mine/", views.my_shifts, name="my_shifts"),
     path("leave/", views.leave_list, name="my_leave"),
+    path("leave/<int:pk>/edit/", views.leave_edit, name="leave_edit"),
+    path("leave/<int:pk>/withdraw/", views.leave_withdraw, name="leave_withdraw"),
     path("calendar/", views.my_calendar, name="my_calendar"),
     path("ical/<str:token>.ics", views.ical_feed, name="ical_feed"),
 ]

@@ -413,7 +413,45 @@ def leave_list(request):
             return redirect("stations:my_leave")
     leaves = Unavailability.objects.for_user(request.user).select_related("secretary")
     page = Paginator(leaves, 30).get_page(request.GET.get("page"))
-    return render(request, "stations/leave_list.html", {"form": form, "page": page})
+    return render(request, "stations/leave_list.html", {"form": form, "page": page, "today": timezone.localdate()})
+
+
+def _leave(request, pk):
+    return get_object_or_404(Unavailability.objects.for_user(request.user).select_related("secretary"), pk=pk)
+
+
+@scoped
+def leave_edit(request, pk):
+    leave = _leave(request, pk)
+    if leave.start <= timezone.localdate():
+        messages.error(request, "请假已经开始，不能再修改")
+        return redirect("stations:my_leave")
+    initial = {"start": leave.start, "end": leave.end, "reason": leave.reason}
+    form = LeaveForm(request.POST or None, initial=initial, secretaries=None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            _, freed = services.leave_change(leave, request.user, data["start"], data["end"], data["reason"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            extra = f"，又释放了{len(freed)}个班次" if freed else ""
+            messages.success(request, f"请假已修改{extra}")
+            return redirect("stations:my_leave")
+    return render(request, "stations/leave_edit.html", {"form": form, "leave": leave})
+
+
+@require_POST
+@scoped
+def leave_withdraw(request, pk):
+    leave = _leave(request, pk)
+    try:
+        services.leave_withdraw(leave, request.user)
+    except ValidationError as error:
+        _fail(request, error)
+    else:
+        messages.success(request, "请假已撤回。已释放的班次不会自动恢复，下次排班可能重新安排。")
+    return redirect("stations:my_leave")
 
 
 @secretary_only

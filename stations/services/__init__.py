@@ -13,8 +13,11 @@ from stations.services.duty import (  # noqa: F401
 )
 from stations.services.roster import (  # noqa: F401
     RosterResult,
+    can_change_leave,
     can_manage_station,
     leave_add,
+    leave_change,
+    leave_withdraw,
     org_users,
     roster_confirm_week,
     roster_generate,

@@ -322,59 +322,124 @@ def roster_horizon(today=None):
 def leave_add(secretary, start, end, reason, *, by=None, today=None):
     """Record leave and free the person's open shifts in it (from today on). Each freed day becomes
     a gap remembered with the person, so the next run fills it and tells both of them."""
-    from notices.services import notify
-
     today = today or timezone.localdate()
+    _check_leave(start, end, reason)
+    with transaction.atomic():
+        leave = Unavailability.objects.create(secretary=secretary, start=start, end=end, reason=reason.strip())
+        freed = _free_shifts_for_leave(leave, today)
+    return leave, freed
+
+
+def _check_leave(start, end, reason):
+    if not isinstance(start, date) or not isinstance(end, date):
+        raise ValidationError("请假日期无效")
     if end < start:
         raise ValidationError("结束日期不能早于开始日期")
     if not (reason or "").strip():
         raise ValidationError("请填写请假事由")
-    with transaction.atomic():
-        leave = Unavailability.objects.create(secretary=secretary, start=start, end=end, reason=reason.strip())
-        freed = list(
-            DutyShift.objects.select_for_update()
-            .filter(secretary=secretary, date__range=(max(start, today), end), status__in=OPEN_STATUSES)
-            .select_related("station")
-        )
-        for shift in freed:
-            gap, created = RosterGap.objects.get_or_create(
-                station=shift.station,
-                date=shift.date,
-                defaults={"missing": 1, "reason": f"{secretary.name}请假空出", "freed_secretary": secretary},
-            )
-            if not created:
-                gap.missing = 1 if gap.resolved_at else gap.missing + 1
-                gap.reason, gap.freed_secretary, gap.resolved_at = f"{secretary.name}请假空出", secretary, None
-                gap.save(update_fields=["missing", "reason", "freed_secretary", "resolved_at"])
-            shift.delete()
-        if freed:
-            days = "、".join(f"{s.date:%m月%d日}{s.station.name}" for s in freed)
-            managers = station_managers({s.station_id for s in freed})
-            notify(
-                managers,
-                f"{secretary.name}请假，{len(freed)}个班次空出",
-                body=f"{start:%Y-%m-%d}至{end:%Y-%m-%d}请假（{reason}）。空出的班次：{days}。系统将在下次排班时补齐。",
-                url=reverse("stations:station_gaps", args=[freed[0].station_id]),
-                kind="shift_freed",
-                dedupe_key=f"leave-freed:{leave.pk}",
-            )
-            if secretary.user:
-                notify(
-                    [secretary.user],
-                    "请假已登记，相关班次已释放",
-                    body=f"释放的班次：{days}。",
-                    url=reverse("stations:my_leave"),
-                    kind="shift_freed",
-                    dedupe_key=f"leave-freed:{leave.pk}",
-                )
-            station_ids = sorted({s.station_id for s in freed})
-            first, last = min(s.date for s in freed), max(s.date for s in freed)
-            from stations.tasks import extend_roster
 
-            transaction.on_commit(
-                lambda: extend_roster.delay(station_ids=station_ids, start=first.isoformat(), end=last.isoformat())
-            )
+
+def can_change_leave(user, leave):
+    """The secretary themself, and the org department, township staff and station managers for
+    people they can see. Secretaries see only their own leave, so scope decides it all."""
+    return Unavailability.objects.for_user(user).filter(pk=leave.pk).exists()
+
+
+def _leave_not_started(leave, today):
+    if leave.start <= today:
+        raise ValidationError("请假已经开始，不能再修改或撤回")
+
+
+def leave_change(leave, user, start, end, reason, *, today=None):
+    """Edit leave that has not started. Shifts inside the new dates are freed like new leave; shifts
+    freed earlier stay freed (the next run may give them to this person again if they are free)."""
+    today = today or timezone.localdate()
+    if not can_change_leave(user, leave):
+        raise PermissionDenied("无权修改这条请假")
+    _check_leave(start, end, reason)
+    with transaction.atomic():
+        leave = Unavailability.objects.select_for_update().get(pk=leave.pk)
+        _leave_not_started(leave, today)
+        leave.start, leave.end, leave.reason = start, end, reason.strip()
+        leave.save(update_fields=["start", "end", "reason"])
+        freed = _free_shifts_for_leave(leave, today, key=f"leave-freed:{leave.pk}:{start}:{end}")
     return leave, freed
+
+
+def leave_withdraw(leave, user, *, today=None):
+    """Withdraw leave that has not started. Nothing else changes: shifts it freed stay freed and
+    their gaps stay open; the next roster run may give them to this person again."""
+    from notices.services import notify
+
+    today = today or timezone.localdate()
+    if not can_change_leave(user, leave):
+        raise PermissionDenied("无权撤回这条请假")
+    with transaction.atomic():
+        leave = Unavailability.objects.select_for_update().select_related("secretary__user").get(pk=leave.pk)
+        _leave_not_started(leave, today)
+        secretary, start, end, pk = leave.secretary, leave.start, leave.end, leave.pk
+        leave.delete()
+        if secretary.user_id and secretary.user_id != user.pk:
+            notify(
+                [secretary.user],
+                f"您{start:%m月%d日}至{end:%m月%d日}的请假已被撤回",
+                body=f"撤回人：{user.get_full_name() or user.get_username()}。如有疑问请联系所在乡镇或服务站。",
+                url=reverse("stations:my_leave"),
+                kind="leave_withdrawn",
+                dedupe_key=f"leave-withdrawn:{pk}",
+            )
+
+
+def _free_shifts_for_leave(leave, today, *, key=None):
+    from notices.services import notify
+
+    secretary, start, end, reason = leave.secretary, leave.start, leave.end, leave.reason
+    key = key or f"leave-freed:{leave.pk}"
+    freed = list(
+        DutyShift.objects.select_for_update()
+        .filter(secretary=secretary, date__range=(max(start, today), end), status__in=OPEN_STATUSES)
+        .filter(check_in_at__isnull=True)  # someone already at the station today keeps the shift
+        .select_related("station")
+    )
+    for shift in freed:
+        gap, created = RosterGap.objects.get_or_create(
+            station=shift.station,
+            date=shift.date,
+            defaults={"missing": 1, "reason": f"{secretary.name}请假空出", "freed_secretary": secretary},
+        )
+        if not created:
+            gap.missing = 1 if gap.resolved_at else gap.missing + 1
+            gap.reason, gap.freed_secretary, gap.resolved_at = f"{secretary.name}请假空出", secretary, None
+            gap.save(update_fields=["missing", "reason", "freed_secretary", "resolved_at"])
+        shift.delete()
+    if freed:
+        days = "、".join(f"{s.date:%m月%d日}{s.station.name}" for s in freed)
+        managers = station_managers({s.station_id for s in freed})
+        notify(
+            managers,
+            f"{secretary.name}请假，{len(freed)}个班次空出",
+            body=f"{start:%Y-%m-%d}至{end:%Y-%m-%d}请假（{reason}）。空出的班次：{days}。系统将在下次排班时补齐。",
+            url=reverse("stations:station_gaps", args=[freed[0].station_id]),
+            kind="shift_freed",
+            dedupe_key=key,
+        )
+        if secretary.user:
+            notify(
+                [secretary.user],
+                "请假已登记，相关班次已释放",
+                body=f"释放的班次：{days}。",
+                url=reverse("stations:my_leave"),
+                kind="shift_freed",
+                dedupe_key=key,
+            )
+        station_ids = sorted({s.station_id for s in freed})
+        first, last = min(s.date for s in freed), max(s.date for s in freed)
+        from stations.tasks import extend_roster
+
+        transaction.on_commit(
+            lambda: extend_roster.delay(station_ids=station_ids, start=first.isoformat(), end=last.isoformat())
+        )
+    return freed
 
 
 def roster_confirm_week(station, monday, user):
