@@ -9,7 +9,10 @@ Rules are data (ScoringRule). Each key counts one thing, computed from the model
     shift_done        per station DutyShift done
     list_on_time      per village list Submission submitted on or before the round's deadline
     shift_absent      per DutyShift absent (a negative points value deducts)
-    list_late         per Submission submitted after the deadline
+    list_late         per Submission submitted after the deadline (in the month it was sent)
+    list_missing      per round whose deadline passed in the month with the village's list not sent
+                      at all (counted in the deadline's month; it turns into list_late when the list
+                      comes in, unless the month was frozen meanwhile: then both stand)
 
 A team's score is its activities plus its members' own items (demands, shifts, lists) while they
 were in the team. `cap` limits what one team or secretary can gain (or lose) from a rule in a month.
@@ -33,7 +36,7 @@ from teams.models import PioneerTeam, RankingSnapshot, ScoringRule, TeamActivity
 from teams.services import month_start, next_month
 
 ACTIVITY_PREFIX = "activity:"
-MEMBER_SOURCES = ["demand_resolved", "shift_done", "list_on_time", "shift_absent", "list_late"]
+MEMBER_SOURCES = ["demand_resolved", "shift_done", "list_on_time", "shift_absent", "list_late", "list_missing"]
 KNOWN_KEYS = {"people_reached", *MEMBER_SOURCES}
 ZERO = Decimal("0")
 
@@ -86,10 +89,12 @@ def _month_key(value):
     return value.replace(day=1)
 
 
-def compute_months(district_id, months):
-    """Live scores: {month: {"teams": [row...], "secretaries": [row...]}} for the given months."""
+def compute_months(district_id, months, *, today=None):
+    """Live scores: {month: {"teams": [row...], "secretaries": [row...]}} for the given months.
+    `today` (default: today in TIME_ZONE) decides which list deadlines have passed."""
     if not months:
         return {}
+    today = today or timezone.localdate()
     months = sorted(set(months))
     start, end = months[0], next_month(months[-1])
     rules = {r.key: r for r in ScoringRule.objects.filter(active=True)}
@@ -115,7 +120,7 @@ def compute_months(district_id, months):
         .values("secretary_id", "m", "teamactivity__kind")
         .annotate(n=Count("pk"), reached=Sum("teamactivity__people_reached"))
     )
-    member_counts = _member_source_counts(district_id, start, end)
+    member_counts = _member_source_counts(district_id, start, end, today)
 
     team_by_pk = {t.pk: t for t in teams}
     result = {}
@@ -169,9 +174,9 @@ def compute_months(district_id, months):
     return scores
 
 
-def _member_source_counts(district_id, start, end):
+def _member_source_counts(district_id, start, end, today):
     """{(secretary_id, month, rule key): count} for the members' own items."""
-    from demands.models import DemandItem, Submission
+    from demands.models import CollectionRound, DemandItem, Submission
     from secretaries.models import Secretary
     from stations.models import DutyShift
 
@@ -217,10 +222,17 @@ def _member_source_counts(district_id, start, end):
         )
     )
     submissions = list(submissions)
-    if submissions:
+    # Rounds whose deadline day is over, within the period: the lists never sent are deducted.
+    rounds = list(
+        CollectionRound.objects.filter(district_id=district_id, deadline__gte=start, deadline__lt=min(end, today))
+        .exclude(status=CollectionRound.Status.DRAFT)
+        .values_list("pk", "deadline")
+    )
+    if submissions or rounds:
+        # A village's list counts for the secretary on post there now (README: known limit).
         secretary_of = dict(
             Secretary.objects.on_post()
-            .filter(village_id__in={row["village_id"] for row in submissions})
+            .filter(village__township__district_id=district_id)
             .values_list("village_id", "pk")
         )
         for row in submissions:
@@ -230,6 +242,16 @@ def _member_source_counts(district_id, start, end):
             month = _month_key(row["m"])
             counts[(secretary_id, month, "list_on_time")] += row["on_time"]
             counts[(secretary_id, month, "list_late")] += row["late"]
+    if rounds:
+        sent = set(
+            Submission.objects.filter(round_id__in=[pk for pk, _ in rounds], submitted_at__isnull=False).values_list(
+                "round_id", "village_id"
+            )
+        )
+        for round_id, deadline in rounds:
+            for village_id, secretary_id in secretary_of.items():
+                if (round_id, village_id) not in sent:
+                    counts[(secretary_id, month_start(deadline), "list_missing")] += 1
     return counts
 
 
@@ -316,7 +338,7 @@ def freeze_month(district_id, month, *, today=None):
     existing = RankingSnapshot.objects.filter(district_id=district_id, month=month).first()
     if existing is not None:
         return existing, False
-    data = _to_json(compute_months(district_id, [month])[month])
+    data = _to_json(compute_months(district_id, [month], today=today)[month])
     try:
         with transaction.atomic():
             return RankingSnapshot.objects.create(district_id=district_id, month=month, data=data), True

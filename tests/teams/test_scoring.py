@@ -142,3 +142,81 @@ def test_ranking_uses_a_fixed_number_of_queries(district, march, django_assert_m
     months = [date(2026, m, 1) for m in range(1, 13)]
     with django_assert_max_num_queries(12):
         evaluation(district.pk, months)
+
+
+MAY = date(2026, 5, 1)
+
+
+@pytest.fixture
+def may_round(district, team, other_team, secretary):
+    """The May round (deadline 15 May): 王建国's village sends on time, 李红梅's sends nothing."""
+    round_ = CollectionRound.objects.create(
+        district=district,
+        title="5-6月",
+        period_start=MAY,
+        period_end=date(2026, 6, 30),
+        deadline=date(2026, 5, 15),
+        status="open",
+    )
+    Submission.objects.create(
+        round=round_, village=secretary.village, status="submitted", submitted_at=at(date(2026, 5, 9))
+    )
+    return round_
+
+
+def totals_of(result):
+    return {row["name"]: (row["total"], lines_of(row)) for row in result["teams"]}
+
+
+def test_a_list_never_sent_is_deducted_in_its_deadline_month_once_the_deadline_day_is_over(district, may_round):
+    from teams.scoring import compute_months
+
+    on_deadline_day = totals_of(compute_months(district.pk, [MAY], today=date(2026, 5, 15))[MAY])
+    day_after = totals_of(compute_months(district.pk, [MAY], today=date(2026, 5, 16))[MAY])
+
+    assert on_deadline_day["致富先锋"] == (Decimal("0"), {})
+    assert day_after["致富先锋"] == (Decimal("-3.00"), {"逾期未报送清单（每次扣分）": (1, Decimal("-3.00"))})
+    assert day_after["红色先锋"] == (Decimal("2.00"), {"按时报送清单（每次）": (1, Decimal("2.00"))})
+    people = {
+        row["name"]: row["total"]
+        for row in compute_months(district.pk, [MAY], today=date(2026, 5, 16))[MAY]["secretaries"]
+    }
+    assert people == {"王建国": Decimal("2.00"), "李红梅": Decimal("-3.00")}
+
+
+def test_a_list_sent_late_turns_the_missing_deduction_into_a_late_one_unless_the_month_was_frozen(
+    district, may_round, village_b
+):
+    june = date(2026, 6, 1)
+    Submission.objects.create(round=may_round, village=village_b, status="submitted", submitted_at=at(date(2026, 6, 2)))
+
+    live = rankings(district.pk, [MAY, june])
+    assert totals_of(live[MAY])["致富先锋"] == (Decimal("0"), {})
+    assert totals_of(live[june])["致富先锋"][1] == {"逾期报送清单（每次扣分）": (1, Decimal("-2.00"))}
+
+    Submission.objects.filter(village=village_b).delete()
+    freeze_month(district.pk, MAY, today=june)
+    Submission.objects.create(round=may_round, village=village_b, status="submitted", submitted_at=at(date(2026, 6, 2)))
+    frozen = rankings(district.pk, [MAY, june])
+    assert totals_of(frozen[MAY])["致富先锋"][0] == Decimal("-3.00")  # history is not rewritten
+    assert totals_of(frozen[june])["致富先锋"][0] == Decimal("-2.00")
+
+
+def test_draft_rounds_and_rounds_still_open_before_their_deadline_deduct_nothing(district, may_round):
+    from teams.scoring import compute_months
+
+    may_round.status = "draft"
+    may_round.save()
+
+    result = compute_months(district.pk, [MAY], today=date(2026, 11, 24))[MAY]
+
+    assert totals_of(result)["致富先锋"] == (Decimal("0"), {})
+
+
+def test_the_missing_list_rule_is_editable_data_and_can_be_switched_off(district, may_round):
+    ScoringRule.objects.filter(key="list_missing").update(active=False)
+
+    result = rankings(district.pk, [MAY])[MAY]
+
+    assert totals_of(result)["致富先锋"] == (Decimal("0"), {})
+    assert ScoringRule.objects.filter(key="list_missing", points=-3).exists()
