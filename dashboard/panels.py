@@ -401,11 +401,17 @@ def _activity_months_panel(base, filters):
     }
 
 
+def _tidy(value):
+    """Decimal sums read 300.0 on PostgreSQL and 300 on SQLite; show whole numbers without '.0'."""
+    if isinstance(value, Decimal) and value == value.to_integral_value():
+        return int(value)
+    return value
+
+
 def _delta_text(delta, money=False, unit=""):
     if delta is None:
         return "—"
-    if money:
-        delta = wan(delta)
+    delta = wan(delta) if money else _tidy(delta)
     if delta == 0:
         return "持平"
     sign = "+" if delta > 0 else "−"
@@ -423,13 +429,13 @@ def headline_cards(h):
 
     def card(key, label, unit="", money=False, up_is_good=True, value=None, note=""):
         figure = h[key]
-        shown = value if value is not None else (wan(figure["value"]) if money else figure["value"])
+        shown = value if value is not None else (wan(figure["value"]) if money else _tidy(figure["value"]))
         return {
             "key": key,
             "label": label,
             "value": f"{shown:,}" if isinstance(shown, int | Decimal) else shown,
             "unit": unit,
-            "previous": wan(figure["previous"]) if money else figure["previous"],
+            "previous": wan(figure["previous"]) if money else _tidy(figure["previous"]),
             "delta": _delta_text(figure["delta"], money),
             "trend": _trend(figure["delta"], up_is_good),
             "note": note,

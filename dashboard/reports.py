@@ -6,7 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 from io import BytesIO
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -59,7 +59,10 @@ def round_report(user, rnd, township_id=None):
     notable = list(
         items.filter(status__in=RESOLVED)
         .select_related("village__township", "category")
-        .order_by("-rating", "-funds_secured", "resolved_at", "pk")[:NOTABLE_COUNT]
+        # Best rated, then most funds: NULLS LAST, as PostgreSQL puts NULLs first in descending order.
+        .order_by(F("rating").desc(nulls_last=True), F("funds_secured").desc(nulls_last=True), "resolved_at", "pk")[
+            :NOTABLE_COUNT
+        ]
     )
     comp_rows = sorted(comp["rows"], key=lambda r: r["township"])
     chart_rows = comp["rows"][: selectors.TABLE_LIMIT]
