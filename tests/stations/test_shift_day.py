@@ -126,3 +126,19 @@ def test_extend_roster_fills_the_configured_weeks_ahead(station, township_a, set
     assert result["created"] == len(dates) >= 1
     assert dates[0] >= today
     assert dates[-1] < today - timedelta(days=today.weekday()) + timedelta(days=14)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"start": "2027-02-01", "end": "2027-01-01"},
+        {"start": "2027-01-01", "end": "2035-01-01"},
+    ],
+)
+def test_extend_roster_refuses_a_backwards_or_huge_range_and_writes_nothing(station, township_a, kwargs):
+    from django.core.exceptions import ValidationError
+
+    make_secretary(township_a)
+    with pytest.raises(ValidationError, match="排班日期范围"):
+        tasks.extend_roster.delay(**kwargs).get()
+    assert not DutyShift.objects.exists()
