@@ -77,6 +77,9 @@ class SplitForm(BootstrapFormMixin, forms.Form):
         return data
 
 
+OUTCOME_FIELDS = ("people_reached", "funds_secured", "projects_built", "produce_kg", "produce_yuan")
+
+
 class ActivityForm(BootstrapFormMixin, forms.ModelForm):
     photos = MultiplePhotoField(
         label="活动照片",
@@ -123,7 +126,14 @@ class ActivityForm(BootstrapFormMixin, forms.ModelForm):
         )
         if not self.instance.pk and "date" not in self.initial:
             self.initial["date"] = timezone.localdate()
-        for name in ("people_reached", "funds_secured", "projects_built", "produce_kg", "produce_yuan"):
+        self.fields["kind"].choices = [("", "请选择活动类型"), *TeamActivity.KIND_CHOICES]
+        # The figures may be left empty on a phone (counted as 0) rather than erased and retyped.
+        for name in OUTCOME_FIELDS:
+            self.fields[name].required = False
+        # The phone keyboard that fits: digits only for counts, with a decimal point for amounts.
+        for name in ("people_reached", "projects_built"):
+            self.fields[name].widget.attrs.update({"inputmode": "numeric", "min": "0"})
+        for name in ("funds_secured", "produce_kg", "produce_yuan"):
             self.fields[name].widget.attrs.update({"inputmode": "decimal", "min": "0"})
 
     def clean_date(self):
@@ -134,6 +144,9 @@ class ActivityForm(BootstrapFormMixin, forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        for name in OUTCOME_FIELDS:
+            if name in data and data[name] is None:
+                data[name] = 0
         team, participants = data.get("team"), data.get("participants")
         if team and participants:
             members = set(TeamMembership.objects.current().filter(team=team).values_list("secretary_id", flat=True))

@@ -313,3 +313,18 @@ def test_bad_form_input_gets_a_chinese_message_and_saves_nothing(
 
     assert response.status_code == 200 and message in response.content.decode()
     assert not TeamActivity.objects.exists()
+
+
+def test_outcome_figures_left_empty_count_as_zero(client_for, secretary_user, team):
+    data = form_data(team, people_reached="", funds_secured="", projects_built="", produce_kg="", produce_yuan="")
+
+    response = client_for(secretary_user).post(reverse("teams:activity_create"), data)
+
+    activity = TeamActivity.objects.get()
+    assert response.status_code == 302
+    assert (activity.people_reached, activity.funds_secured, activity.projects_built, activity.produce_kg) == (
+        0,
+        0,
+        0,
+        0,
+    )
