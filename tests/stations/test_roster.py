@@ -203,3 +203,34 @@ def test_unrelated_user_gets_no_notice(township_a, station):
     make_people(township_a, 1)
     roster_generate([station.pk], MONDAY, MONDAY + timedelta(days=6))
     assert not Notice.objects.filter(recipient=stranger).exists()
+
+
+def test_new_shift_notices_are_built_in_bulk_one_per_shift_with_its_own_date(
+    township_a, django_assert_max_num_queries, django_capture_on_commit_callbacks, mailoutbox
+):
+    station = make_station(township_a, weekdays=[0, 2, 4], per_week=2)
+    people = make_people(township_a, 12, login=True)
+    people[1].user.is_active = False
+    people[1].user.save(update_fields=["is_active"])
+    result = roster_generate([station.pk], MONDAY, MONDAY + timedelta(days=13), notify_people=False)
+    assert len(result.created) == 12
+
+    from stations.services.roster import roster_notify
+
+    with django_capture_on_commit_callbacks(execute=True), django_assert_max_num_queries(8):
+        roster_notify(result)
+
+    notices = Notice.objects.filter(kind="shift_new")
+    by_person = {n.recipient_id: n for n in notices}
+    assert notices.count() == len(by_person) == 11  # everyone once, except the inactive login
+    for shift in result.created:
+        if shift.secretary_id == people[1].pk:
+            assert shift.secretary.user_id not in by_person
+            continue
+        notice = by_person[shift.secretary.user_id]
+        assert f"{shift.date:%m月%d日}" in notice.title and station.name in notice.title
+        assert notice.url == f"/stations/shifts/{shift.pk}/"
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(p.user.email for p in people if p.user.is_active)
+
+    roster_notify(result)
+    assert Notice.objects.filter(kind="shift_new").count() == 11
