@@ -139,10 +139,17 @@ def station_month(request, pk):
         [(day, days.get(day, []), day.month == first.month) for day in week]
         for week in calendar.Calendar().monthdatescalendar(first.year, first.month)
     ]
+    # On a phone the grid would scroll sideways: there the page shows the duty days as a list.
+    duty_weekdays = set(station.duty_weekdays or [])
+    listed = [
+        (first + timedelta(days=i), days.get(first + timedelta(days=i), []))
+        for i in range(last.day)
+        if (first + timedelta(days=i)).weekday() in duty_weekdays or days.get(first + timedelta(days=i))
+    ]
     prev_month = (first - timedelta(days=1)).replace(day=1)
     next_month = last + timedelta(days=1)
-    context = {"station": station, "weeks": weeks, "first": first, "prev_month": prev_month, "next_month": next_month}
-    context["today"] = today
+    context = {"station": station, "weeks": weeks, "listed": listed, "first": first, "today": today}
+    context.update(prev_month=prev_month, next_month=next_month)
     return render(request, "stations/station_month.html", context)
 
 
