@@ -27,7 +27,9 @@ from demands.models import (
 from demands.services.rounds import default_round_fields
 from secretaries.models import District, Expertise, Secretary, Village
 
-TODAY = date(2026, 11, 23)
+# The demo's "today" (Asia/Shanghai). Nothing is dated after the evening before it, except
+# deadlines and planned dates (wanted-by, due, valid-until).
+TODAY = date(2026, 11, 24)
 ROUND_STARTS = [date(2026, m, 1) for m in (1, 3, 5, 7, 9, 11)]
 
 # name -> (resource categories, expertise) it is matched with.
@@ -178,7 +180,7 @@ def _submissions(rng, collection_round, villages, by_village):
             day = deadline + timedelta(days=rng.randint(1, 6))
         else:
             day = None
-        if day is not None and day <= TODAY:
+        if day is not None and day < TODAY:
             secretary = by_village.get(village.pk)
             submission.status = (
                 Submission.Status.ACCEPTED
@@ -213,7 +215,12 @@ def _explicit_timestamps(*fields):
 def _demands(rng, collection_round, submissions, categories, secretaries, by_village):
     names = list(categories)
     items, plans = [], []
-    closed = collection_round.status == CollectionRound.Status.CLOSED
+    if collection_round.status != CollectionRound.Status.CLOSED:
+        phase = "open"
+    elif collection_round.period_start == max(s for s in ROUND_STARTS if s < ROUND_STARTS[-1]):
+        phase = "recent"
+    else:
+        phase = "old"
     for submission in submissions:
         if submission.status not in (Submission.Status.SUBMITTED, Submission.Status.ACCEPTED) or submission.is_nil:
             continue
@@ -239,7 +246,7 @@ def _demands(rng, collection_round, submissions, categories, secretaries, by_vil
                 created_at=submitted_at - timedelta(hours=rng.randint(1, 72)),
                 submitted_at=submitted_at,
             )
-            steps = _loop_steps(rng, item, closed, rng.choice(local))
+            steps = _loop_steps(rng, item, phase, rng.choice(local))
             items.append(item)
             plans.append(steps)
     with _explicit_timestamps(DemandItem._meta.get_field("created_at")):
@@ -265,15 +272,29 @@ def _demands(rng, collection_round, submissions, categories, secretaries, by_vil
     return len(items)
 
 
-def _loop_steps(rng, item, closed, assignee):
+def _cutoff(hour):
+    """A moment on the evening before TODAY: the latest a seeded event may carry."""
+    return _at(TODAY - timedelta(days=1), hour)
+
+
+# How far along the loop a round's items are. A working department has closed nearly everything
+# from the older rounds, has a few long jobs from the last round still going, and is busy with the
+# open round; so the supervision list holds tens of items, not most of them.
+STAGE_WEIGHTS = {
+    "old": {"returned": 4, "in_progress": 0.3, "resolved": 30, "rated": 65.7},
+    "recent": {"returned": 4, "in_progress": 3, "resolved": 38, "rated": 55},
+    "open": {"submitted": 25, "accepted": 20, "dispatched": 22, "in_progress": 19, "resolved": 14},
+}
+DUE_DAYS = {"critical": 7, "high": 15}  # other urgencies: 30 days
+
+
+def _loop_steps(rng, item, phase, assignee):
     """Move the item along the loop and return its events [(action, status, at, note)]."""
     S = DemandItem.Status
     at = item.submitted_at
     steps = [("submit", S.SUBMITTED, at, "")]
-    if closed:
-        stage = rng.choices(["returned", "dispatched", "in_progress", "resolved", "rated"], [4, 6, 10, 30, 50])[0]
-    else:
-        stage = rng.choices(["submitted", "accepted", "dispatched", "in_progress"], [40, 25, 25, 10])[0]
+    weights = STAGE_WEIGHTS[phase]
+    stage = rng.choices(list(weights), list(weights.values()))[0]
     item.status = S.SUBMITTED
     if stage == "submitted":
         return steps
@@ -282,34 +303,53 @@ def _loop_steps(rng, item, closed, assignee):
         item.return_reason = "需求描述不够具体，请补充规模和预算"
         steps.append(("return", S.RETURNED, at + timedelta(days=2), item.return_reason))
         return steps
-    at = min(at + timedelta(days=rng.randint(1, 4)), _at(TODAY, 9))
+    at = min(at + timedelta(days=rng.randint(1, 3)), _cutoff(9))
     item.accepted_at, item.status = at, S.ACCEPTED
     steps.append(("accept", S.ACCEPTED, at, ""))
     if stage == "accepted":
         return steps
-    at = min(at + timedelta(days=rng.randint(1, 5)), _at(TODAY, 10))
+    at = min(at + timedelta(days=rng.randint(1, 3)), _cutoff(10))
     item.dispatched_at, item.status = at, S.DISPATCHED
     item.assignee_kind, item.assignee_secretary = DemandItem.AssigneeKind.SECRETARY, assignee
-    item.due_date = at.date() + timedelta(days={"critical": 7, "high": 15}.get(item.urgency, 30))
+    item.due_date = at.date() + timedelta(days=DUE_DAYS.get(item.urgency, 30))
     item.last_progress_at = at
     steps.append(("dispatch", S.DISPATCHED, at, f"派给第一书记 {assignee.name}"))
-    if stage == "dispatched":
+    if stage == "dispatched" and (_cutoff(10) - at).days < 10:
         return steps
-    at = min(at + timedelta(days=rng.randint(2, 20)), _at(TODAY, 11))
+    resolve_at = None
+    if stage in ("resolved", "rated"):
+        # Most are resolved within the due date; some run a little over.
+        allowed = (item.due_date - at.date()).days
+        took = rng.randint(max(2, allowed // 3), allowed) if rng.random() < 0.88 else allowed + rng.randint(1, 15)
+        resolve_at = min(at + timedelta(days=took, hours=rng.randint(1, 8)), _cutoff(12))
+        at = min(at + timedelta(days=max(1, took // 2)), resolve_at - timedelta(hours=1))
+    elif phase != "open":
+        # A long job from an earlier round: the due date was extended once when the plan was
+        # agreed; about a third have run past even that. Progress is recent (not stale).
+        overrun = rng.random() < 0.35
+        item.due_date = (
+            TODAY - timedelta(days=rng.randint(3, 25)) if overrun else TODAY + timedelta(days=rng.randint(10, 60))
+        )
+        at = _cutoff(11) - timedelta(days=rng.randint(0, 9), hours=rng.randint(0, 8))
+    else:
+        # Worked on since dispatch; one in twenty has gone quiet for two weeks or more.
+        quiet = rng.random() < 0.05
+        latest = _cutoff(11) - timedelta(days=rng.randint(14, 20) if quiet else 0)
+        at = max(min(at + timedelta(days=rng.randint(2, 12)), latest), at)
     item.status, item.last_progress_at = S.IN_PROGRESS, at
     steps.append(("progress", S.IN_PROGRESS, at, "已与派出单位对接，正在落实"))
-    if stage == "in_progress":
+    if stage in ("dispatched", "in_progress"):
         return steps
-    at = min(at + timedelta(days=rng.randint(3, 30)), _at(TODAY, 12))
-    item.status, item.resolved_at, item.resolved_on = S.RESOLVED, at, at.date()
+    at = resolve_at or min(at + timedelta(days=rng.randint(3, 30)), _cutoff(12))
+    item.status, item.resolved_at, item.resolved_on = S.RESOLVED, at, timezone.localtime(at).date()
     item.resolution = "已协调解决，村里反映良好"
     item.funds_secured = item.estimated_funds
     steps.append(("resolve", S.RESOLVED, at, item.resolution))
     if stage == "resolved":
         return steps
-    at = min(at + timedelta(days=rng.randint(1, 10)), _at(TODAY, 13))
+    at = min(at + timedelta(days=rng.randint(1, 10)), _cutoff(13))
     item.status, item.rated_at = S.RATED, at
-    item.rating = rng.choices([5, 4, 3, 2], [60, 28, 9, 3])[0]
+    item.rating = rng.choices([5, 4, 3, 2], [62, 28.4, 9, 0.6])[0]
     steps.append(("rate", S.RATED, at, f"{item.rating} 分"))
     return steps
 
@@ -321,7 +361,6 @@ def _resources(rng, secretaries):
     for secretary in secretaries:
         skills[secretary.pk] = list(secretary.expertise.all())
     new = []
-    now = timezone.now()
     for secretary in secretaries:
         if secretary.pk in have:
             continue
@@ -337,7 +376,7 @@ def _resources(rng, secretaries):
                     description=f"{secretary.name}可利用{expertise.name}特长，为周边村提供咨询、讲座和现场指导。",
                     capacity=rng.choice(["每月2次", "每季度1次讲座", "随叫随到", "每周半天"]),
                     valid_until=date(2026, 12, 31),
-                    confirmed_at=now - timedelta(days=rng.randint(0, 40)),
+                    confirmed_at=_cutoff(17) - timedelta(days=rng.randint(0, 40)),
                 )
             )
         name = rng.choice(RESOURCE_CATEGORIES)
@@ -351,7 +390,7 @@ def _resources(rng, secretaries):
                 description="派出单位可提供的支持，需提前两周对接。",
                 capacity=rng.choice(["年度5万元", "每年2次", "10人次/年", "按需"]),
                 valid_until=date(2027, 6, 30),
-                confirmed_at=now - timedelta(days=rng.randint(0, 40)),
+                confirmed_at=_cutoff(17) - timedelta(days=rng.randint(0, 40)),
             )
         )
     ResourceItem.objects.bulk_create(new, batch_size=1000)
@@ -376,7 +415,7 @@ def _projects(rng, villages, by_village, categories, rounds):
         status = rng.choices([s for s, _ in statuses], [w for _, w in statuses])[0]
         budget = Decimal(rng.choice([50000, 80000, 120000, 200000, 350000, 500000, 1000000]))
         secured = {"planned": Decimal(0), "ongoing": budget * Decimal("0.5"), "done": budget}[status]
-        start = date(2026, rng.randint(1, 10), rng.randint(1, 28))
+        start = date(2026, rng.randint(1, 8 if status == "done" else 10), rng.randint(1, 28))
         projects.append(
             ProjectItem(
                 round=rng.choice(rounds),
@@ -388,7 +427,9 @@ def _projects(rng, villages, by_village, categories, rounds):
                 funds_secured=secured,
                 progress={"planned": 0, "ongoing": rng.randint(10, 90), "done": 100}[status],
                 start_date=None if status == "planned" else start,
-                end_date=start + timedelta(days=rng.randint(30, 120)) if status == "done" else None,
+                end_date=min(start + timedelta(days=rng.randint(30, 120)), TODAY - timedelta(days=rng.randint(5, 30)))
+                if status == "done"
+                else None,
                 outcomes="带动村民增收，集体经济收入增加" if status == "done" else "",
             )
         )
