@@ -171,9 +171,11 @@ class MeetingForm(BootstrapFormMixin, forms.ModelForm):
         }
         help_texts = {"decisions": "每行一项；保存后可在会议页面把某一项转为项目或需求。"}
 
-    def __init__(self, *args, teams, district_id, **kwargs):
+    def __init__(self, *args, teams, district_id, require_team=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams
+        # Only the org department holds district-wide meetings; a captain's or host's is their team's.
+        self.fields["team"].required = require_team
         people = Secretary.objects.filter(village__township__district_id=district_id).order_by("name")
         self.fields["host"].queryset = people
         self.fields["attendees"].queryset = people

@@ -456,7 +456,13 @@ def meeting_edit(request, pk=None):
     elif not teams.exists():
         raise PermissionDenied("只有组织部和队长可以安排会议。")
     district_id = _district_id(request)
-    form = MeetingForm(request.POST or None, instance=meeting, teams=teams, district_id=district_id)
+    form = MeetingForm(
+        request.POST or None,
+        instance=meeting,
+        teams=teams,
+        district_id=district_id,
+        require_team=not scope_for(request.user).is_org,
+    )
     if request.method == "POST" and form.is_valid():
         form.instance.district_id = district_id
         meeting = form.save()

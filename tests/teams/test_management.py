@@ -166,3 +166,40 @@ def test_secretaries_on_post_only_are_proposed(client_for, org_user, secretary, 
     )
 
     assert "王建国" in page and "李红梅" not in page
+
+
+def test_a_captain_cannot_schedule_a_district_wide_meeting_without_a_team(client_for, secretary_b_user, other_team):
+    data = {"kind": "会商研讨", "title": "全区会商", "date": "2026-05-06"}
+
+    response = client_for(secretary_b_user).post(reverse("teams:meeting_create"), data)
+
+    assert response.status_code == 200 and "这个字段是必填项" in response.content.decode()
+    assert not Meeting.objects.exists()
+
+
+def test_the_org_may_hold_a_district_wide_meeting(client_for, org_user, team):
+    data = {"kind": "会商研讨", "title": "全区会商", "date": "2026-05-06"}
+
+    assert client_for(org_user).post(reverse("teams:meeting_create"), data).status_code == 302
+    assert Meeting.objects.get().team is None
+
+
+def test_a_full_team_takes_one_more_member_with_a_warning_not_a_block(client_for, org_user, team, secretary_b):
+    team.max_size = 1
+    team.save()
+    client = client_for(org_user)
+
+    client.post(reverse("teams:member_add", args=[team.pk]), {"secretary": secretary_b.pk, "role": "member"})
+
+    assert TeamMembership.objects.current().filter(team=team).count() == 2
+    assert "超过上限 1 人" in client.get(reverse("teams:team_detail", args=[team.pk])).content.decode()
+
+
+def test_team_form_refuses_an_upper_bound_below_the_lower(client_for, org_user, team):
+    response = client_for(org_user).post(
+        reverse("teams:team_edit", args=[team.pk]), {"name": team.name, "min_size": 30, "max_size": 20}
+    )
+
+    assert response.status_code == 200 and "人数上限不能小于下限" in response.content.decode()
+    team.refresh_from_db()
+    assert (team.min_size, team.max_size) == (1, 40)
