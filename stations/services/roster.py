@@ -25,6 +25,7 @@ from stations.models import (
     DutyShift,
     RosterGap,
     ServiceStation,
+    SwapRequest,
     Unavailability,
 )
 from stations.selectors import monday_of, pool_ids_by_station
@@ -420,6 +421,11 @@ def _free_shifts_for_leave(leave, today, *, key=None):
         .filter(check_in_at__isnull=True)  # someone already at the station today keeps the shift
         .select_related("station")
     )
+    # An exchange offered for one of these shifts cannot happen any more: without this, the
+    # SET_NULL on to_shift would quietly turn it into a one-way cover the colleague never agreed to.
+    SwapRequest.objects.filter(
+        to_shift__in=freed, status__in=[SwapRequest.Status.PROPOSED, SwapRequest.Status.ACCEPTED]
+    ).update(status=SwapRequest.Status.CANCELLED, decided_at=timezone.now())
     for shift in freed:
         gap, created = RosterGap.objects.get_or_create(
             station=shift.station,

@@ -127,3 +127,22 @@ def test_reject_and_cancel(shift, secretary_user, colleague, org_user):
     assert second.status == "cancelled"
     with pytest.raises(ValidationError):
         swap_accept(second, colleague.user)
+
+
+def test_leave_on_the_offered_shift_cancels_the_exchange_instead_of_making_it_one_way(
+    shift, secretary_user, colleague, station_manager_user, django_capture_on_commit_callbacks
+):
+    from stations.services import leave_add
+
+    theirs = DutyShift.objects.create(station=shift.station, date=shift.date + timedelta(days=7), secretary=colleague)
+    swap = swap_propose(shift, secretary_user, colleague, to_shift=theirs)
+    swap_accept(swap, colleague.user)
+    with django_capture_on_commit_callbacks(execute=False):
+        leave_add(colleague, theirs.date, theirs.date, "家中有事")
+
+    swap.refresh_from_db()
+    assert swap.status == "cancelled"
+    with pytest.raises(ValidationError):
+        swap_approve(swap, station_manager_user)
+    shift.refresh_from_db()
+    assert shift.status == "scheduled" and shift.secretary_id == swap.shift.secretary_id

@@ -87,6 +87,18 @@ def test_every_action_answers_each_role_as_expected(client_for, people, station,
             f"/stations/swaps/{swap}/reject/",
             {**ok("org", "station_manager", status=302), **ok("township_a", "secretary_a", status=403)},
         ),
+        (
+            f"/stations/swaps/{swap}/accept/",
+            ok("org", "township_a", "station_manager", "secretary_a", status=403),
+        ),
+        (
+            f"/stations/swaps/{swap}/approve/",
+            {**ok("org", "station_manager", status=302), **ok("township_a", "secretary_a", status=403)},
+        ),
+        (
+            f"/stations/swaps/{swap}/cancel/",
+            {**ok("secretary_a", status=302), **ok("org", "township_a", "station_manager", status=403)},
+        ),
         (f"/stations/swaps/{swap}/nonsense/", {}),
     ]
     problems = []
@@ -109,10 +121,33 @@ def test_pool_changes_are_for_the_org_department_only(client_for, station, towns
 
 def test_pool_form_survives_bad_input(client_for, station, org_user):
     client = client_for(org_user)
-    for data in ({"action": "remove", "secretary": "abc"}, {"action": "drop"}, {"action": "add", "secretary": "x"}):
+    cases = [
+        ({"action": "remove", "secretary": "abc"}, 404, None),
+        ({"action": "remove", "secretary": "99999999999999999999"}, 404, None),
+        ({"action": "drop"}, 302, "未知的操作"),
+        ({"action": "add", "secretary": "x"}, 302, "请选择要加入的第一书记"),
+    ]
+    for data, status, message in cases:
         response = client.post(f"/stations/{station.pk}/pool/", data)
-        assert response.status_code in (302, 404), data
+        assert response.status_code == status, data
+        if message:
+            assert message in client.get(response.url).content.decode(), data
     assert not PoolMember.objects.exists()
+
+
+def test_pool_refuses_a_secretary_of_another_district(client_for, station, org_user):
+    from tests.factories import DistrictFactory
+    from tests.stations.factories import make_township
+
+    foreign = make_secretary(make_township(DistrictFactory(name="门头沟区")), name="外区书记")
+    client = client_for(org_user)
+
+    assert (
+        client.post(f"/stations/{station.pk}/pool/", {"action": "restore", "secretary": foreign.pk}).status_code == 404
+    )
+    client.post(f"/stations/{station.pk}/pool/", {"action": "add", "secretary": foreign.pk})
+    assert not PoolMember.objects.exists()
+    assert "外区书记" not in client.get(f"/stations/{station.pk}/pool/").content.decode()
 
 
 def test_station_manager_sees_only_their_station(client_for, station, station_manager_user, township_b):
