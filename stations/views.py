@@ -249,9 +249,13 @@ def shift_detail(request, pk):
     )
     today = timezone.localdate()
     own = shift.secretary.user_id == request.user.pk
-    # What was received during this shift is part of the shift record: whoever may see the shift
-    # sees the titles received on it.
-    received = shift.received_demands.filter(channel="station").select_related("village", "category")
+    # The secretary on duty sees everything they received on the shift; anyone else sees the items
+    # their own scope allows (a station serves several townships: township A's staff must not read
+    # township B's needs through a shift at a station in A).
+    from demands.models import DemandItem
+
+    received = DemandItem.objects.all() if own else DemandItem.objects.for_user(request.user)
+    received = received.filter(received_shift=shift, channel="station").select_related("village", "category")
     context = {
         "shift": shift,
         "own": own,

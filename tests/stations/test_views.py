@@ -247,3 +247,21 @@ def test_shift_page_lists_demands_received_on_the_shift(client_for, secretary_us
     )
     page = client_for(secretary_user).get(f"/stations/shifts/{world['shift'].pk}/").content.decode()
     assert "核桃滞销求助" in page
+
+
+def test_shift_page_shows_other_townships_demands_only_to_the_secretary_on_duty(
+    client_for, secretary_user, township_a_user, org_user, world, station, township_b, village_b
+):
+    from demands.models import DemandCategory, DemandItem
+
+    station.covered_townships.add(township_b)
+    category = DemandCategory.objects.create(name="道路维修")
+    DemandItem.objects.create(
+        village=village_b, category=category, title="黑龙关村桥梁加固", channel="station", received_shift=world["shift"]
+    )
+    url = f"/stations/shifts/{world['shift'].pk}/"
+
+    assert "黑龙关村桥梁加固" in client_for(secretary_user).get(url).content.decode()
+    assert "黑龙关村桥梁加固" in client_for(org_user).get(url).content.decode()
+    page = client_for(township_a_user).get(url)
+    assert page.status_code == 200 and "黑龙关村桥梁加固" not in page.content.decode()
