@@ -395,7 +395,9 @@ def leave_withdraw(leave, user, *, today=None):
     if not can_change_leave(user, leave):
         raise PermissionDenied("无权撤回这条请假")
     with transaction.atomic():
-        leave = Unavailability.objects.select_for_update().select_related("secretary__user").get(pk=leave.pk)
+        leave = (
+            Unavailability.objects.select_for_update(of=("self",)).select_related("secretary__user").get(pk=leave.pk)
+        )
         _leave_not_started(leave, today)
         secretary, start, end, pk = leave.secretary, leave.start, leave.end, leave.pk
         leave.delete()
