@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from secretaries.scoping import ROLE_CHOICES, ScopedQuerySet
@@ -266,7 +267,7 @@ class Secretary(TrimmedNameMixin, models.Model):
 
     @property
     def age(self):
-        return age_on(self.birth_date, date.today())
+        return age_on(self.birth_date, timezone.localdate())
 
     @property
     def township(self):
@@ -280,7 +281,7 @@ class Secretary(TrimmedNameMixin, models.Model):
         errors = {}
         if self.term_start and self.term_end and self.term_end <= self.term_start:
             errors["term_end"] = "任期结束日期必须晚于开始日期"
-        if self.birth_date and self.birth_date >= date.today():
+        if self.birth_date and self.birth_date >= timezone.localdate():
             errors["birth_date"] = "出生日期必须早于今天"
         id_birth = self.id_number[6:14] if self.id_number and len(self.id_number) == 18 else None
         if id_birth and self.birth_date and id_birth != self.birth_date.strftime("%Y%m%d"):
