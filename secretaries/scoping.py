@@ -156,3 +156,17 @@ class ScopedQuerySet(models.QuerySet):
         if condition is None:
             return self.none()
         return self.filter(condition)
+
+
+class DistrictWideQuerySet(ScopedQuerySet):
+    """Rows every role in a district may read (teams, activities, meetings, rounds, ...).
+
+    Reading is district-wide; who may *change* a row is checked by the service or view."""
+
+    def for_user(self, user):
+        scope = scope_for(user)
+        if scope.is_superuser:
+            return self
+        if not scope.has_access or scope.district_id is None:
+            return self.none()
+        return self.filter(**{self.district_path: scope.district_id})

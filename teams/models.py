@@ -4,23 +4,11 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from secretaries.scoping import ScopedQuerySet
+from secretaries.scoping import DistrictWideQuerySet, ScopedQuerySet
 
 
-class PioneerTeamQuerySet(ScopedQuerySet):
-    district_path = "district"
-
-    def for_user(self, user):
-        # Teams are district-wide: everyone with a role in the district may read them. Writes are
-        # checked separately (org department; captains for their own team).
-        from secretaries.scoping import scope_for
-
-        scope = scope_for(user)
-        if scope.is_superuser:
-            return self
-        if not scope.has_access or scope.district_id is None:
-            return self.none()
-        return self.filter(district_id=scope.district_id)
+class PioneerTeamQuerySet(DistrictWideQuerySet):
+    district_path = "district_id"
 
 
 class PioneerTeam(models.Model):
@@ -102,18 +90,8 @@ class TeamMembership(models.Model):
         return f"{self.team} · {self.secretary}"
 
 
-class TeamActivityQuerySet(ScopedQuerySet):
-    district_path = "team__district"
-
-    def for_user(self, user):
-        from secretaries.scoping import scope_for
-
-        scope = scope_for(user)
-        if scope.is_superuser:
-            return self
-        if not scope.has_access or scope.district_id is None:
-            return self.none()
-        return self.filter(team__district_id=scope.district_id)
+class TeamActivityQuerySet(DistrictWideQuerySet):
+    district_path = "team__district_id"
 
 
 class TeamActivity(models.Model):
@@ -183,16 +161,8 @@ class ActivityPhoto(models.Model):
         verbose_name = verbose_name_plural = "活动照片"
 
 
-class MeetingQuerySet(TeamActivityQuerySet):
-    def for_user(self, user):
-        from secretaries.scoping import scope_for
-
-        scope = scope_for(user)
-        if scope.is_superuser:
-            return self
-        if not scope.has_access or scope.district_id is None:
-            return self.none()
-        return self.filter(district_id=scope.district_id)
+class MeetingQuerySet(DistrictWideQuerySet):
+    district_path = "district_id"
 
 
 class Meeting(models.Model):
@@ -343,18 +313,8 @@ class RankingSnapshot(models.Model):
         return f"{self.month:%Y-%m} 排名"
 
 
-class AwardQuerySet(ScopedQuerySet):
-    district_path = "district"
-
-    def for_user(self, user):
-        from secretaries.scoping import scope_for
-
-        scope = scope_for(user)
-        if scope.is_superuser:
-            return self
-        if not scope.has_access or scope.district_id is None:
-            return self.none()
-        return self.filter(district_id=scope.district_id)
+class AwardQuerySet(DistrictWideQuerySet):
+    district_path = "district_id"
 
 
 class Award(models.Model):
