@@ -350,6 +350,12 @@ class DemandItem(models.Model):
             models.Index(fields=["village", "round"]),
             models.Index(fields=["assignee_secretary", "status"]),
             models.Index(fields=["category", "status"]),
+            # The supervision list's oldest items (dashboard): due-date order among unfinished items.
+            models.Index(
+                fields=["due_date"],
+                name="demand_overdue_due_idx",
+                condition=~Q(status__in=["resolved", "rated", "merged"]),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
