@@ -1,4 +1,7 @@
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -17,7 +20,9 @@ from secretaries.resources import DispatchUnitResource, SecretaryResource, Villa
 
 
 class ScopedAdminMixin:
-    """Admin lists fetch through for_user too: the admin is no back door around the scope."""
+    """Admin lists fetch through for_user too: the admin is no back door around the scope. The
+    choices in edit forms are scoped as well, so an org login cannot pick (or type the id of)
+    another district's record."""
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
@@ -25,8 +30,43 @@ class ScopedAdminMixin:
             return queryset.for_user(request.user)
         return queryset
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        choices = db_field.remote_field.model._default_manager.all()
+        if hasattr(choices, "for_user"):
+            kwargs["queryset"] = choices.for_user(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-class ScopedImportExportAdmin(ScopedAdminMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        choices = db_field.remote_field.model._default_manager.all()
+        if hasattr(choices, "for_user"):
+            kwargs["queryset"] = choices.for_user(request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class ScopedHistoryAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    """simple_history's history pages fall back to the record's own history when get_queryset
+    misses it, which would show another district's record: here such a record answers 404."""
+
+    def _in_scope_or_404(self, request, object_id):
+        if request.user.is_superuser:
+            return
+        try:
+            found = self.get_queryset(request).filter(pk=unquote(object_id)).exists()
+        except (ValueError, ValidationError):
+            found = False
+        if not found:
+            raise Http404
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._in_scope_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context=extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._in_scope_or_404(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context=extra_context)
+
+
+class ScopedImportExportAdmin(ImportExportModelAdmin, ScopedHistoryAdmin):
     def get_resource_kwargs(self, request, **kwargs):
         return {}
 
@@ -37,13 +77,13 @@ class ScopedImportExportAdmin(ScopedAdminMixin, ImportExportModelAdmin, SimpleHi
 
 
 @admin.register(District)
-class DistrictAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class DistrictAdmin(ScopedHistoryAdmin):
     list_display = ["name", "code"]
     search_fields = ["name"]
 
 
 @admin.register(Township)
-class TownshipAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class TownshipAdmin(ScopedHistoryAdmin):
     list_display = ["name", "kind", "district"]
     list_filter = ["kind", "district"]
     search_fields = ["name"]
@@ -102,7 +142,7 @@ class SecretaryAdmin(ScopedImportExportAdmin):
 
 
 @admin.register(StaffProfile)
-class StaffProfileAdmin(SimpleHistoryAdmin):
+class StaffProfileAdmin(ScopedHistoryAdmin):
     list_display = ["user", "role", "district", "township", "station"]
     list_filter = ["role", "township"]
     search_fields = ["user__username", "user__first_name"]

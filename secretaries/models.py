@@ -294,6 +294,25 @@ def age_on(birth_date, day):
     return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
 
 
+class StaffProfileQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The org department sees the logins of its district; anyone else only their own."""
+        from secretaries.scoping import scope_for
+
+        scope = scope_for(user)
+        if scope.is_superuser:
+            return self
+        if not scope.is_org:
+            return self.filter(user=user) if user.is_authenticated else self.none()
+        district = scope.district_id
+        return self.filter(
+            Q(district_id=district)
+            | Q(township__district_id=district)
+            | Q(station__township__district_id=district)
+            | Q(user__secretary__village__township__district_id=district)
+        )
+
+
 class StaffProfile(models.Model):
     """The role and scope of a login. A first secretary's login also links Secretary.user."""
 
@@ -317,6 +336,8 @@ class StaffProfile(models.Model):
     )
     phone = models.CharField("手机号码", max_length=11, blank=True, validators=[validate_mobile])
     history = HistoricalRecords()
+
+    objects = StaffProfileQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "账号角色"

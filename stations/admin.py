@@ -2,12 +2,9 @@
 is no back door around the scope; models without their own scope are reached through a scoped one."""
 
 from django.contrib import admin
-from django.contrib.admin.utils import unquote
-from django.core.exceptions import ValidationError
-from django.http import Http404
-from simple_history.admin import SimpleHistoryAdmin
 
-from secretaries.admin import ScopedAdminMixin
+from secretaries.admin import ScopedAdminMixin as ScopedFormsMixin
+from secretaries.admin import ScopedHistoryAdmin
 from stations.models import (
     CalendarToken,
     DutyShift,
@@ -18,46 +15,6 @@ from stations.models import (
     SwapRequest,
     Unavailability,
 )
-
-
-class ScopedFormsMixin(ScopedAdminMixin):
-    """Scoped lists, and choices in the edit forms scoped too: an org login cannot pick (or type the
-    id of) another district's station or secretary."""
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        choices = db_field.remote_field.model._default_manager.all()
-        if hasattr(choices, "for_user"):
-            kwargs["queryset"] = choices.for_user(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        choices = db_field.remote_field.model._default_manager.all()
-        if hasattr(choices, "for_user"):
-            kwargs["queryset"] = choices.for_user(request.user)
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
-
-
-class ScopedHistoryAdmin(ScopedFormsMixin, SimpleHistoryAdmin):
-    """simple_history's history pages fall back to the record's own history when get_queryset
-    misses it, which would show another district's record: here such a record answers 404."""
-
-    def _in_scope_or_404(self, request, object_id):
-        if request.user.is_superuser:
-            return
-        try:
-            found = self.get_queryset(request).filter(pk=unquote(object_id)).exists()
-        except (ValueError, ValidationError):
-            found = False
-        if not found:
-            raise Http404
-
-    def history_view(self, request, object_id, extra_context=None):
-        self._in_scope_or_404(request, object_id)
-        return super().history_view(request, object_id, extra_context=extra_context)
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        self._in_scope_or_404(request, object_id)
-        return super().history_form_view(request, object_id, version_id, extra_context=extra_context)
 
 
 @admin.register(ServiceStation)

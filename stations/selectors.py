@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Count, Max, Q
+from django.utils import timezone
 
 from secretaries.models import Secretary
 from stations.models import LIVE_STATUSES, DutyShift, PoolMember, ServiceStation
@@ -116,7 +117,7 @@ class FairnessRow:
 
 def fairness_report(station, today=None):
     """Shifts per pool member at this station (and across all stations), last served, next shift."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     members = pool_ids(station)
     people = Secretary.objects.filter(pk__in=members).select_related("village").order_by("name")
     here = defaultdict(dict)

@@ -86,3 +86,23 @@ def test_admin_list_of_secretaries_is_scoped_to_the_district(client_for, org_use
     assert secretary.name in response.content.decode()
     assert foreign.name not in response.content.decode()
     assert client_for(org_user).get(f"/admin/secretaries/secretary/{foreign.pk}/change/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_admin_history_and_staff_profiles_of_another_district_are_out_of_reach(client_for, org_user, secretary):
+    from secretaries.models import StaffProfile
+    from secretaries.services import org_login_grant
+    from tests.factories import DistrictFactory, SecretaryFactory, TownshipFactory, UserFactory, VillageFactory
+
+    other_township = TownshipFactory(district=DistrictFactory(name="门头沟区"), name="斋堂镇")
+    foreign = SecretaryFactory(name="外区书记", village=VillageFactory(township=other_township))
+    foreign_staff = UserFactory(username="mentougou_staff")
+    StaffProfile.objects.create(user=foreign_staff, role="township", township=other_township)
+    org_login_grant(org_user)
+    client = client_for(org_user)
+
+    assert client.get(f"/admin/secretaries/secretary/{secretary.pk}/history/").status_code == 200
+    assert client.get(f"/admin/secretaries/secretary/{foreign.pk}/history/").status_code == 404
+    profiles = client.get("/admin/secretaries/staffprofile/").content.decode()
+    assert "sec_a" in profiles
+    assert "mentougou_staff" not in profiles
