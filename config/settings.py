@@ -251,6 +251,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "teams.tasks.freeze_last_month_ranking",
         "schedule": crontab(minute=30, hour=0, day_of_month=1),
     },
+    "dashboard-warm-org": {
+        # Recomputes the department's view only if something changed since (idempotent).
+        "task": "dashboard.tasks.warm_org_dashboards",
+        "schedule": crontab(minute="*/5"),
+    },
 }
 
 # Collection rounds (issue: the three lists).

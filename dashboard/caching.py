@@ -1,19 +1,43 @@
-"""A short cache for the heavy dashboard aggregates, invalidated on writes.
+"""Stale-while-revalidate for the dashboards' aggregates.
 
-Entries are keyed by a global version, the day, the viewer's scope and the filters. Saving or
-deleting any record the dashboards count bumps the version, so the next request recomputes; the
-short TTL bounds staleness for writes that bypass signals (bulk updates, raw SQL)."""
+A dashboard at province scale takes seconds to compute (a million demand items), and on a busy
+system something is written every few seconds. So the page does not wait for a recomputation:
+
+- Each (day, scope, filters) keeps its last computed result in the cache, with the data version it
+  was computed at and the time (shown on the page as 数据更新于 HH:MM).
+- Saving or deleting any record the dashboards count bumps a global version (signals below).
+- A request whose entry has the current version is served as is. One whose entry is older is
+  served the entry at once, and a Celery task (dashboard.tasks.refresh_dashboard) recomputes it;
+  a cache lock keeps one refresh per entry in flight (released when it ends, or after
+  REFRESH_LOCK_SECONDS if the worker died). The beat job
+  dashboard.tasks.warm_org_dashboards keeps the department's default view computed.
+- Only a view with no entry at all (first view of that filter today), or an entry older than
+  MAX_STALE_SECONDS (the worker is down or far behind), is computed in the request.
+
+Stated delay: a change shows on the first page load after the refresh it triggered has run (one
+computation: under a second for a township, a few seconds for the province); pages are never more
+than MAX_STALE_SECONDS (10 minutes) behind, whatever the worker does."""
 
 import time
+from dataclasses import dataclass
+from datetime import datetime
 
-from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
 from secretaries.scoping import scope_for
 
 VERSION_KEY = "dashboard:version"
-TTL_SECONDS = getattr(settings, "DASHBOARD_CACHE_SECONDS", 60)
+REFRESH_LOCK_SECONDS = 120
+MAX_STALE_SECONDS = 600
+ENTRY_SECONDS = 26 * 3600  # entries are per day; let yesterday's expire on their own
+
+
+@dataclass
+class Result:
+    data: dict
+    computed_at: datetime
+    stale: bool  # an older version was served while a refresh runs
 
 
 def current_version():
@@ -38,19 +62,49 @@ def scope_key(user):
     if scope.is_superuser:
         return "su"
     townships = ",".join(str(pk) for pk in sorted(scope.township_ids)) or "-"
-    return f"{scope.role}:{scope.district_id}:{townships}"
+    personal = "p" if scope.sees_personal_data else "m"  # phone numbers shown or masked
+    return f"{scope.role}:{scope.district_id}:{townships}:{personal}"
+
+
+def entry_key(user, filters):
+    return f"dashboard:entry:{timezone.localdate()}:{scope_key(user)}:{filters.cache_part()}"
+
+
+def compute(user, filters, build):
+    """Build now and store the result with the version read before building (a write during the
+    build leaves the entry stale, so it is refreshed again)."""
+    version = current_version()
+    data = build()
+    entry = {"version": version, "computed_at": timezone.now(), "data": data}
+    cache.set(entry_key(user, filters), entry, ENTRY_SECONDS)
+    return Result(data, entry["computed_at"], stale=False)
 
 
 def cached(user, filters, build):
-    """build() once per version, day, scope and filters, for TTL_SECONDS at most."""
-    if TTL_SECONDS <= 0:
-        return build()
-    key = f"dashboard:{current_version()}:{timezone.localdate()}:{scope_key(user)}:{filters.cache_part()}"
-    value = cache.get(key)
-    if value is None:
-        value = build()
-        cache.set(key, value, TTL_SECONDS)
-    return value
+    """The dashboard data for this viewer and filters: fresh, or the last result while a refresh runs."""
+    entry = cache.get(entry_key(user, filters))
+    if entry is None:
+        return compute(user, filters, build)
+    if entry["version"] == current_version():
+        return Result(entry["data"], entry["computed_at"], stale=False)
+    age = (timezone.now() - entry["computed_at"]).total_seconds()
+    if age > MAX_STALE_SECONDS:
+        return compute(user, filters, build)
+    schedule_refresh(user, filters)
+    return Result(entry["data"], entry["computed_at"], stale=True)
+
+
+def lock_key(user, filters):
+    return "dashboard:refresh:" + entry_key(user, filters)
+
+
+def schedule_refresh(user, filters):
+    """Queue a recomputation of this entry unless one is already queued or running."""
+    from dashboard.tasks import refresh_dashboard
+
+    if cache.add(lock_key(user, filters), 1, REFRESH_LOCK_SECONDS):
+        period = filters.period
+        refresh_dashboard.delay(user.pk, period.kind, f"{period.start:%Y-%m}", filters.township_id, filters.round_id)
 
 
 WATCHED_MODELS = [
@@ -62,6 +116,8 @@ WATCHED_MODELS = [
     ("teams", "TeamActivity"),
     ("teams", "TeamMembership"),
     ("teams", "PioneerTeam"),
+    ("teams", "RankingSnapshot"),
+    ("teams", "ScoringRule"),
     ("stations", "DutyShift"),
     ("stations", "ServiceStation"),
     ("secretaries", "Secretary"),

@@ -50,7 +50,8 @@ def dashboard(request, scope):
     filters = parse_filters(request)
     for warning in filters.warnings:
         messages.warning(request, warning)
-    data = caching.cached(request.user, filters, lambda: dashboard_panels(request.user, filters))
+    result = caching.cached(request.user, filters, lambda: dashboard_panels(request.user, filters))
+    data = result.data
     for warning in data["warnings"]:
         if warning not in filters.warnings:
             messages.warning(request, warning)
@@ -59,7 +60,14 @@ def dashboard(request, scope):
     return render(
         request,
         template,
-        {**data, "filters": filters, "township_name": township_name, "period": filters.period},
+        {
+            **data,
+            "filters": filters,
+            "township_name": township_name,
+            "period": filters.period,
+            "computed_at": result.computed_at,
+            "stale": result.stale,
+        },
     )
 
 

@@ -1,18 +1,32 @@
-"""The org aggregates are cached briefly, and any write to what they count shows at once."""
+"""Stale-while-revalidate: a dashboard is served from its last result, a write makes the next
+request serve that result marked as being refreshed and queue the refresh (run inline here,
+CELERY_TASK_ALWAYS_EAGER), and the request after shows the change."""
+
+from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 
-from dashboard import caching
+from dashboard import caching, tasks
+from dashboard.filters import Filters
+from dashboard.periods import Period
 from demands.models import DemandItem
 from tests.dashboard import factories as f
 
 pytestmark = pytest.mark.django_db
 
 
+def page(client):
+    return client.get("/").content.decode()
+
+
 def supervision_count(client):
-    html = client.get("/").content.decode()
-    return int(html.split('id="supervision-count">', 1)[1].split("<", 1)[0])
+    return int(page(client).split('id="supervision-count">', 1)[1].split("<", 1)[0])
+
+
+def default_filters():
+    return Filters(period=Period.of("month", timezone.localdate()))
 
 
 def test_a_second_request_is_served_from_the_cache(world, client_for, org_user, django_assert_max_num_queries):
@@ -22,16 +36,53 @@ def test_a_second_request_is_served_from_the_cache(world, client_for, org_user, 
         client.get("/")
 
 
-def test_saving_or_deleting_an_item_invalidates_the_cached_figures(world, client_for, org_user, village_a):
+def test_the_page_says_when_its_figures_were_computed(world, client_for, org_user):
+    html = page(client_for(org_user))
+    assert f"数据更新于 {timezone.localtime():%H:}" in html
+    assert "正在重新统计" not in html
+
+
+def test_after_a_write_the_previous_figures_are_served_once_then_the_refreshed_ones(
+    world, client_for, org_user, village_a
+):
     client = client_for(org_user)
     assert supervision_count(client) == 3
     item = f.make_item(world.r_cur, village_a, world.cats.health, "accepted", submitted_on=world.M, due=world.M)
+    html = page(client)
+    assert 'id="supervision-count">3<' in html and "正在重新统计" in html
     assert supervision_count(client) == 4
     item.status = DemandItem.Status.RESOLVED
     item.save()
+    assert supervision_count(client) == 4
     assert supervision_count(client) == 3
     world.items.d4.delete()
+    supervision_count(client)
     assert supervision_count(client) == 2
+
+
+def test_a_refresh_already_queued_is_not_queued_again(world, client_for, org_user, village_a):
+    client = client_for(org_user)
+    supervision_count(client)
+    # A refresh is in flight (its lock is held): requests keep the last result and queue nothing.
+    cache.add(caching.lock_key(org_user, default_filters()), 1, 60)
+    f.make_item(world.r_cur, village_a, world.cats.health, "accepted", submitted_on=world.M, due=world.M)
+    assert supervision_count(client) == 3
+    assert supervision_count(client) == 3
+    cache.delete(caching.lock_key(org_user, default_filters()))
+    assert supervision_count(client) == 3  # queues (and, eagerly, runs) the refresh
+    assert supervision_count(client) == 4
+
+
+def test_a_result_older_than_the_limit_is_recomputed_in_the_request(world, client_for, org_user, village_a):
+    client = client_for(org_user)
+    supervision_count(client)
+    key = caching.entry_key(org_user, default_filters())
+    entry = cache.get(key)
+    entry["computed_at"] = timezone.now() - timedelta(seconds=caching.MAX_STALE_SECONDS + 1)
+    cache.set(key, entry)
+    cache.add(caching.lock_key(org_user, default_filters()), 1, 60)  # even with no worker running
+    f.make_item(world.r_cur, village_a, world.cats.health, "accepted", submitted_on=world.M, due=world.M)
+    assert supervision_count(client) == 4
 
 
 def test_each_scope_and_filter_has_its_own_entry(world, client_for, org_user, township_a_user):
@@ -46,3 +97,40 @@ def test_a_lost_version_key_starts_a_fresh_version(world):
     first = caching.current_version()
     caching.bump_version()
     assert caching.current_version() == first + 1
+
+
+def test_the_beat_job_computes_the_department_view_once_per_version(world, district, org_user, village_a):
+    assert tasks.warm_org_dashboards() == [district.pk]
+    assert cache.get(caching.entry_key(org_user, default_filters()))["data"]["supervision"]["count"] == 3
+    assert tasks.warm_org_dashboards() == []
+    f.make_item(world.r_cur, village_a, world.cats.health, "accepted", submitted_on=world.M, due=world.M)
+    assert tasks.warm_org_dashboards() == [district.pk]
+    assert cache.get(caching.entry_key(org_user, default_filters()))["data"]["supervision"]["count"] == 4
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("x", "month", "2026-03"), "用户参数"),
+        ((10**9, "month", "2026-03"), "不存在"),
+        ((None, "week", "2026-03"), "统计周期"),
+        ((None, "month", "2026-3"), "月份参数"),
+        ((None, "month", "2026-03", -1), "乡镇参数"),
+        ((None, "month", "2026-03", None, "7"), "轮次参数"),
+    ],
+)
+def test_the_refresh_task_refuses_bad_arguments_clearly(world, org_user, args, message):
+    if args[0] is None:
+        args = (org_user.pk, *args[1:])
+    with pytest.raises(ValueError, match=message):
+        tasks.refresh_dashboard(*args)
+
+
+def test_the_refresh_task_refuses_a_township_outside_the_users_scope(world, township_a_user, township_b):
+    with pytest.raises(ValueError, match="不在该用户范围内"):
+        tasks.refresh_dashboard(township_a_user.pk, "month", "2026-03", township_b.pk)
+
+
+def test_the_refresh_task_refuses_a_user_without_a_dashboard(world, secretary_user):
+    with pytest.raises(ValueError, match="没有工作台"):
+        tasks.refresh_dashboard(secretary_user.pk, "month", "2026-03")

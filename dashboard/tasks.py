@@ -1,0 +1,85 @@
+"""Thin Celery wrappers around dashboard.caching: recompute one dashboard entry, and keep the
+department's default view computed. Both only overwrite a cache entry, so a repeat is harmless."""
+
+import re
+
+from celery import shared_task
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from dashboard import caching
+from dashboard.filters import Filters
+from dashboard.panels import dashboard_panels
+from dashboard.periods import PERIOD_KINDS, Period, parse_month
+from secretaries.scoping import scope_for
+
+MONTH = re.compile(r"\d{4}-\d{2}")
+
+
+def _filters(user, kind, month, township_id, round_id):
+    if kind not in PERIOD_KINDS:
+        raise ValueError(f"统计周期参数 {kind!r} 无效，应为 {sorted(PERIOD_KINDS)} 之一")
+    if not isinstance(month, str) or not MONTH.fullmatch(month):
+        raise ValueError(f"月份参数 {month!r} 无效，应为 YYYY-MM")
+    for name, value in (("乡镇", township_id), ("轮次", round_id)):
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value <= 0):
+            raise ValueError(f"{name}参数 {value!r} 无效，应为正整数或空")
+    if township_id is not None:
+        from secretaries.models import Township
+
+        if not Township.objects.for_user(user).filter(pk=township_id).exists():
+            raise ValueError(f"乡镇 {township_id} 不存在或不在该用户范围内")
+    return Filters(period=Period.of(kind, parse_month(month)), township_id=township_id, round_id=round_id)
+
+
+def _dashboard_user(user_id):
+    if not isinstance(user_id, int) or isinstance(user_id, bool):
+        raise ValueError(f"用户参数 {user_id!r} 无效，应为用户 id")
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        raise ValueError(f"用户 {user_id} 不存在或已停用")
+    scope = scope_for(user)
+    if not (scope.is_org or scope.is_township):
+        raise ValueError(f"用户 {user_id} 没有工作台")
+    return user
+
+
+@shared_task(
+    name="dashboard.tasks.refresh_dashboard", autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3
+)
+def refresh_dashboard(user_id, kind, month, township_id=None, round_id=None):
+    """Recompute the dashboard entry of this user's scope and these filters."""
+    user = _dashboard_user(user_id)
+    filters = _filters(user, kind, month, township_id, round_id)
+    try:
+        result = caching.compute(user, filters, lambda: dashboard_panels(user, filters))
+    finally:
+        caching.cache.delete(caching.lock_key(user, filters))
+    return result.computed_at.isoformat()
+
+
+@shared_task(
+    name="dashboard.tasks.warm_org_dashboards", autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3
+)
+def warm_org_dashboards():
+    """Beat job: each district's department view for this month, computed if missing or outdated,
+    so the leadership's first look of the day does not wait. Returns the districts refreshed."""
+    from secretaries.models import StaffProfile
+    from secretaries.scoping import ROLE_ORG
+
+    refreshed = []
+    month = f"{timezone.localdate():%Y-%m}"
+    seen = set()
+    profiles = StaffProfile.objects.filter(role=ROLE_ORG, user__is_active=True).select_related("user").order_by("pk")
+    for profile in profiles:
+        user = profile.user
+        scope = scope_for(user)
+        if not scope.is_org or scope.district_id in seen:
+            continue
+        seen.add(scope.district_id)
+        filters = _filters(user, "month", month, None, None)
+        entry = caching.cache.get(caching.entry_key(user, filters))
+        if entry is None or entry["version"] != caching.current_version():
+            caching.compute(user, filters, lambda u=user, f=filters: dashboard_panels(u, f))
+            refreshed.append(scope.district_id)
+    return refreshed
