@@ -1,5 +1,4 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from demands.models import (
     CollectionRound,
@@ -13,7 +12,7 @@ from demands.models import (
     RoundNoticeTemplate,
     Submission,
 )
-from secretaries.admin import ScopedAdminMixin
+from secretaries.admin import ScopedAdminMixin, ScopedHistoryAdmin
 
 
 @admin.register(DemandCategory)
@@ -55,7 +54,7 @@ class CollectionRoundAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class SubmissionAdmin(ScopedHistoryAdmin):
     list_display = ["round", "village", "status", "is_nil", "on_behalf", "submitted_at"]
     list_filter = ["status", "is_nil", "on_behalf", "round"]
     search_fields = ["village__name", "village__township__name"]
@@ -66,8 +65,30 @@ class SubmissionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 class DemandEventInline(admin.TabularInline):
     model = DemandEvent
     extra = 0
-    readonly_fields = ["at", "actor", "action", "from_status", "to_status", "note"]
     can_delete = False
+    readonly_fields = ["at", "actor", "action", "from_status", "to_status", "note"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DemandEvent)
+class DemandEventAdmin(admin.ModelAdmin):
+    """The loop's history: readable, never edited."""
+
+    list_display = ["item", "action", "from_status", "to_status", "actor", "at"]
+    list_filter = ["action", "to_status"]
+    search_fields = ["item__title", "note"]
+    date_hierarchy = "at"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(item__in=DemandItem.objects.for_user(request.user))
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(DemandItem)
@@ -89,7 +110,7 @@ class DemandItemAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ResourceItem)
-class ResourceItemAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class ResourceItemAdmin(ScopedHistoryAdmin):
     list_display = ["title", "category", "source", "secretary", "dispatch_unit", "valid_until", "active"]
     list_filter = ["source", "category", "active"]
     search_fields = ["title", "secretary__name", "dispatch_unit__name"]
@@ -97,7 +118,7 @@ class ResourceItemAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ProjectItem)
-class ProjectItemAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class ProjectItemAdmin(ScopedHistoryAdmin):
     list_display = ["title", "status", "lead_secretary", "budget", "funds_secured", "progress"]
     list_filter = ["status", "category"]
     search_fields = ["title"]

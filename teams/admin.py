@@ -1,0 +1,128 @@
+"""Admin for the teams app: every list is scoped through for_user (secretaries.admin)."""
+
+from django.contrib import admin
+
+from secretaries.admin import ScopedAdminMixin, ScopedHistoryAdmin
+from teams.models import (
+    ActivityPhoto,
+    Award,
+    Meeting,
+    MeetingDecision,
+    PioneerTeam,
+    RankingSnapshot,
+    ScoringRule,
+    TeamActivity,
+    TeamMembership,
+)
+
+
+class MembershipInline(admin.TabularInline):
+    model = TeamMembership
+    extra = 0
+    raw_id_fields = ["secretary"]
+
+
+@admin.register(PioneerTeam)
+class PioneerTeamAdmin(ScopedHistoryAdmin):
+    list_display = ["name", "focus", "captain", "min_size", "max_size", "district"]
+    search_fields = ["name", "focus", "captain__name"]
+    list_filter = [("district", admin.RelatedOnlyFieldListFilter)]
+    raw_id_fields = ["captain"]
+    inlines = [MembershipInline]
+
+
+@admin.register(TeamMembership)
+class TeamMembershipAdmin(ScopedHistoryAdmin):
+    list_display = ["secretary", "team", "role", "joined", "left"]
+    list_filter = ["role", ("team", admin.RelatedOnlyFieldListFilter), "left"]
+    search_fields = ["secretary__name", "team__name"]
+    list_select_related = ["secretary", "team"]
+    raw_id_fields = ["secretary"]
+
+
+class PhotoInline(admin.TabularInline):
+    model = ActivityPhoto
+    extra = 0
+    readonly_fields = ["width", "height", "uploaded_at"]
+
+
+@admin.register(TeamActivity)
+class TeamActivityAdmin(ScopedHistoryAdmin):
+    list_display = ["title", "team", "kind", "date", "people_reached", "funds_secured", "produce_kg"]
+    list_filter = ["kind", ("team", admin.RelatedOnlyFieldListFilter), "date"]
+    search_fields = ["title", "place", "village__name", "description"]
+    date_hierarchy = "date"
+    list_select_related = ["team"]
+    raw_id_fields = ["village", "created_by"]
+    filter_horizontal = ["participants"]
+    inlines = [PhotoInline]
+
+
+class DecisionInline(admin.TabularInline):
+    model = MeetingDecision
+    extra = 0
+    raw_id_fields = ["project", "demand"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["title", "kind", "date", "team", "host"]
+    list_filter = ["kind", ("team", admin.RelatedOnlyFieldListFilter), "date"]
+    search_fields = ["title", "place", "host__name", "minutes"]
+    date_hierarchy = "date"
+    raw_id_fields = ["host"]
+    filter_horizontal = ["attendees"]
+    inlines = [DecisionInline]
+
+
+@admin.register(ScoringRule)
+class ScoringRuleAdmin(ScopedHistoryAdmin):
+    list_display = ["label", "key", "points", "cap", "sort_order", "active"]
+    list_editable = ["points", "cap", "active"]
+    list_filter = ["active"]
+    search_fields = ["label", "key"]
+
+
+@admin.register(RankingSnapshot)
+class RankingSnapshotAdmin(admin.ModelAdmin):
+    """Frozen monthly rankings are history: readable, never edited."""
+
+    list_display = ["month", "district", "frozen_at"]
+    list_filter = [("district", admin.RelatedOnlyFieldListFilter)]
+
+    def get_queryset(self, request):
+        from secretaries.scoping import scope_for
+
+        queryset = super().get_queryset(request)
+        scope = scope_for(request.user)
+        return queryset if scope.is_superuser else queryset.filter(district_id=scope.district_id)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Award)
+class AwardAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["year", "kind", "team", "secretary", "awarded_by", "created_at"]
+    list_filter = ["year", "kind"]
+    search_fields = ["team__name", "secretary__name", "note"]
+    raw_id_fields = ["team", "secretary", "awarded_by"]
+
+
+@admin.register(ActivityPhoto)
+class ActivityPhotoAdmin(admin.ModelAdmin):
+    list_display = ["activity", "width", "height", "uploaded_at"]
+    raw_id_fields = ["activity"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(activity__in=TeamActivity.objects.for_user(request.user))
+
+
+@admin.register(MeetingDecision)
+class MeetingDecisionAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["text", "meeting", "project", "demand", "created_at"]
+    search_fields = ["text", "meeting__title"]
+    raw_id_fields = ["meeting", "project", "demand"]
