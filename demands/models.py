@@ -4,22 +4,13 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from secretaries.scoping import ScopedQuerySet
+from secretaries.scoping import DistrictWideQuerySet, ScopedQuerySet
 
 
-class CollectionRoundQuerySet(ScopedQuerySet):
-    district_path = "district"
+class CollectionRoundQuerySet(DistrictWideQuerySet):
+    """Rounds are district-wide notices; anyone with a role in the district reads them."""
 
-    def for_user(self, user):
-        # Rounds are district-wide notices; anyone with a role in the district reads them.
-        from secretaries.scoping import scope_for
-
-        scope = scope_for(user)
-        if scope.is_superuser:
-            return self
-        if not scope.has_access or scope.district_id is None:
-            return self.none()
-        return self.filter(district_id=scope.district_id)
+    district_path = "district_id"
 
 
 class CollectionRound(models.Model):
