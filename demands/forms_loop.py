@@ -1,9 +1,12 @@
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 
 from demands.models import CollectionRound, DemandCategory, DemandItem, SupervisionFlag
 from secretaries.forms import BootstrapFormMixin
 from secretaries.models import Township
+
+MAX_ID = 2**63 - 1  # larger ids would overflow PostgreSQL's bigint primary keys
 
 
 class NoteForm(BootstrapFormMixin, forms.Form):
@@ -21,8 +24,10 @@ class ReturnForm(BootstrapFormMixin, forms.Form):
 
 class DispatchForm(BootstrapFormMixin, forms.Form):
     kind = forms.ChoiceField(label="承办方类型", choices=DemandItem.AssigneeKind.choices)
-    assignee_id = forms.IntegerField(label="承办方", min_value=1, widget=forms.HiddenInput)
-    resource_id = forms.IntegerField(label="对接资源", min_value=1, required=False, widget=forms.HiddenInput)
+    assignee_id = forms.IntegerField(label="承办方", min_value=1, max_value=MAX_ID, widget=forms.HiddenInput)
+    resource_id = forms.IntegerField(
+        label="对接资源", min_value=1, max_value=MAX_ID, required=False, widget=forms.HiddenInput
+    )
     due_date = forms.DateField(label="办理期限", required=False, help_text="不填则按紧急程度自动计算")
     note = forms.CharField(label="派单说明", required=False, max_length=1000)
 
@@ -50,7 +55,13 @@ class ResolveForm(BootstrapFormMixin, forms.Form):
         error_messages={"required": "请填写办理结果"},
     )
     funds_secured = forms.DecimalField(
-        label="争取资金（元）", required=False, min_value=0, max_digits=14, decimal_places=2
+        label="争取资金（元）",
+        required=False,
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01", "min": "0"}),
+        error_messages={"invalid": "请填写金额（数字）"},
     )
     resolved_on = forms.DateField(label="办结日期", required=False, help_text="不填则为今天")
 
@@ -78,12 +89,34 @@ class RateForm(BootstrapFormMixin, forms.Form):
     comment = forms.CharField(
         label="评价意见", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )
+    request_reopen = forms.BooleanField(
+        label="不满意，申请重新办理",
+        required=False,
+        help_text=f"评分 {settings.SUPERVISION_POOR_RATING} 分及以下时可勾选，区委组织部收到后安排重新办理",
+    )
+
+    def clean(self):
+        data = super().clean()
+        rating = data.get("rating")
+        if data.get("request_reopen") and rating is not None and rating > settings.SUPERVISION_POOR_RATING:
+            self.add_error("request_reopen", f"只有评分 {settings.SUPERVISION_POOR_RATING} 分及以下时才能申请重新办理")
+        return data
+
+
+class RequestReopenForm(BootstrapFormMixin, forms.Form):
+    note = forms.CharField(
+        label="不满意的原因",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "请写明不满意的原因"},
+    )
 
 
 class MergeForm(BootstrapFormMixin, forms.Form):
     into = forms.IntegerField(
         label="合并到需求编号",
         min_value=1,
+        max_value=MAX_ID,
         error_messages={"required": "请填写目标需求编号", "invalid": "编号应为数字"},
     )
     note = forms.CharField(label="说明", required=False, max_length=1000)
@@ -97,6 +130,7 @@ STEP_FORMS = {
     "progress": ProgressForm,
     "resolve": ResolveForm,
     "rate": RateForm,
+    "request_reopen": RequestReopenForm,
     "reopen": NoteForm,
 }
 

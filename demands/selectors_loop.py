@@ -5,7 +5,7 @@ for_user), so nothing outside the user's scope is ever listed or exported."""
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -53,6 +53,7 @@ ACTION_LABELS = {
     "resolve": "办结",
     "rate": "评价",
     "reopen": "重新办理",
+    "request_reopen": "申请重新办理",
     "merge": "合并",
 }
 
@@ -95,6 +96,7 @@ def queue_tabs(user, today=None):
         return [
             ("to_accept", "待接单", items.filter(status=Status.SUBMITTED)),
             ("to_dispatch", "待派单", items.filter(status=Status.ACCEPTED)),
+            ("to_reopen", "申请重办", reopen_requested(items)),
             ("overdue", "已逾期", overdue),
             ("open", "办理中", items.filter(status__in=OPEN_STATUSES)),
             ("resolved", "待评价", items.filter(status=Status.RESOLVED)),
@@ -105,6 +107,7 @@ def queue_tabs(user, today=None):
             tabs += [
                 ("to_accept", "待接单", items.filter(status=Status.SUBMITTED)),
                 ("to_dispatch", "待派单", items.filter(status=Status.ACCEPTED)),
+                ("to_reopen", "申请重办", reopen_requested(items)),
             ]
         return tabs + [
             ("all", "本乡镇需求", items.exclude(status=Status.DRAFT)),
@@ -128,6 +131,12 @@ def queue_tabs(user, today=None):
             ("done", "已办结", station_items.filter(status__in=(Status.RESOLVED, Status.RATED))),
         ]
     return []
+
+
+def reopen_requested(items):
+    """Rated items whose village asked, since the rating, for the work to be done again."""
+    asked = DemandEvent.objects.filter(item=OuterRef("pk"), action="request_reopen", at__gte=OuterRef("rated_at"))
+    return items.filter(status=Status.RATED).filter(Exists(asked))
 
 
 def cobuild_rows(user, *, round_id=None, township_id=None):

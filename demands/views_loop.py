@@ -4,6 +4,7 @@
 from functools import wraps
 from io import BytesIO
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -90,6 +91,8 @@ def _render_item(request, item, bound=None, status=200):
         "forms": forms,
         "days_overdue": days_overdue(item),
         "flags": item.supervision_flags.filter(cleared_at__isnull=True),
+        "reopen_requested": loop.reopen_requested(item),
+        "poor_rating": settings.SUPERVISION_POOR_RATING,
     }
     return render(request, "demands/loop_item.html", context, status=status)
 
@@ -150,7 +153,11 @@ def _apply(step, item, user, data):
             resolved_on=data["resolved_on"],
         )
     if step == "rate":
-        return loop.rate(item, user, rating=data["rating"], comment=data["comment"])
+        return loop.rate(
+            item, user, rating=data["rating"], comment=data["comment"], request_reopen=data["request_reopen"]
+        )
+    if step == "request_reopen":
+        return loop.request_reopen(item, user, data["note"])
     if step == "reopen":
         return loop.reopen(item, user, data["note"])
     raise Http404

@@ -13,12 +13,13 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from demands.models import DemandEvent, DemandItem, ResourceItem
+from demands.models import DemandEvent, DemandItem, ResourceItem, SupervisionFlag
 from notices.services import notify
 from secretaries.scoping import scope_for
 
 Status = DemandItem.Status
 Kind = DemandItem.AssigneeKind
+Flag = SupervisionFlag.Reason
 OPEN_STATUSES = (Status.DISPATCHED, Status.IN_PROGRESS)
 DONE_STATUSES = (Status.RESOLVED, Status.RATED)
 
@@ -116,11 +117,13 @@ def _is_poorly_rated(item):
 STEPS = {
     "accept": ("接单", (Status.SUBMITTED,), can_dispatch),
     "return": ("退回", (Status.SUBMITTED, Status.ACCEPTED), can_dispatch),
-    "dispatch": ("派单", (Status.ACCEPTED, Status.DISPATCHED), can_dispatch),
+    # Re-dispatch (改派) is possible while the item is open: a stuck assignee can be replaced.
+    "dispatch": ("派单", (Status.ACCEPTED, Status.DISPATCHED, Status.IN_PROGRESS), can_dispatch),
     "merge": ("合并", (Status.SUBMITTED, Status.ACCEPTED), can_dispatch),
     "progress": ("填报进展", OPEN_STATUSES, is_assignee),
     "resolve": ("办结", OPEN_STATUSES, is_assignee),
     "rate": ("评价", (Status.RESOLVED,), can_rate),
+    "request_reopen": ("申请重新办理", (Status.RATED,), can_rate),
     "reopen": ("重新办理", (Status.RATED,), can_dispatch),
 }
 
@@ -129,7 +132,16 @@ def step_allowed(step, item, user):
     label, statuses, permitted = STEPS[step]
     if item.status not in statuses or not permitted(user, item):
         return False
-    return not (step == "reopen" and not _is_poorly_rated(item))
+    if step in ("reopen", "request_reopen") and not _is_poorly_rated(item):
+        return False
+    return not (step == "request_reopen" and reopen_requested(item))
+
+
+def reopen_requested(item):
+    """The village asked for this rating round to be reopened (an event since the rating)."""
+    if item.status != Status.RATED or item.rated_at is None:
+        return False
+    return DemandEvent.objects.filter(item_id=item.pk, action="request_reopen", at__gte=item.rated_at).exists()
 
 
 def allowed_steps(item, user):
@@ -143,8 +155,10 @@ def _check(step, item, user):
         raise TransitionError(f"您无权对该需求进行“{label}”操作")
     if item.status not in statuses:
         raise TransitionError(f"该需求当前状态为“{item.get_status_display()}”，不能{label}")
-    if step == "reopen" and not _is_poorly_rated(item):
-        raise TransitionError(f"只有评价为 {settings.SUPERVISION_POOR_RATING} 分及以下的需求才能重新办理")
+    if step in ("reopen", "request_reopen") and not _is_poorly_rated(item):
+        raise TransitionError(f"只有评价为 {settings.SUPERVISION_POOR_RATING} 分及以下的需求才能{label}")
+    if step == "request_reopen" and reopen_requested(item):
+        raise TransitionError("已申请重新办理，请等待区委组织部处理")
 
 
 def _lock(item):
@@ -154,6 +168,15 @@ def _lock(item):
 def _record(item, actor, action, from_status, note=""):
     return DemandEvent.objects.create(
         item=item, actor=actor, action=action, from_status=from_status, to_status=item.status, note=note
+    )
+
+
+def _clear_flags(item, *reasons):
+    """Take the item off the supervision list for reasons the step has just put right (a new
+    dispatch restarts the due date and the stale clock, a progress note the stale clock, …),
+    at once rather than at the next daily run. A state that comes back later is a new flag."""
+    SupervisionFlag.objects.filter(item_id=item.pk, reason__in=reasons, cleared_at__isnull=True).update(
+        cleared_at=timezone.now()
     )
 
 
@@ -214,6 +237,8 @@ def dispatch(item, actor, *, kind, assignee_id, resource_id=None, due_date=None,
     item.status = Status.DISPATCHED
     item.dispatched_at = timezone.now()
     item.save()
+    # A (re-)dispatch gives a new due date and restarts the stale clock.
+    _clear_flags(item, Flag.OVERDUE, Flag.STALE)
     description = f"派单给{Kind(kind).label}：{assignee}" + (f"（对接资源：{resource}）" if resource else "")
     _record(item, actor, "dispatch", before, "；".join(part for part in [description, note.strip()] if part))
     body = f"{description}，办理期限 {item.due_date:%Y-%m-%d}。"
@@ -239,6 +264,7 @@ def add_progress(item, actor, note):
     item.status = Status.IN_PROGRESS
     item.last_progress_at = timezone.now()
     item.save(update_fields=["status", "last_progress_at", "updated_at"])
+    _clear_flags(item, Flag.STALE)
     _record(item, actor, "progress", before, note)
     # The village hears once that work has started; each later note is on the timeline.
     _tell(item, village_people(item), "progress", f"需求办理中：{item.title}", note)
@@ -264,19 +290,24 @@ def resolve(item, actor, *, resolution, funds_secured=None, resolved_on=None):
     item.resolved_on = resolved_on or today
     item.resolved_at = timezone.now()
     item.save(update_fields=["status", "resolution", "funds_secured", "resolved_on", "resolved_at", "updated_at"])
+    _clear_flags(item, Flag.OVERDUE, Flag.STALE)
     _record(item, actor, "resolve", before, resolution)
     _tell(item, village_people(item), "resolve", f"需求已办结，请评价：{item.title}", resolution)
     return item
 
 
 @transaction.atomic
-def rate(item, actor, *, rating, comment=""):
+def rate(item, actor, *, rating, comment="", request_reopen=False):
+    """The village rates the work. With request_reopen (only for a poor rating) it also asks the
+    dispatchers to have the item done again; they decide (reopen() or a new dispatch)."""
     try:
         rating = int(rating)
     except (TypeError, ValueError):
         raise TransitionError("评价须为 1 到 5 分") from None
     if not 1 <= rating <= 5:
         raise TransitionError("评价须为 1 到 5 分")
+    if request_reopen and rating > settings.SUPERVISION_POOR_RATING:
+        raise TransitionError(f"只有评价为 {settings.SUPERVISION_POOR_RATING} 分及以下时才能申请重新办理")
     item = _lock(item)
     _check("rate", item, actor)
     before = item.status
@@ -290,7 +321,32 @@ def rate(item, actor, *, rating, comment=""):
     if _is_poorly_rated(item):
         people += org_people(item)
     _tell(item, people, "rate", f"需求评价 {rating} 分：{item.title}", item.rating_comment)
+    if request_reopen:
+        _ask_to_reopen(item, actor, item.rating_comment)
     return item
+
+
+@transaction.atomic
+def request_reopen(item, actor, note=""):
+    """The village (its secretary or township), unhappy with the result, asks for it to be done
+    again. Only a poor rating qualifies, once per rating round; the dispatchers are told and
+    decide: reopen() with the same assignee, then change the assignee from the candidates if needed."""
+    item = _lock(item)
+    _check("request_reopen", item, actor)
+    _ask_to_reopen(item, actor, (note or "").strip())
+    return item
+
+
+def _ask_to_reopen(item, actor, note):
+    _record(item, actor, "request_reopen", item.status, note)
+    body = f"评价 {item.rating} 分，村里申请重新办理。" + (f"意见：{note}" if note else "")
+    _tell(
+        item,
+        [user for user in dispatcher_people(item) if user.pk != actor.pk],
+        "request_reopen",
+        f"申请重新办理：{item.village} · {item.title}",
+        body,
+    )
 
 
 @transaction.atomic
@@ -309,6 +365,7 @@ def reopen(item, actor, note=""):
     item.dispatched_at = timezone.now()
     item.due_date = default_due_date(item)
     item.save()
+    _clear_flags(item, Flag.POOR_RATING)
     _record(item, actor, "reopen", before, "；".join(part for part in [old, (note or "").strip()] if part))
     body = f"因评价不满意重新办理，办理期限 {item.due_date:%Y-%m-%d}。{note}"
     _tell(item, assignee_users(item) + village_people(item), "reopen", f"需求重新办理：{item.title}", body)
@@ -412,6 +469,22 @@ def org_people(item):
     return [
         p.user for p in StaffProfile.objects.filter(role="org", district_id=_district_id(item)).select_related("user")
     ]
+
+
+def dispatcher_people(item):
+    """Who decides on dispatch and reopening: the org department, and the township's staff when
+    the district lets townships dispatch."""
+    from secretaries.models import StaffProfile
+
+    people = org_people(item)
+    if settings.TOWNSHIP_MAY_DISPATCH:
+        people += [
+            p.user
+            for p in StaffProfile.objects.filter(role="township", township_id=item.village.township_id).select_related(
+                "user"
+            )
+        ]
+    return people
 
 
 def assignee_users(item):

@@ -8,7 +8,7 @@ the township once per new state (notices dedupe on the same key)."""
 from datetime import datetime
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
@@ -30,7 +30,9 @@ def wanted_flags(today):
     for item_id, due_date, last_progress_at, dispatched_at in rows.iterator(chunk_size=5000):
         if due_date and due_date < today:
             wanted.add((item_id, Reason.OVERDUE.value, f"due:{due_date.isoformat()}"))
-        last_activity = last_progress_at or dispatched_at
+        # The stale clock restarts at the later of the last progress note and the last
+        # (re-)dispatch: a new assignee gets the full N days.
+        last_activity = max((m for m in (last_progress_at, dispatched_at) if m is not None), default=None)
         if last_activity is not None:
             activity_day = timezone.localtime(last_activity).date()
             if (today - activity_day).days >= stale_days:
@@ -46,8 +48,10 @@ def wanted_flags(today):
 def flag_items(today=None):
     """Bring the supervision list up to date. Returns counts: created, cleared, notified."""
     today = today or timezone.localdate()
-    wanted = wanted_flags(today)
     with transaction.atomic():
+        _one_run_at_a_time()
+        # Read after the lock: a run that waited sees what the other one committed.
+        wanted = wanted_flags(today)
         existing = {
             (item_id, reason, key): cleared_at
             for item_id, reason, key, cleared_at in SupervisionFlag.objects.values_list(
@@ -71,6 +75,19 @@ def flag_items(today=None):
             SupervisionFlag.objects.filter(item_id=item_id, reason=reason, state_key=key).update(cleared_at=None)
         notified = _notify_new(new)
     return {"created": len(new), "cleared": cleared, "notified": notified}
+
+
+RUN_LOCK = 4_040_001  # a fixed key for the PostgreSQL advisory lock of this job
+
+
+def _one_run_at_a_time():
+    """Two runs at the same moment (a retried task next to the beat's, two beat processes) take
+    turns: the second then finds the first's flags and creates and notifies nothing. The unique
+    constraint alone would keep one flag per state but both runs would report them as new.
+    SQLite serialises writers anyway."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [RUN_LOCK])
 
 
 def _notify_new(new):

@@ -42,7 +42,8 @@ def test_accept_dispatch_resolve_rate_across_three_logins(
     login(village, live_server, secretary_user.username)
     village.goto(f"{live_server.url}/demands/queue/?tab=to_rate")
     village.click("text=垃圾分类站建设")
-    village.check("#form-rate input[name='rate-rating'][value='5']")
+    village.click("#form-rate label:has-text('非常满意')")  # score buttons, large enough for a thumb
+    assert village.is_checked("#form-rate input[name='rate-rating'][value='5']")
     village.fill("#id_rate-comment", "群众很满意")
     village.click("#form-rate button[type=submit]")
     village.wait_for_selector("text=已评价：垃圾分类站建设")

@@ -22,17 +22,19 @@ ALLOWED = {
     "progress": {"secretary_b"},
     "resolve": {"secretary_b"},
     "rate": {"secretary_a", "township_a"},
+    "request_reopen": {"secretary_a", "township_a"},
     "reopen": {"org"},
 }
 # The statuses each step may start from.
 FROM = {
     "accept": {S.SUBMITTED},
     "return": {S.SUBMITTED, S.ACCEPTED},
-    "dispatch": {S.ACCEPTED, S.DISPATCHED},
+    "dispatch": {S.ACCEPTED, S.DISPATCHED, S.IN_PROGRESS},
     "merge": {S.SUBMITTED, S.ACCEPTED},
     "progress": {S.DISPATCHED, S.IN_PROGRESS},
     "resolve": {S.DISPATCHED, S.IN_PROGRESS},
     "rate": {S.RESOLVED},
+    "request_reopen": {S.RATED},
     "reopen": {S.RATED},
 }
 TO = {
@@ -43,6 +45,7 @@ TO = {
     "progress": S.IN_PROGRESS,
     "resolve": S.RESOLVED,
     "rate": S.RATED,
+    "request_reopen": S.RATED,
     "reopen": S.DISPATCHED,
 }
 ALL_STATUSES = [S.SUBMITTED, S.ACCEPTED, S.RETURNED, S.DISPATCHED, S.IN_PROGRESS, S.RESOLVED, S.RATED, S.MERGED]
@@ -96,6 +99,8 @@ def take(step, item, user, world):
         return loop.resolve(item, user, resolution="已办结")
     if step == "rate":
         return loop.rate(item, user, rating=4, comment="满意")
+    if step == "request_reopen":
+        return loop.request_reopen(item, user, "路面仍有裂缝")
     if step == "reopen":
         return loop.reopen(item, user, "返工")
     raise AssertionError(step)

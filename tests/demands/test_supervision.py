@@ -124,13 +124,52 @@ def test_a_bad_day_argument_is_a_clear_error(bad, db):
         flag_supervision(bad)
 
 
-def test_the_demo_seed_fills_the_list_once_without_notices(dispatched, secretary_b_user):
+def test_the_demo_seed_fills_the_list_once_without_notices_and_says_so(dispatched, secretary_b_user):
     import io
+    from datetime import datetime
 
     from demands import demo_loop
+    from demands.demo import TODAY as DEMO_TODAY
 
-    DemandItem.objects.filter(pk=dispatched.pk).update(due_date=TODAY - timedelta(days=3))
-    demo_loop.seed(io.StringIO())
-    demo_loop.seed(io.StringIO())
+    # The demo is dated by its own day, whatever the clock says.
+    DemandItem.objects.filter(pk=dispatched.pk).update(
+        due_date=DEMO_TODAY - timedelta(days=3),
+        dispatched_at=timezone.make_aware(datetime.combine(DEMO_TODAY - timedelta(days=1), datetime.min.time())),
+    )
+    first, second = io.StringIO(), io.StringIO()
+    demo_loop.seed(first)
+    demo_loop.seed(second)
     assert flags(dispatched) == ["overdue"]
     assert supervision_notices(secretary_b_user) == 0
+    assert "新写入 1 条" in first.getvalue()
+    assert "未写入新数据" in second.getvalue() and "写入 1" not in second.getvalue()
+
+
+def test_a_re_dispatch_restarts_the_stale_clock_and_clears_the_flags_at_once(
+    dispatched, org_user, secretary, secretary_b_user
+):
+    # Dispatched a month ago, last progress note three weeks ago: stale and overdue today.
+    DemandItem.objects.filter(pk=dispatched.pk).update(
+        status=DemandItem.Status.IN_PROGRESS,
+        dispatched_at=timezone.now() - timedelta(days=30),
+        last_progress_at=timezone.now() - timedelta(days=21),
+        due_date=TODAY - timedelta(days=1),
+    )
+    flag_supervision(day(0))
+    assert flags(dispatched) == ["overdue", "stale"]
+    # The same day, the department hands it to someone else (改派 is allowed while in progress).
+    loop.dispatch(dispatched, org_user, kind="secretary", assignee_id=secretary.pk)
+    assert flags(dispatched) == []  # off the list at once, not at tomorrow's run
+    assert flag_supervision(day(0)) == {"created": 0, "cleared": 0, "notified": 0}
+    assert flags(dispatched) == []
+    # The new assignee gets the full period: stale again only 14 days after the re-dispatch.
+    flag_supervision(day(13))
+    assert "stale" not in flags(dispatched)
+    flag_supervision(day(14))
+    assert "stale" in flags(dispatched)
+
+
+def test_a_progress_note_takes_the_item_off_the_stale_list_at_once(dispatched, secretary_b_user):
+    flag_supervision(day(16))
+    loop.add_progress(dispatched, secretary_b_user, "材料已到村")
+    assert flags(dispatched) == ["overdue"]
