@@ -7,9 +7,11 @@ and the drill-down pages fetch through for_user again).
 from decimal import Decimal
 
 from django.urls import reverse
+from django.utils import timezone
 
 from dashboard import charts, selectors
 from dashboard.selectors import TABLE_LIMIT, Scoped
+from teams import scoring
 
 FUNDS_UNIT = Decimal(10000)
 
@@ -328,24 +330,27 @@ def _unmet_panel(unmet, township):
 
 
 def _teams_panel(base, filters):
-    month = filters.period.start if filters.period.kind == "month" else filters.period.end.replace(day=1)
-    ranking = _ranking(base, month)
+    # A quarter or a year: its last month that has begun.
+    this_month = timezone.localdate().replace(day=1)
+    month = (
+        filters.period.start if filters.period.kind == "month" else min(filters.period.end.replace(day=1), this_month)
+    )
+    ranking, frozen_at = _ranking(base, month)
+    month_param = f"{month:%Y-%m}"
+    ranking_url = reverse("teams:ranking") + f"?month={month_param}"
     svg = charts.bar(
-        f"{month.year}年{month.month}月先锋队排名（活动次数）",
+        f"{month.year}年{month.month}月先锋队考评得分",
         [r["name"] for r in ranking],
-        [
-            ("活动次数", [r["activities"] for r in ranking]),
-            ("服务群众（百人次）", [round(r["people"] / 100, 1) for r in ranking]),
-        ],
+        [("得分", [float(r["points"]) for r in ranking])],
         horizontal=True,
+        unit="分",
     )
     table = [
         [
             ncell(r["rank"]),
             cell(r["name"]),
-            ncell(
-                r["activities"], link("activities", team=r["id"], month=f"{month:%Y-%m}", township=filters.township_id)
-            ),
+            ncell(r["points"], ranking_url),
+            ncell(r["activities"], link("activities", team=r["id"], month=month_param, township=filters.township_id)),
             ncell(r["people"]),
             ncell(wan(r["funds"])),
             ncell(r["projects"]),
@@ -353,13 +358,16 @@ def _teams_panel(base, filters):
         ]
         for r in ranking
     ]
+    status = f"已于 {frozen_at:%Y-%m-%d} 冻结" if frozen_at else "本月实时计算，次月1日冻结"
+    scope_note = "；活动等数字为在本乡镇开展的活动" if base.township_ids is not None else ""
     return {
         "key": "teams",
-        "title": f"先锋队月度排名（{month.year}年{month.month}月）",
+        "title": f"先锋队月度排名（{month.year}年{month.month}月，考评积分）",
         "svg": svg,
         "headers": [
             "名次",
             "先锋队",
+            "得分",
             "活动次数",
             "服务群众（人次）",
             "帮扶资金（万元）",
@@ -368,14 +376,37 @@ def _teams_panel(base, filters):
         ],
         "rows": table,
         "footer": None,
-        "note": "按活动次数排序，次数相同比服务人次、帮扶资金。",
+        "note": f"按考评细则积分排名（{status}），与“先锋队考评”页一致{scope_note}。",
         "month": month,
+        "ranking_url": ranking_url,
     }
 
 
 def _ranking(base, month):
-    """The teams app's monthly ranking if it offers one, else the activity-based ranking here."""
-    return selectors.team_ranking(base, month)
+    """The teams app's points ranking of the month (its frozen snapshot for a past month, else
+    live), with the month's activity figures in view next to it. Without a district (a
+    superuser), the activity-based order."""
+    activity = {r["id"]: r for r in selectors.team_ranking(base, month)}
+    district_id = base.scope.district_id
+    if not district_id:
+        rows = list(activity.values())
+        for row in rows:
+            row["points"] = None
+        return rows, None
+    result = scoring.rankings(district_id, [month])[month]
+    rows = []
+    for team in result["teams"]:
+        figures = activity.get(team["id"]) or {
+            "activities": 0,
+            "people": 0,
+            "funds": Decimal(0),
+            "projects": 0,
+            "produce_kg": Decimal(0),
+        }
+        rows.append(
+            {**figures, "id": team["id"], "name": team["name"], "rank": team["rank"], "points": _tidy(team["total"])}
+        )
+    return rows, result["frozen_at"]
 
 
 def _activity_months_panel(base, filters):

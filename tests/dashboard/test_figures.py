@@ -184,3 +184,36 @@ def test_station_week_lists_the_roster_and_the_gaps(world, org_user, township_a_
         ("佛子庄乡乡村振兴服务站", 2, 0, 2)
     ]
     assert selectors.station_week(Scoped(township_a_user))["gaps"] == []
+
+
+def test_the_ranking_of_the_month_is_the_teams_apps_points_ranking(world, district, org_user, township_b_user):
+    from dashboard.filters import Filters
+    from dashboard.panels import _ranking, dashboard_panels
+    from teams import scoring
+
+    official = scoring.rankings(district.pk, [world.M])[world.M]["teams"]
+    rows, frozen_at = _ranking(Scoped(org_user), world.M)
+    assert frozen_at is None
+    assert [(r["rank"], r["name"], r["points"]) for r in rows] == [(t["rank"], t["name"], t["total"]) for t in official]
+    # The activity figures beside it are those of the month (红色先锋 2 activities, 致富先锋 1).
+    assert {r["name"]: r["activities"] for r in rows} == {"红色先锋": 2, "致富先锋": 1}
+    # A township sees the same district-wide order, with the activities held in the township.
+    b_rows, _ = _ranking(Scoped(township_b_user), world.M)
+    assert [r["name"] for r in b_rows] == [r["name"] for r in rows]
+    assert {r["name"]: r["activities"] for r in b_rows} == {"红色先锋": 1, "致富先锋": 1}
+    panel = dashboard_panels(org_user, Filters(period=Period.of("month", world.M)))["teams"]
+    assert "考评积分" in panel["title"] and "实时计算" in panel["note"]
+
+
+def test_a_frozen_month_shows_its_snapshot_not_a_live_recount(world, district, org_user):
+    from dashboard.panels import _ranking
+    from teams import scoring
+    from teams.models import RankingSnapshot
+
+    snapshot, _ = scoring.freeze_month(district.pk, world.M, today=world.today)
+    data = snapshot.data
+    data["teams"][0]["total"] = "999.00"
+    RankingSnapshot.objects.filter(pk=snapshot.pk).update(data=data)
+    rows, frozen_at = _ranking(Scoped(org_user), world.M)
+    assert frozen_at is not None
+    assert rows[0]["points"] == 999
