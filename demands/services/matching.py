@@ -3,7 +3,8 @@
 Four parts, each scored 0..1 and weighted by settings.MATCH_WEIGHTS:
 - fit: the demand category maps (DemandCategory.expertise / .resource_categories, edited as data)
   to a secretary's expertise, their own resources, their unit's resources, or a team's members;
-- nearness: same village > same township > same area branch or the same station's area > district;
+- nearness: same village > same township > same area branch or the same station's area > district
+  (a team: its nearest current member; a station: its own township, then the townships it covers);
 - load: open items already assigned (1 / (1 + open));
 - record: items resolved (up to 5) and their mean rating (no rating yet counts as 3 of 5).
 
@@ -446,7 +447,8 @@ NEAR_LABELS = {NEAR_VILLAGE: "同村", NEAR_TOWNSHIP: "同乡镇", NEAR_AREA: "�
 
 def _teams(ctx):
     """{team id: (fit, nearness, name, focus, fitting members, nearby members)}: the teams, and
-    their members counted in one aggregated query."""
+    their members counted in one aggregated query. A team fits through its current members'
+    expertise or their own resources in a mapped category; it is as near as its nearest member."""
     from teams.models import PioneerTeam
 
     teams = {
@@ -458,43 +460,70 @@ def _teams(ctx):
     counts = _team_member_counts(ctx)
     result = {}
     for team_id, (name, focus) in teams.items():
-        fitting_count, nearby = counts.get(team_id, (0, 0))
+        fitting_count, nearby, nearest = counts.get(team_id, (0, 0, NEAR_DISTRICT))
         fit = 0.5 + 0.5 * min(fitting_count, 5) / 5 if fitting_count else 0.0
-        nearness = NEAR_TOWNSHIP if nearby else NEAR_DISTRICT
-        result[team_id] = (fit, nearness, name, focus, fitting_count, nearby)
+        result[team_id] = (fit, nearest, name, focus, fitting_count, nearby)
     return result
 
 
 def _team_member_counts(ctx):
-    """{team id: (members with a mapped expertise, members in the item's township)} in one SQL
-    aggregate over current memberships (the expertise set joined once, not probed per member)."""
+    """{team id: (fitting members, members in the item's township, nearness of the nearest member)}
+    in one SQL aggregate over current memberships (the expertise and resource sets joined once as
+    derived tables, not probed per member)."""
     from secretaries.models import Secretary, Village
     from teams.models import PioneerTeam, TeamMembership
 
     q = connection.ops.quote_name
-    params = []
+
+    def marks(values):
+        return ", ".join(["%s"] * len(values))
+
+    joins, join_params, fitting_when = [], [], []
     if ctx.expertise:
         expertise = list(ctx.expertise)
-        join = (
+        joins.append(
             f"LEFT JOIN (SELECT DISTINCT secretary_id AS sid FROM {q(Secretary.expertise.through._meta.db_table)}"
-            f" WHERE expertise_id IN ({', '.join(['%s'] * len(expertise))})) ex ON ex.sid = m.secretary_id"
+            f" WHERE expertise_id IN ({marks(expertise)})) ex ON ex.sid = m.secretary_id"
         )
-        params += expertise
-        fitting = "SUM(CASE WHEN ex.sid IS NOT NULL THEN 1 ELSE 0 END)"
-    else:
-        join, fitting = "", "0"
+        join_params += expertise
+        fitting_when.append("ex.sid IS NOT NULL")
+    if ctx.resource_categories:
+        categories = list(ctx.resource_categories)
+        joins.append(
+            f"LEFT JOIN (SELECT DISTINCT secretary_id AS sid FROM {q(ResourceItem._meta.db_table)}"
+            f" WHERE secretary_id IS NOT NULL AND source = %s AND active = %s AND category_id IN ({marks(categories)})"
+            " AND (valid_until IS NULL OR valid_until >= %s)) own ON own.sid = m.secretary_id"
+        )
+        join_params += [ResourceItem.Source.PERSONAL.value, True, *categories, ctx.today]
+        fitting_when.append("own.sid IS NOT NULL")
+    fitting = f"SUM(CASE WHEN {' OR '.join(fitting_when)} THEN 1 ELSE 0 END)" if fitting_when else "0"
+    near_cases = [f"WHEN s.village_id = %s THEN {NEAR_VILLAGE}", f"WHEN v.township_id = %s THEN {NEAR_TOWNSHIP}"]
+    near_params = [ctx.village_id, ctx.township_id]
+    area = []
+    if ctx.area_branch_ids:
+        area.append(f"s.area_branch_id IN ({marks(ctx.area_branch_ids)})")
+        near_params += list(ctx.area_branch_ids)
+    if ctx.station_zone:
+        area.append(f"v.township_id IN ({marks(ctx.station_zone)})")
+        near_params += list(ctx.station_zone)
+    if area:
+        near_cases.append(f"WHEN {' OR '.join(area)} THEN {NEAR_AREA}")
+    nearest = f"MAX(CASE {' '.join(near_cases)} ELSE {NEAR_DISTRICT} END)"
     sql = (
-        f"SELECT m.team_id, {fitting}, SUM(CASE WHEN v.township_id = %s THEN 1 ELSE 0 END)"
+        f"SELECT m.team_id, {fitting}, SUM(CASE WHEN v.township_id = %s THEN 1 ELSE 0 END), {nearest}"
         f" FROM {q(TeamMembership._meta.db_table)} m"
         f" INNER JOIN {q(PioneerTeam._meta.db_table)} tm ON tm.id = m.team_id"
         f" INNER JOIN {q(Secretary._meta.db_table)} s ON s.id = m.secretary_id"
-        f" INNER JOIN {q(Village._meta.db_table)} v ON v.id = s.village_id {join}"
+        f" INNER JOIN {q(Village._meta.db_table)} v ON v.id = s.village_id {' '.join(joins)}"
         f" WHERE tm.district_id = %s AND m.{q('left')} IS NULL AND s.status = %s GROUP BY m.team_id"
     )
-    params = [ctx.township_id, *params, ctx.district_id, Secretary.Status.ON_POST.value]
+    params = [ctx.township_id, *near_params, *join_params, ctx.district_id, Secretary.Status.ON_POST.value]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return {team_id: (int(fitting_count), int(nearby)) for team_id, fitting_count, nearby in cursor.fetchall()}
+        return {
+            team_id: (int(fitting_count), int(nearby), float(nearest))
+            for team_id, fitting_count, nearby, nearest in cursor.fetchall()
+        }
 
 
 def _stations(ctx):
@@ -510,8 +539,11 @@ def _stations(ctx):
     )
     result = {}
     for station_id, name, township_id, township, covers in rows:
-        covers = covers or township_id == ctx.township_id
-        result[station_id] = (NEAR_AREA if covers else NEAR_DISTRICT, name, township, covers)
+        if township_id == ctx.township_id:
+            nearness, covers = NEAR_TOWNSHIP, True  # the station of the item's own township
+        else:
+            nearness = NEAR_AREA if covers else NEAR_DISTRICT
+        result[station_id] = (nearness, name, township, covers)
     return result
 
 
@@ -546,12 +578,18 @@ def _describe(ctx, best, stats, details, units, teams, stations):
         elif kind == Kind.TEAM:
             _fit, _near, name, focus, fitting, nearby = teams[target]
             c.name, c.place = name, focus or "先锋队"
-            c.reasons.append(f"{fitting} 名队员特长对口" if fitting else "无对口特长队员")
-            c.reasons.append(f"{nearby} 名队员在本乡镇" if nearby else "同区")
+            c.reasons.append(f"{fitting} 名队员特长或资源对口" if fitting else "无对口特长或资源的队员")
+            if nearness == NEAR_VILLAGE:
+                c.reasons.append("有队员驻本村")
+            elif nearby:
+                c.reasons.append(f"{nearby} 名队员在本乡镇")
+            else:
+                c.reasons.append("队员在同片区" if nearness == NEAR_AREA else "同区")
         else:
             _near, name, township, covers = stations[target]
             c.name, c.place = name, township
-            c.reasons += ["服务站统筹协调", "服务站覆盖该乡镇" if covers else "同区"]
+            where = "本乡镇服务站" if nearness == NEAR_TOWNSHIP else "服务站覆盖该乡镇" if covers else "同区"
+            c.reasons += ["服务站统筹协调", where]
         c.reasons += _load_and_record_reasons(c)
         candidates.append(c)
     _name_resources(candidates)

@@ -113,9 +113,21 @@ def test_unit_resources_make_the_unit_a_candidate_through_its_secretaries(rankin
     assert "单位资源对口 1 项" in unit_candidate.reasons and "派驻书记同乡镇" in unit_candidate.reasons
 
 
-def test_the_station_covering_the_township_is_a_candidate(ranking_world, station):
-    candidate = next(c for c in candidates_for(ranking_world["item"]) if c.kind == "station")
-    assert candidate.name == station.name and "服务站覆盖该乡镇" in candidate.reasons
+def test_stations_are_nearest_in_their_own_township_then_where_they_cover(ranking_world, station, township_b):
+    from stations.models import ServiceStation
+
+    covering = ServiceStation.objects.create(name="佛子庄乡服务站", township=township_b, duty_weekdays=[3])
+    covering.covered_townships.add(township_b, station.township)
+    elsewhere = ServiceStation.objects.create(name="远处服务站", township=township_b, duty_weekdays=[4])
+    stations = {c.name: c for c in candidates_for(ranking_world["item"]) if c.kind == "station"}
+    assert (stations[station.name].nearness, stations["佛子庄乡服务站"].nearness) == (0.75, 0.5)
+    assert stations[elsewhere.name].nearness == 0.25
+    assert "本乡镇服务站" in stations[station.name].reasons
+    assert "服务站覆盖该乡镇" in stations["佛子庄乡服务站"].reasons and "同区" in stations[elsewhere.name].reasons
+    assert [name for name in names(candidates_for(ranking_world["item"]), "station")][:2] == [
+        station.name,
+        "佛子庄乡服务站",
+    ]
 
 
 def test_weights_come_from_settings(ranking_world, settings):
@@ -178,8 +190,33 @@ def test_a_team_fits_by_its_members_expertise_and_nearness(ranking_world, distri
     idle = PioneerTeam.objects.create(district=district, name="维稳先锋")
     candidates = {c.name: c for c in candidates_for(ranking_world["item"]) if c.kind == "team"}
     assert candidates["致富先锋"].fit == 0.7 and candidates["致富先锋"].nearness == 0.75
-    assert "2 名队员特长对口" in candidates["致富先锋"].reasons and "1 名队员在本乡镇" in candidates["致富先锋"].reasons
-    assert candidates[idle.name].fit == 0 and "无对口特长队员" in candidates[idle.name].reasons
+    assert "2 名队员特长或资源对口" in candidates["致富先锋"].reasons
+    assert "1 名队员在本乡镇" in candidates["致富先锋"].reasons
+    assert candidates[idle.name].fit == 0 and "无对口特长或资源的队员" in candidates[idle.name].reasons
+
+
+def test_a_team_fits_through_its_members_resources_and_is_as_near_as_its_nearest_member(
+    ranking_world, district, secretary_b, industry, township_b, batch
+):
+    from teams.models import PioneerTeam, TeamMembership
+
+    # 李红梅 (township B) has no matching expertise but offers a resource in a mapped category;
+    # 钱法律 lives in the item's very village.
+    ResourceItemFactory(secretary=secretary_b, category=industry.resource_categories.get(), title="大棚技术")
+    team = PioneerTeam.objects.create(district=district, name="科技先锋")
+    TeamMembership.objects.create(team=team, secretary=secretary_b, joined=date(2025, 1, 1))
+    TeamMembership.objects.create(team=team, secretary=ranking_world["near"], joined=date(2025, 1, 1))
+    far_team = PioneerTeam.objects.create(district=district, name="远方先锋")
+    farther = SecretaryFactory(village=VillageFactory(township=township_b, name="大峪沟村"), batch=batch)
+    ResourceItemFactory(secretary=farther, category=industry.resource_categories.get(), title="电商培训")
+    TeamMembership.objects.create(team=far_team, secretary=farther, joined=date(2025, 1, 1))
+    candidates = {c.name: c for c in candidates_for(ranking_world["item"]) if c.kind == "team"}
+    assert (candidates["科技先锋"].fit, candidates["科技先锋"].nearness) == (0.6, 1.0)
+    assert (
+        "1 名队员特长或资源对口" in candidates["科技先锋"].reasons and "有队员驻本村" in candidates["科技先锋"].reasons
+    )
+    assert (candidates["远方先锋"].fit, candidates["远方先锋"].nearness) == (0.6, 0.25)
+    assert "同区" in candidates["远方先锋"].reasons
 
 
 def test_the_database_picks_the_same_winner_as_the_full_ranking(
