@@ -26,6 +26,11 @@ STYLE = Style(
     no_data_font_size=20,
 )
 MAX_DESC_ITEMS = 40
+WIDTH, MARGIN = 720, 12
+LABEL_CHARS = 8  # axis labels longer than this end in "…" (the full name is in the table and <desc>)
+# pygal sizes text as 0.6 em per character; a Chinese character is a full em wide. The extra room
+# it does not reserve is added to the margin on the labels' side, or names are cut off.
+CJK_EXTRA_EM = 0.45
 SCRIPT = re.compile(r"<script\b.*?</script>", re.S)
 
 
@@ -33,16 +38,16 @@ def _config(**extra):
     config = {
         "js": [],
         "style": STYLE,
-        "width": 720,
+        "width": WIDTH,
         "height": 360,
         "disable_xml_declaration": True,
         "no_data_text": "暂无数据",
         "legend_at_bottom": True,
         "legend_at_bottom_columns": 4,
         "print_values": True,
-        "truncate_label": 12,
+        "truncate_label": -1,
         "truncate_legend": 16,
-        "margin": 12,
+        "margin": MARGIN,
     }
     config.update(extra)
     return config
@@ -69,15 +74,55 @@ def _accessible(svg, title, desc):
     return f'{head} role="img" aria-label="{escape(title)}"><title>{escape(title)}</title><desc>{escape(desc)}</desc>{rest}'
 
 
+def short(label, chars=LABEL_CHARS):
+    label = str(label)
+    return label if len(label) <= chars else label[: chars - 1] + "…"
+
+
+def wrap_title(title, width=WIDTH):
+    """Chinese titles on lines that fit the chart (pygal wraps at spaces, which Chinese has none
+    of): break after '：' or before '（' when that is enough, else every `per_line` characters."""
+    per_line = int((width - 2 * MARGIN) / (STYLE.title_font_size * 1.1))
+    lines = []
+    for part in title.split("\n"):
+        while len(part) > per_line:
+            cut = max(part.rfind("：", 0, per_line) + 1, part.rfind("（", 1, per_line))
+            cut = cut if cut > per_line // 2 else per_line
+            lines.append(part[:cut])
+            part = part[cut:]
+        lines.append(part)
+    return "\n".join(lines)
+
+
+def whole_ticks(series, stacked=False, count=5):
+    """Axis ticks for counts: whole numbers from 0 (no 0.2, 0.4 ticks), about `count` of them."""
+    columns = [[v or 0 for v in data] for _, data in series]
+    if not columns or not any(columns):
+        return [0, 1]
+    top = max(map(sum, zip(*columns, strict=False))) if stacked else max(max(c, default=0) for c in columns)
+    top = max(int(top) + (0 if top == int(top) else 1), 1)
+    step, scale = None, 1
+    while step is None:
+        step = next((c * scale for c in (1, 2, 5) if c * scale * count >= top), None)
+        scale *= 10
+    steps = -(-top // step)
+    return [i * step for i in range(steps + 1)]
+
+
 def render(chart, title, labels, series, unit=""):
     for name, data in series:
         chart.add(name, list(data))
-    chart.x_labels = list(labels)
+    chart.x_labels = [short(label) for label in labels]
     return _accessible(chart.render(is_unicode=True), title, describe(labels, series, unit))
 
 
-def bar(title, labels, series, *, horizontal=False, stacked=False, unit="", percent=False):
-    """Bars for each label; series is [(name, values)]."""
+def _label_room(labels, font_size):
+    longest = max((len(short(label)) for label in labels), default=0)
+    return MARGIN + int(CJK_EXTRA_EM * font_size * longest) + 4
+
+
+def bar(title, labels, series, *, horizontal=False, stacked=False, unit="", percent=False, whole=True):
+    """Bars for each label; series is [(name, values)]. `whole`: the values are counts (whole-number ticks)."""
     kind = {
         (False, False): pygal.Bar,
         (True, False): pygal.HorizontalBar,
@@ -85,19 +130,39 @@ def bar(title, labels, series, *, horizontal=False, stacked=False, unit="", perc
         (True, True): pygal.HorizontalStackedBar,
     }[(horizontal, stacked)]
     extra = {}
+    font = STYLE.label_font_size
     if horizontal:
-        extra["height"] = max(220, 90 + 26 * len(labels) * (1 if stacked else max(1, len(series))))
+        extra["height"] = max(220, 110 + 26 * len(labels) * (1 if stacked else max(1, len(series))))
+        extra["margin_left"] = _label_room(labels, font)
     else:
         extra["x_label_rotation"] = 30 if len(labels) > 6 else 0
+        if extra["x_label_rotation"]:
+            extra["margin_bottom"] = _label_room(labels, font) // 2
     if percent:
         extra["range"] = (0, 100)
         extra["value_formatter"] = lambda v: f"{v:g}%"
+    elif whole:
+        ticks = whole_ticks(series, stacked)
+        extra["y_labels"] = ticks
+        extra["range"] = (0, ticks[-1])
+        extra["value_formatter"] = lambda v: f"{v:g}"
     if stacked:
         extra["print_values"] = False
-    chart = kind(**_config(title=title, **extra))
+    chart = kind(**_config(title=wrap_title(title), **extra))
     return render(chart, title, labels, series, unit)
 
 
 def line(title, labels, series, unit=""):
-    chart = pygal.Line(**_config(title=title, x_label_rotation=30, dots_size=3, print_values=False))
+    ticks = whole_ticks(series)
+    chart = pygal.Line(
+        **_config(
+            title=wrap_title(title),
+            x_label_rotation=30,
+            dots_size=3,
+            print_values=False,
+            y_labels=ticks,
+            range=(0, ticks[-1]),
+            value_formatter=lambda v: f"{v:g}",
+        )
+    )
     return render(chart, title, labels, series, unit)

@@ -80,7 +80,9 @@ def dashboard_panels(user, filters):
         result.update(_round_panels(base, chosen, six, township, by_category, by_township, names))
     resources = selectors.resources_by_category(base)
     result["resources"] = _resources_panel(resources)
-    result["unmet"] = _unmet_panel(selectors.unmet_from(by_category, names["category"], resources), township)
+    result["unmet"] = _unmet_panel(
+        selectors.unmet_from(by_category, names["category"], resources, selectors.unmet_villages(base)), township
+    )
     result["teams"] = _teams_panel(base, filters)
     result["activity_months"] = _activity_months_panel(base, filters)
     result["stations"] = selectors.station_week(base)
@@ -313,6 +315,7 @@ def _unmet_panel(unmet, township):
         [
             cell(r["name"]),
             ncell(r["count"], link("demands", category=r["id"], township=township, stage="unmet")),
+            ncell(r["villages"]),
             cell("有" if r["has_resource"] else ("无有效资源" if r["mapped"] else "未设置对应资源类别")),
         ]
         for r in rows
@@ -321,7 +324,7 @@ def _unmet_panel(unmet, township):
         "key": "unmet",
         "title": "未满足需求与资源缺口",
         "svg": svg,
-        "headers": ["需求类别", "待办需求", "对应资源"],
+        "headers": ["需求类别", "待办需求", "涉及村数", "对应资源"],
         "rows": table,
         "footer": None,
         "note": "“缺少对应资源”的类别：应当招募相应特长的人员或派出单位资源。",
@@ -341,9 +344,10 @@ def _teams_panel(base, filters):
     svg = charts.bar(
         f"{month.year}年{month.month}月先锋队考评得分",
         [r["name"] for r in ranking],
-        [("得分", [float(r["points"]) for r in ranking])],
+        [("得分", [float(r["points"] or 0) for r in ranking])],
         horizontal=True,
         unit="分",
+        whole=False,
     )
     table = [
         [

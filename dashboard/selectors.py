@@ -528,7 +528,19 @@ def resources_by_category(base):
     return [{"id": row["category_id"], "name": row["category__name"], "count": row["n"]} for row in rows]
 
 
-def unmet_from(category_counts, names, resources):
+def unmet_villages(base):
+    """{demand category id: villages with unmet needs of that category}."""
+    rows = (
+        base.demands()
+        .filter(status__in=UNMET)
+        .order_by()
+        .values("category_id")
+        .annotate(n=Count("village_id", distinct=True))
+    )
+    return {row["category_id"]: row["n"] for row in rows}
+
+
+def unmet_from(category_counts, names, resources, villages=None):
     """Unmet needs per demand category (all rounds), and those whose category has no active
     matching resource: where to recruit people or units. `resources`: resources_by_category."""
     available = {row["id"] for row in resources if row["count"]}
@@ -548,6 +560,7 @@ def unmet_from(category_counts, names, resources):
                 "id": key,
                 "name": names.get(key, "—"),
                 "count": n,
+                "villages": (villages or {}).get(key, 0),
                 "mapped": bool(matching),
                 "has_resource": bool(matching & available),
             }
@@ -557,7 +570,7 @@ def unmet_from(category_counts, names, resources):
 
 
 def unmet_needs(base, resources):
-    return unmet_from(status_counts(base, "category"), names_for(base, "category"), resources)
+    return unmet_from(status_counts(base, "category"), names_for(base, "category"), resources, unmet_villages(base))
 
 
 # ---------------------------------------------------------------- teams and stations

@@ -156,6 +156,8 @@ def test_resources_and_unmet_needs_show_where_to_recruit(world, org_user):
     rows = {r["name"]: r for r in unmet["rows"]}
     assert (rows["医疗卫生"]["count"], rows["医疗卫生"]["mapped"]) == (2, True)
     assert (rows["教育"]["count"], rows["教育"]["mapped"]) == (2, False)
+    # Villages with unmet needs: 医疗卫生 d3 (a) and d4 (b); 教育 d6 and d10, both in b.
+    assert (rows["医疗卫生"]["villages"], rows["教育"]["villages"]) == (2, 1)
     assert "产业发展" not in rows
     assert {r["name"] for r in unmet["to_recruit"]} == {"医疗卫生", "教育"}
 
