@@ -9,6 +9,14 @@ from secretaries.models import Township
 MAX_ID = 2**63 - 1  # larger ids would overflow PostgreSQL's bigint primary keys
 
 
+# A tampered hidden id reads as "not found", in Chinese.
+ID_ERRORS = {
+    "invalid": "所选承办方或资源不存在",
+    "min_value": "所选承办方或资源不存在",
+    "max_value": "所选承办方或资源不存在",
+}
+
+
 class NoteForm(BootstrapFormMixin, forms.Form):
     note = forms.CharField(label="说明", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -23,10 +31,25 @@ class ReturnForm(BootstrapFormMixin, forms.Form):
 
 
 class DispatchForm(BootstrapFormMixin, forms.Form):
-    kind = forms.ChoiceField(label="承办方类型", choices=DemandItem.AssigneeKind.choices)
-    assignee_id = forms.IntegerField(label="承办方", min_value=1, max_value=MAX_ID, widget=forms.HiddenInput)
+    kind = forms.ChoiceField(
+        label="承办方类型",
+        choices=DemandItem.AssigneeKind.choices,
+        error_messages={"required": "请选择承办方类型", "invalid_choice": "承办方类型无效"},
+    )
+    assignee_id = forms.IntegerField(
+        label="承办方",
+        min_value=1,
+        max_value=MAX_ID,
+        widget=forms.HiddenInput,
+        error_messages=ID_ERRORS | {"required": "请选择承办方"},
+    )
     resource_id = forms.IntegerField(
-        label="对接资源", min_value=1, max_value=MAX_ID, required=False, widget=forms.HiddenInput
+        label="对接资源",
+        min_value=1,
+        max_value=MAX_ID,
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages=ID_ERRORS,
     )
     due_date = forms.DateField(label="办理期限", required=False, help_text="不填则按紧急程度自动计算")
     note = forms.CharField(label="派单说明", required=False, max_length=1000)
@@ -61,7 +84,7 @@ class ResolveForm(BootstrapFormMixin, forms.Form):
         max_digits=14,
         decimal_places=2,
         widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01", "min": "0"}),
-        error_messages={"invalid": "请填写金额（数字）"},
+        error_messages={"invalid": "请填写金额（数字）", "min_value": "争取资金不能为负数", "max_digits": "金额过大"},
     )
     resolved_on = forms.DateField(label="办结日期", required=False, help_text="不填则为今天")
 
@@ -117,7 +140,12 @@ class MergeForm(BootstrapFormMixin, forms.Form):
         label="合并到需求编号",
         min_value=1,
         max_value=MAX_ID,
-        error_messages={"required": "请填写目标需求编号", "invalid": "编号应为数字"},
+        error_messages={
+            "required": "请填写目标需求编号",
+            "invalid": "编号应为数字",
+            "min_value": "目标需求不存在",
+            "max_value": "目标需求不存在",
+        },
     )
     note = forms.CharField(label="说明", required=False, max_length=1000)
 
@@ -137,10 +165,18 @@ STEP_FORMS = {
 
 class CobuildFilterForm(BootstrapFormMixin, forms.Form):
     round = forms.ModelChoiceField(
-        label="轮次", queryset=CollectionRound.objects.none(), required=False, empty_label="全部轮次"
+        label="轮次",
+        queryset=CollectionRound.objects.none(),
+        required=False,
+        empty_label="全部轮次",
+        error_messages={"invalid_choice": "所选轮次不存在，请重新选择"},
     )
     township = forms.ModelChoiceField(
-        label="乡镇", queryset=Township.objects.none(), required=False, empty_label="全部乡镇"
+        label="乡镇",
+        queryset=Township.objects.none(),
+        required=False,
+        empty_label="全部乡镇",
+        error_messages={"invalid_choice": "所选乡镇不存在，请重新选择"},
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -151,16 +187,38 @@ class CobuildFilterForm(BootstrapFormMixin, forms.Form):
 
 class SupervisionFilterForm(BootstrapFormMixin, forms.Form):
     township = forms.ModelChoiceField(
-        label="乡镇", queryset=Township.objects.none(), required=False, empty_label="全部乡镇"
+        label="乡镇",
+        queryset=Township.objects.none(),
+        required=False,
+        empty_label="全部乡镇",
+        error_messages={"invalid_choice": "所选乡镇不存在，请重新选择"},
     )
     category = forms.ModelChoiceField(
-        label="类别", queryset=DemandCategory.objects.all(), required=False, empty_label="全部类别"
+        label="类别",
+        queryset=DemandCategory.objects.all(),
+        required=False,
+        empty_label="全部类别",
+        error_messages={"invalid_choice": "所选类别不存在，请重新选择"},
     )
     reason = forms.ChoiceField(
-        label="督导原因", choices=[("", "全部原因"), *SupervisionFlag.Reason.choices], required=False
+        label="督导原因",
+        choices=[("", "全部原因"), *SupervisionFlag.Reason.choices],
+        required=False,
+        error_messages={"invalid_choice": "督导原因无效，请重新选择"},
     )
     assignee = forms.CharField(label="承办方", required=False, max_length=50)
-    min_days_overdue = forms.IntegerField(label="逾期天数≥", required=False, min_value=0, max_value=3650)
+    min_days_overdue = forms.IntegerField(
+        label="逾期天数≥",
+        required=False,
+        min_value=0,
+        max_value=3650,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "invalid": "逾期天数请填整数",
+            "min_value": "逾期天数不能为负数",
+            "max_value": "逾期天数不能超过 3650",
+        },
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

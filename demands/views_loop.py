@@ -213,11 +213,24 @@ def item_candidates_json(request, pk):
 # --- co-building list --------------------------------------------------------------------------
 
 
+def _names_a_foreign_record(form, names):
+    """A filter naming a real round or township outside the user's scope answers 404, as any
+    foreign record; a value that names nothing (abc, 0, a huge number) is a form error."""
+    for name in names:
+        if name in form.errors:
+            value = form.data.get(name, "")
+            field = form.fields[name]
+            if value.isdigit() and len(value) < 19 and field.queryset.model.objects.filter(pk=int(value)).exists():
+                return True
+    return False
+
+
 def _cobuild_filters(request):
     form = CobuildFilterForm(request.GET or None, user=request.user)
     if form.is_bound and not form.is_valid():
-        # A round or township outside the user's scope is not found, as any foreign record.
-        raise Http404
+        if _names_a_foreign_record(form, ["round", "township"]):
+            raise Http404
+        return form, None, None, None
     data = form.cleaned_data if form.is_bound else {}
     round_obj, township = data.get("round"), data.get("township")
     rows = selectors.cobuild_rows(
@@ -230,7 +243,7 @@ def _cobuild_filters(request):
 @role_required(_oversees)
 def cobuild_list(request):
     form, rows, round_obj, township = _cobuild_filters(request)
-    page = Paginator(rows, PAGE_SIZE * 2).get_page(request.GET.get("page"))
+    page = Paginator(rows if rows is not None else [], PAGE_SIZE * 2).get_page(request.GET.get("page"))
     querystring = request.GET.copy()
     querystring.pop("page", None)
     context = {"form": form, "page": page, "querystring": querystring.urlencode()}
@@ -241,6 +254,9 @@ def cobuild_list(request):
 @role_required(_oversees)
 def cobuild_export(request):
     form, rows, round_obj, township = _cobuild_filters(request)
+    if rows is None:
+        messages.error(request, "筛选条件有误，请修改后再导出")
+        return redirect(reverse("demands:cobuild_list") + "?" + request.GET.urlencode())
     headers = [
         "序号",
         "乡镇",
@@ -280,7 +296,7 @@ def cobuild_export(request):
 def _supervision_filters(request):
     form = SupervisionFilterForm(request.GET or None, user=request.user)
     if form.is_bound and not form.is_valid():
-        if "township" in form.errors:
+        if _names_a_foreign_record(form, ["township"]):
             raise Http404
         return form, None
     data = form.cleaned_data if form.is_bound else {}
