@@ -109,11 +109,20 @@ def whole_ticks(series, stacked=False, count=5):
     return [i * step for i in range(steps + 1)]
 
 
-def render(chart, title, labels, series, unit=""):
+def render(chart, title, labels, series, unit="", desc=None):
     for name, data in series:
         chart.add(name, list(data))
     chart.x_labels = [short(label) for label in labels]
-    return _accessible(chart.render(is_unicode=True), title, describe(labels, series, unit))
+    return _accessible(chart.render(is_unicode=True), title, desc or describe(labels, series, unit))
+
+
+def _legend(count, margin_bottom=MARGIN):
+    """Legend columns that pygal's row count (series // columns, rounded down) gets right: with
+    fewer series than columns it counts -1 rows and cuts the legend off; a partial last row is
+    given its room in the bottom margin."""
+    columns = max(1, min(4, count))
+    partial = 24 if count % columns else 0
+    return {"legend_at_bottom_columns": columns, "margin_bottom": margin_bottom + partial}
 
 
 def _label_room(labels, font_size):
@@ -123,6 +132,7 @@ def _label_room(labels, font_size):
 
 def bar(title, labels, series, *, horizontal=False, stacked=False, unit="", percent=False, whole=True):
     """Bars for each label; series is [(name, values)]. `whole`: the values are counts (whole-number ticks)."""
+    desc = describe(labels, series, unit)
     kind = {
         (False, False): pygal.Bar,
         (True, False): pygal.HorizontalBar,
@@ -132,12 +142,18 @@ def bar(title, labels, series, *, horizontal=False, stacked=False, unit="", perc
     extra = {}
     font = STYLE.label_font_size
     if horizontal:
-        extra["height"] = max(220, 110 + 26 * len(labels) * (1 if stacked else max(1, len(series))))
+        # Room for the bars, the (wrapped) title and the legend rows under the plot.
+        title_lines = wrap_title(title).count("\n") + 1
+        legend_rows = -(-len(series) // 4)
+        bars = len(labels) * (1 if stacked else max(1, len(series)))
+        extra["height"] = max(220, 70 + 26 * bars + 24 * title_lines + 28 * legend_rows)
         extra["margin_left"] = _label_room(labels, font)
+        # pygal draws the first label at the bottom; the first (the top of a ranking) goes on top.
+        labels = list(reversed(labels))
+        series = [(name, list(reversed(list(data)))) for name, data in series]
     else:
         extra["x_label_rotation"] = 30 if len(labels) > 6 else 0
-        if extra["x_label_rotation"]:
-            extra["margin_bottom"] = _label_room(labels, font) // 2
+    extra.update(_legend(len(series), _label_room(labels, font) // 2 if extra.get("x_label_rotation") else MARGIN))
     if percent:
         extra["range"] = (0, 100)
         extra["value_formatter"] = lambda v: f"{v:g}%"
@@ -149,7 +165,7 @@ def bar(title, labels, series, *, horizontal=False, stacked=False, unit="", perc
     if stacked:
         extra["print_values"] = False
     chart = kind(**_config(title=wrap_title(title), **extra))
-    return render(chart, title, labels, series, unit)
+    return render(chart, title, labels, series, unit, desc)
 
 
 def line(title, labels, series, unit=""):
@@ -159,6 +175,7 @@ def line(title, labels, series, unit=""):
             title=wrap_title(title),
             x_label_rotation=30,
             dots_size=3,
+            **_legend(len(series)),
             print_values=False,
             y_labels=ticks,
             range=(0, ticks[-1]),
