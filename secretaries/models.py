@@ -1,4 +1,3 @@
-from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
