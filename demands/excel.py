@@ -25,7 +25,6 @@ from demands.selectors_lists import completeness_by_township
 from secretaries.importing import EmptySheetError, ImportFileError, ImportOutcome, RowError, import_dataset, read_xlsx
 from secretaries.models import Secretary, Village
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TEMPLATE_ROWS = 200  # rows that carry the drop-downs
 
 SHEETS = [

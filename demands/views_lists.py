@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from demands.excel import XLSX_TYPE, build_template, export_round, import_upload
+from demands.excel import build_template, export_round, import_upload
 from demands.forms_lists import (
     DemandItemForm,
     DemandItemFormSet,
@@ -40,6 +40,7 @@ from demands.selectors_lists import (
 )
 from demands.services import lists as list_services
 from demands.services import rounds as round_services
+from secretaries.excel import xlsx_response
 from secretaries.importing import ImportFileError
 from secretaries.models import District
 from secretaries.scoping import scope_for
@@ -82,15 +83,7 @@ def _round(request, pk):
 
 
 def _xlsx(content, filename):
-    response = HttpResponse(content, content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
-    return response
-
-
-def _quote(filename):
-    from urllib.parse import quote
-
-    return quote(filename)
+    return xlsx_response(content, filename)
 
 
 def _township_param(request, *, required):

@@ -2,19 +2,18 @@
 (HTML and JSON), co-building list and supervision list (pages and .xlsx)."""
 
 from functools import wraps
-from io import BytesIO
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
+from openpyxl import Workbook
 
 from demands import selectors_loop as selectors
 from demands.forms_loop import STEP_FORMS, CobuildFilterForm, DispatchForm, SupervisionFilterForm
@@ -22,10 +21,10 @@ from demands.models import DemandItem, SupervisionFlag
 from demands.services import loop
 from demands.services.matching import candidates_for
 from demands.services.supervision import days_overdue
+from secretaries.excel import write_only_sheet, xlsx_response
 from secretaries.scoping import scope_for
 
 PAGE_SIZE = 30
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def role_required(check):
@@ -383,26 +382,7 @@ def _naive(moment):
 
 
 def _xlsx(title, headers, rows, filename):
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
     # Write-only mode streams rows: a district's round is thousands of them.
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(title)
-    for column, width in zip("ABCDEFGHIJKLM", [6, 12, 12, 16, 12, 30, 10, 10, 24, 24, 10, 12, 8], strict=False):
-        sheet.column_dimensions[column].width = width
-    sheet.freeze_panes = "A2"
-    header_cells = []
-    for header in headers:
-        cell = WriteOnlyCell(sheet, value=header)
-        cell.font = Font(bold=True)
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    for row in rows:
-        sheet.append(row)
-    buffer = BytesIO()
-    book.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
+    write_only_sheet(book, title, headers, rows, widths=[6, 12, 12, 16, 12, 30, 10, 10, 24, 24, 10, 12, 8])
+    return xlsx_response(book, filename)

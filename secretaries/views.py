@@ -9,14 +9,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from secretaries.excel import xlsx_response
 from secretaries.forms import (
     DispatchUnitForm,
     ImportUploadForm,
@@ -29,8 +29,6 @@ from secretaries.models import DispatchUnit, Secretary, Township, Village
 from secretaries.resources import DispatchUnitResource, SecretaryResource, VillageResource
 from secretaries.scoping import scope_for
 from secretaries.selectors import secretary_search, township_overview, village_overview
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def role_required(view):
@@ -69,12 +67,6 @@ def history_rows(obj, limit=20):
                 changes.append(f"{label}：{change.old or '—'} → {change.new or '—'}")
         rows.append({"record": record, "changes": changes})
     return rows[:limit]
-
-
-def xlsx_response(content, filename):
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
-    return response
 
 
 def _querystring(request):

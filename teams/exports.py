@@ -1,14 +1,9 @@
 """.xlsx exports of the teams app (openpyxl, Chinese headers)."""
 
-import io
-from urllib.parse import quote
-
-from django.http import HttpResponse
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from secretaries.excel import write_only_sheet
+
 TOTAL_HEADERS = [
     "活动（场次）",
     "服务群众（人次）",
@@ -20,27 +15,8 @@ TOTAL_HEADERS = [
 TOTAL_KEYS = ["activities", "people_reached", "funds_secured", "projects_built", "produce_kg", "produce_yuan"]
 
 
-def xlsx_response(workbook, filename):
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
-
-
 def _sheet(workbook, title, headers, rows):
-    """A write-only sheet (streams rows: a year of activities exports in about a second)."""
-    sheet = workbook.create_sheet(title)
-    sheet.freeze_panes = "A2"
-    header_cells = []
-    for header in headers:
-        cell = WriteOnlyCell(sheet, value=header)
-        cell.font = Font(bold=True)
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    for row in rows:
-        sheet.append(row)
-    return sheet
+    return write_only_sheet(workbook, title, headers, rows)
 
 
 def _totals(row):

@@ -18,10 +18,11 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
+from secretaries.excel import xlsx_response
 from secretaries.models import Expertise, Secretary
 from secretaries.scoping import scope_for
 from teams import access, scoring, selectors, services
-from teams.exports import activities_workbook, evaluation_workbook, xlsx_response
+from teams.exports import activities_workbook, evaluation_workbook
 from teams.forms import (
     ActivityForm,
     AwardForm,
