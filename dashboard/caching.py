@@ -94,6 +94,21 @@ def cached(user, filters, build):
     return Result(entry["data"], entry["computed_at"], stale=True)
 
 
+SHARED_SECONDS = 3600
+
+
+def shared(name, build):
+    """A part that is the same for every viewer (the district's team ranking of a month), kept
+    under the current data version: as fresh as an entry computed now, and computed once for all
+    the townships' first views (and refreshes) until the next write."""
+    key = f"dashboard:shared:{name}:{current_version()}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, SHARED_SECONDS)
+    return value
+
+
 def lock_key(user, filters):
     return "dashboard:refresh:" + entry_key(user, filters)
 

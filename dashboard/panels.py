@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.urls import reverse
 from django.utils import timezone
 
-from dashboard import charts, selectors
+from dashboard import caching, charts, selectors
 from dashboard.selectors import TABLE_LIMIT, Scoped
 from teams import scoring
 
@@ -397,7 +397,7 @@ def _ranking(base, month):
         for row in rows:
             row["points"] = None
         return rows, None
-    result = scoring.rankings(district_id, [month])[month]
+    result = caching.shared(f"ranking:{district_id}:{month:%Y-%m}", lambda: _district_ranking(district_id, month))
     rows = []
     for team in result["teams"]:
         figures = activity.get(team["id"]) or {
@@ -411,6 +411,14 @@ def _ranking(base, month):
             {**figures, "id": team["id"], "name": team["name"], "rank": team["rank"], "points": _tidy(team["total"])}
         )
     return rows, result["frozen_at"]
+
+
+def _district_ranking(district_id, month):
+    """The teams' points ranking of the district (the same for every township), without the
+    secretaries' rows the dashboard does not show: small enough to share through the cache."""
+    result = scoring.rankings(district_id, [month])[month]
+    teams = [{"id": t["id"], "name": t["name"], "rank": t["rank"], "total": t["total"]} for t in result["teams"]]
+    return {"teams": teams, "frozen_at": result["frozen_at"]}
 
 
 def _activity_months_panel(base, filters):

@@ -134,3 +134,42 @@ def test_the_refresh_task_refuses_a_township_outside_the_users_scope(world, town
 def test_the_refresh_task_refuses_a_user_without_a_dashboard(world, secretary_user):
     with pytest.raises(ValueError, match="没有工作台"):
         tasks.refresh_dashboard(secretary_user.pk, "month", "2026-03")
+
+
+def _ranking_points(user, month):
+    from dashboard.panels import _ranking
+    from dashboard.selectors import Scoped
+
+    rows, _ = _ranking(Scoped(user), month)
+    return {r["name"]: r["points"] for r in rows}
+
+
+def test_the_district_ranking_is_computed_once_for_every_township_until_the_next_write(
+    world, org_user, township_a_user, township_b_user, django_assert_num_queries
+):
+    from dashboard.panels import _ranking
+    from dashboard.selectors import Scoped
+
+    first = _ranking_points(township_a_user, world.M)
+    # Another township (and the department) reuse it: only the township's own activity figures are read.
+    base = Scoped(township_b_user)
+    with django_assert_num_queries(1):
+        _ranking(base, world.M)
+    assert _ranking_points(township_b_user, world.M) == first == _ranking_points(org_user, world.M)
+
+
+def test_a_write_makes_the_next_view_recount_the_district_ranking(
+    world, district, org_user, township_b_user, village_b
+):
+    from teams import scoring
+    from teams.models import PioneerTeam
+
+    before = _ranking_points(township_b_user, world.M)
+    team2 = PioneerTeam.objects.get(district=district, name="致富先锋")
+    for day in (4, 5, 6):
+        f.make_activity(team2, world.M + timedelta(days=day), village_b, people=10)
+    after = _ranking_points(township_b_user, world.M)
+    official = {t["name"]: t["total"] for t in scoring.rankings(district.pk, [world.M])[world.M]["teams"]}
+    assert after == {name: (int(v) if v == v.to_integral_value() else v) for name, v in official.items()}
+    assert after["致富先锋"] > before["致富先锋"]
+    assert _ranking_points(org_user, world.M) == after
