@@ -34,7 +34,9 @@ class BootstrapFormMixin:
 
 
 class SecretaryFilterForm(BootstrapFormMixin, forms.Form):
-    q = forms.CharField(label="姓名或村名", required=False)
+    q = forms.CharField(
+        label="姓名或村名", required=False, widget=forms.TextInput(attrs={"placeholder": "输入姓名或村名搜索"})
+    )
     township = forms.ModelChoiceField(label="乡镇", queryset=None, required=False, empty_label="全部乡镇")
     dispatch_unit = forms.ModelChoiceField(label="派出单位", queryset=None, required=False, empty_label="全部单位")
     unit_level = forms.ChoiceField(label="单位层级", required=False)

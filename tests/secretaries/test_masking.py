@@ -54,3 +54,12 @@ def test_list_filters_search_and_scope(client_for, org_user, township_a_user, se
     # A township user cannot widen the list by asking for another township.
     response = client_for(township_a_user).get("/secretaries/", {"township": secretary_b.village.township_id})
     assert secretary_b.name not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_secretary_page_lists_the_station_pools_and_team(client_for, org_user, secretary, station, secretary_b):
+    body = client_for(org_user).get(f"/secretaries/{secretary.pk}/").content.decode()
+    assert station.name in body  # default pool: secretaries on post in the covered townships
+    other = client_for(org_user).get(f"/secretaries/{secretary_b.pk}/").content.decode()
+    assert station.name not in other
+    assert "不在任何服务站值班池" in other
