@@ -98,10 +98,11 @@ SHARED_SECONDS = 3600
 
 
 def shared(name, build):
-    """A part that is the same for every viewer (the district's team ranking of a month), kept
-    under the current data version: as fresh as an entry computed now, and computed once for all
-    the townships' first views (and refreshes) until the next write."""
-    key = f"dashboard:shared:{name}:{current_version()}"
+    """A part that many entries have in common (the district's team ranking of a month; the
+    figures of a scope that do not depend on the period), kept under today's date and the current
+    data version: as fresh as an entry computed now, and computed once for every entry that needs
+    it (first views of other filters, other townships, refreshes) until the next write."""
+    key = f"dashboard:shared:{timezone.localdate()}:{name}:{current_version()}"
     value = cache.get(key)
     if value is None:
         value = build()

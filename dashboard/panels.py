@@ -47,14 +47,30 @@ def short_round(round_info):
 
 def dashboard_panels(user, filters):
     base = Scoped(user, filters.township_id)
-    township = filters.township_id
-    rounds = selectors.rounds_for(user)
-    chosen = next((r for r in rounds if r["pk"] == filters.round_id), None) or selectors.current_round(rounds)
+    # Everything but the headline, the ranking and the activity months is the same whatever the
+    # period: computed once per scope, township and round, and shared by the other periods' views.
+    key = f"panels:{caching.scope_key(user)}:{filters.township_id or '-'}:{filters.round_id or '-'}"
+    result = dict(caching.shared(key, lambda: _period_free_panels(base, filters)))
     warnings = list(filters.warnings)
-    if filters.round_id and (chosen is None or chosen["pk"] != filters.round_id):
+    if result.pop("round_missing"):
         warnings.append("没有这个轮次，已显示当前轮次")
-
     headline = selectors.headline(base, filters.period)
+    result.update(
+        {
+            "headline": headline,
+            "cards": headline_cards(headline),
+            "warnings": warnings,
+            "teams": _teams_panel(base, filters),
+            "activity_months": _activity_months_panel(base, filters),
+        }
+    )
+    return result
+
+
+def _period_free_panels(base, filters):
+    township = filters.township_id
+    rounds = selectors.rounds_for(base.user)
+    chosen = next((r for r in rounds if r["pk"] == filters.round_id), None) or selectors.current_round(rounds)
     townships = list(base.townships().order_by("name").values("pk", "name"))
     # Two scans of the demand items feed the whole loop and needs sections.
     by_category = selectors.status_counts(base, "category")
@@ -65,11 +81,9 @@ def dashboard_panels(user, filters):
         "category": selectors.names_for(base, "category"),
     }
     result = {
-        "headline": headline,
-        "cards": headline_cards(headline),
         "rounds": rounds,
         "round": chosen,
-        "warnings": warnings,
+        "round_missing": bool(filters.round_id and (chosen is None or chosen["pk"] != filters.round_id)),
         "townships": townships,
         "supervision": {
             "count": selectors.supervision_count_from(by_category),
@@ -83,8 +97,6 @@ def dashboard_panels(user, filters):
     result["unmet"] = _unmet_panel(
         selectors.unmet_from(by_category, names["category"], resources, selectors.unmet_villages(base)), township
     )
-    result["teams"] = _teams_panel(base, filters)
-    result["activity_months"] = _activity_months_panel(base, filters)
     result["stations"] = selectors.station_week(base)
     return result
 

@@ -173,3 +173,44 @@ def test_a_write_makes_the_next_view_recount_the_district_ranking(
     assert after == {name: (int(v) if v == v.to_integral_value() else v) for name, v in official.items()}
     assert after["致富先锋"] > before["致富先锋"]
     assert _ranking_points(org_user, world.M) == after
+
+
+def _panels_and_queries(user, filters):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dashboard.panels import dashboard_panels
+
+    with CaptureQueriesContext(connection) as context:
+        panels = dashboard_panels(user, filters)
+    return _without_svg(panels), len(context.captured_queries)
+
+
+def _without_svg(value):
+    """The figures, tables and links; a chart's SVG carries a random element id."""
+    if isinstance(value, dict):
+        return {k: _without_svg(v) for k, v in value.items() if k != "svg"}
+    if isinstance(value, list):
+        return [_without_svg(v) for v in value]
+    return value
+
+
+def test_another_periods_first_view_reuses_the_figures_that_do_not_depend_on_the_period(world, org_user):
+    quarter = Filters(period=Period.of("quarter", world.M))
+    _panels_and_queries(org_user, Filters(period=Period.of("month", world.M)))
+    reused, reused_queries = _panels_and_queries(org_user, quarter)
+    cache.clear()
+    live, live_queries = _panels_and_queries(org_user, quarter)
+    assert reused == live
+    assert reused_queries < live_queries - 10
+
+
+def test_figures_shared_between_views_never_cross_townships(world, township_a_user, township_b_user):
+    month = Filters(period=Period.of("month", world.M))
+    a, _ = _panels_and_queries(township_a_user, month)
+    b, _ = _panels_and_queries(township_b_user, month)
+    cache.clear()
+    live_b, _ = _panels_and_queries(township_b_user, month)
+    assert b == live_b
+    assert [t["name"] for t in a["townships"]] == ["十渡镇"]
+    assert [t["name"] for t in b["townships"]] == ["佛子庄乡"]
