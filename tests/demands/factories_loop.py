@@ -3,24 +3,9 @@
 import factory
 from django.utils import timezone
 
-from demands.models import DemandCategory, DemandEvent, DemandItem, ResourceCategory, ResourceItem
+from demands.models import DemandEvent, DemandItem, ResourceItem
+from tests.demands.factories import DemandCategoryFactory, ResourceCategoryFactory
 from tests.factories import VillageFactory
-
-
-class DemandCategoryFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = DemandCategory
-        django_get_or_create = ("name",)
-
-    name = factory.Sequence(lambda n: f"需求类别{n}")
-
-
-class ResourceCategoryFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = ResourceCategory
-        django_get_or_create = ("name",)
-
-    name = factory.Sequence(lambda n: f"资源类别{n}")
 
 
 class DemandItemFactory(factory.django.DjangoModelFactory):
