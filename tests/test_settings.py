@@ -66,6 +66,11 @@ def test_start_fails_naming_the_variable_when_a_value_is_bad():
     assert "SECRET_KEY" in result.stderr
 
 
+def test_manage_py_runs_in_development_mode_on_a_fresh_clone():
+    result = run_check({})  # neither DEBUG nor SECRET_KEY set
+    assert result.returncode == 0, result.stderr
+
+
 def test_production_settings_pass_the_deploy_check_without_warnings():
     result = run_check(
         {
