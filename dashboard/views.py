@@ -3,11 +3,8 @@
 Every read goes through for_user (dashboard.selectors.Scoped); a township outside the viewer's
 scope answers 404, a round of another district 404, a role without dashboards 403."""
 
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -19,6 +16,7 @@ from dashboard.panels import dashboard_panels
 from dashboard.periods import add_months, parse_month, week_of
 from dashboard.selectors import STAGES, Scoped
 from demands.models import CollectionRound, DemandCategory, DemandItem, ResourceCategory
+from secretaries.access import scope_required
 from secretaries.models import Township
 from secretaries.scoping import scope_for
 from stations.models import ServiceStation
@@ -75,18 +73,10 @@ def _township_name(townships, township_id):
     return next((t["name"] for t in townships if t["pk"] == township_id), "")
 
 
-def dashboard_role_required(view):
-    """Dashboards, drill-downs and reports: the org department and township staff."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        scope = scope_for(request.user)
-        if not (scope.is_org or scope.is_township):
-            raise PermissionDenied("仅区委组织部和乡镇工作人员可以查看")
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# Dashboards, drill-downs and reports: the org department and township staff.
+dashboard_role_required = scope_required(
+    lambda scope: scope.is_org or scope.is_township, "仅区委组织部和乡镇工作人员可以查看"
+)
 
 
 def _page(request, items):

@@ -2,10 +2,8 @@
 (a foreign township's record answers 404); who may write is checked here or in the service."""
 
 import uuid
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -40,35 +38,13 @@ from demands.selectors_lists import (
 )
 from demands.services import lists as list_services
 from demands.services import rounds as round_services
+from secretaries.access import roles_required as role_required
 from secretaries.excel import xlsx_response
 from secretaries.importing import ImportFileError
 from secretaries.models import District
 from secretaries.scoping import scope_for
 
 PER_PAGE = 30
-
-
-def role_required(*roles):
-    """Refuse (403) users whose role is not among `roles` ('org', 'township', 'secretary', 'station')."""
-
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapper(request, *args, **kwargs):
-            scope = scope_for(request.user)
-            allowed = {
-                "org": scope.is_org,
-                "township": scope.is_township,
-                "secretary": scope.is_secretary,
-                "station": scope.is_station_manager,
-            }
-            if not any(allowed[role] for role in roles):
-                raise PermissionDenied("您的角色不能使用此功能")
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
 
 
 ANY_ROLE = ("org", "township", "secretary", "station")

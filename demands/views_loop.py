@@ -1,11 +1,8 @@
 """Pages of the closed loop: work queue, item page with timeline and step forms, candidate list
 (HTML and JSON), co-building list and supervision list (pages and .xlsx)."""
 
-from functools import wraps
-
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
@@ -21,26 +18,10 @@ from demands.models import DemandItem, SupervisionFlag
 from demands.services import loop
 from demands.services.matching import candidates_for
 from demands.services.supervision import days_overdue
+from secretaries.access import scope_required as role_required
 from secretaries.excel import write_only_sheet, xlsx_response
-from secretaries.scoping import scope_for
 
 PAGE_SIZE = 30
-
-
-def role_required(check):
-    """Logged in (else the login page) and passing `check(scope)` (else 403)."""
-
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapped(request, *args, **kwargs):
-            if not check(scope_for(request.user)):
-                raise PermissionDenied("您没有权限访问此页面")
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 def _any_role(scope):

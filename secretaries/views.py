@@ -1,11 +1,9 @@
 import uuid
-from functools import wraps
 from io import BytesIO
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.paginator import Paginator
@@ -16,6 +14,7 @@ from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from secretaries.access import org_required, role_required
 from secretaries.excel import xlsx_response
 from secretaries.forms import (
     DispatchUnitForm,
@@ -29,30 +28,6 @@ from secretaries.models import DispatchUnit, Secretary, Township, Village
 from secretaries.resources import DispatchUnitResource, SecretaryResource, VillageResource
 from secretaries.scoping import scope_for
 from secretaries.selectors import secretary_search, township_overview, village_overview
-
-
-def role_required(view):
-    """Logged in and holding a role; an account without one gets 403."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not scope_for(request.user).has_access:
-            raise PermissionDenied("账号尚未分配角色")
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def org_required(view):
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not scope_for(request.user).is_org:
-            raise PermissionDenied("仅区委组织部可操作")
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def history_rows(obj, limit=20):

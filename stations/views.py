@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from secretaries.access import scope_required
 from secretaries.models import Secretary
 from secretaries.scoping import scope_for
 from stations import selectors, services
@@ -32,18 +33,8 @@ from stations.models import (
     Unavailability,
 )
 
-
-def scoped(view):
-    """Logged in and holding a role; everyone else gets 404 (the page does not exist for them)."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not scope_for(request.user).has_access:
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# Logged in and holding a role; everyone else gets 404 (the page does not exist for them).
+scoped = scope_required(hide=True)
 
 
 def secretary_only(view):

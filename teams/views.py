@@ -6,7 +6,6 @@ from datetime import date, timedelta
 from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
@@ -18,6 +17,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
+from secretaries.access import scope_required
 from secretaries.excel import xlsx_response
 from secretaries.models import Expertise, Secretary
 from secretaries.scoping import scope_for
@@ -46,19 +46,11 @@ from teams.models import (
     TeamMembership,
 )
 
-
-def with_role(view):
-    """Logged in and holding a role in a district; otherwise 403."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        scope = scope_for(request.user)
-        if not scope.has_access or (scope.district_id is None and not scope.is_superuser):
-            raise PermissionDenied("您的账号没有角色，无法查看先锋队。")
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# Logged in and holding a role in a district; otherwise 403.
+with_role = scope_required(
+    lambda scope: scope.has_access and (scope.district_id is not None or scope.is_superuser),
+    "您的账号没有角色，无法查看先锋队。",
+)
 
 
 def org_only(view):
