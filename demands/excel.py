@@ -6,13 +6,22 @@ import io
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from demands.models import DemandCategory, DemandItem, ProjectItem, ResourceCategory, ResourceItem, Submission
+from demands.models import (
+    CollectionRound,
+    DemandCategory,
+    DemandItem,
+    ProjectItem,
+    ResourceCategory,
+    ResourceItem,
+    Submission,
+)
 from demands.resources import (
     DEMAND_HEADERS,
     PROJECT_HEADERS,
@@ -199,6 +208,10 @@ def import_upload(collection_round, township, user, upload, *, confirm):
     transaction: unless every row of every sheet is valid, nothing is saved."""
     from demands.services.lists import ListError, submission_submit
 
+    if collection_round.status != CollectionRound.Status.OPEN:
+        # Checked here, not only on the preview page: a preview made before the round closed
+        # must not be confirmed after it.
+        raise ListError("本轮征集已截止，不能再导入清单。")
     datasets = read_upload(upload)
     result = UploadResult(ok=True)
     with transaction.atomic():
@@ -265,21 +278,23 @@ def export_round(collection_round, user, township=None):
 
     sheet = book.create_sheet("资源清单")
     sheet.append(["乡镇", "第一书记", "派驻村", "来源", "资源类别", "资源名称", "具体内容", "可提供规模", "有效期至"])
+    # A unit's own resources (no secretary) serve the whole district: listed in every export.
     resources = (
         ResourceItem.objects.for_user(user)
-        .filter(active=True, secretary__village__township__district_id=collection_round.district_id)
-        .select_related("secretary__village__township", "category")
+        .filter(active=True)
+        .filter(Q(secretary__village__township__district_id=collection_round.district_id) | Q(secretary__isnull=True))
+        .select_related("secretary__village__township", "dispatch_unit", "category")
         .order_by("secretary__village__township__name", "secretary__village__name", "pk")
     )
     if township_id:
-        resources = resources.filter(secretary__village__township_id=township_id)
+        resources = resources.filter(Q(secretary__village__township_id=township_id) | Q(secretary__isnull=True))
     for item in resources:
-        village = item.secretary.village
+        village = item.secretary.village if item.secretary else None
         sheet.append(
             [
-                village.township.name,
-                item.secretary.name,
-                village.name,
+                village.township.name if village else "（派出单位）",
+                item.secretary.name if item.secretary else item.dispatch_unit.name,
+                village.name if village else "",
                 item.get_source_display(),
                 item.category.name,
                 item.title,

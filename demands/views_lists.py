@@ -244,12 +244,14 @@ def round_upload_confirm(request, pk):
     township = get_object_or_404(townships_for(request.user), pk=pending["township"])
     with default_storage.open(pending["path"], "rb") as stored:
         upload = SimpleUploadedFile(pending["filename"], stored.read())
-    default_storage.delete(pending["path"])
     try:
         result = import_upload(collection_round, township, request.user, upload, confirm=True)
     except (ImportFileError, list_services.ListError) as exc:
         messages.error(request, str(exc))
         return redirect("demands:round_upload", pk)
+    finally:
+        # Imported or refused as a whole: the stored file is of no further use either way.
+        default_storage.delete(pending["path"])
     if not result.ok:
         return render(
             request,

@@ -305,3 +305,31 @@ def test_a_sheet_with_wrong_headers_is_named_in_the_error(open_round, township_a
     html = post_and_errors(client, open_round, "a.xlsx", filled(book, demands=GOOD_DEMANDS))
     assert "项目清单：表头缺少以下列" in html
     assert nothing_written(open_round)
+
+
+@pytest.mark.django_db
+def test_a_preview_cannot_be_confirmed_after_the_round_closed(org_user, township_a):
+    from demands.excel import import_upload
+    from demands.models import CollectionRound
+    from demands.services.lists import ListError
+
+    collection_round = CollectionRoundFactory(district=township_a.district, status=CollectionRound.Status.CLOSED)
+    with pytest.raises(ListError, match="已截止"):
+        import_upload(collection_round, township_a, org_user, None, confirm=True)
+
+
+@pytest.mark.django_db
+def test_the_round_export_lists_a_units_own_resources(client_for, org_user, township_a, unit, secretary):
+    from io import BytesIO
+
+    from demands.models import ResourceItem
+
+    collection_round = CollectionRoundFactory(district=township_a.district)
+    category = ResourceCategoryFactory(name="资金支持")
+    ResourceItem.objects.create(source="unit", dispatch_unit=unit, category=category, title="单位帮扶资金")
+    ResourceItem.objects.create(secretary=secretary, category=category, title="个人技术指导")
+    response = client_for(org_user).get(f"/demands/rounds/{collection_round.pk}/export.xlsx")
+    assert response.status_code == 200
+    sheet = load_workbook(BytesIO(response.content))["资源清单"]
+    titles = [row[5] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert sorted(titles) == ["个人技术指导", "单位帮扶资金"]
