@@ -34,7 +34,7 @@ def _round_info(rnd):
 
 def _scope_label(user, township_id):
     if township_id:
-        return Township.objects.get(pk=township_id).name
+        return Township.objects.for_user(user).get(pk=township_id).name
     scoped = Scoped(user)
     names = list(scoped.townships().values_list("name", flat=True)[:2]) if scoped.township_ids else []
     return "、".join(names) if names else "全区"

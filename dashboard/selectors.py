@@ -31,6 +31,7 @@ from dashboard.periods import add_months, month_end, month_start, week_of
 from demands.models import CollectionRound, DemandCategory, DemandItem, ProjectItem, ResourceItem, Submission
 from secretaries.models import Secretary, Township, Village
 from secretaries.scoping import scope_for
+from secretaries.validators import mask_phone
 from stations.models import DutyShift, ServiceStation
 from teams.models import PioneerTeam, TeamActivity, TeamMembership
 
@@ -341,12 +342,6 @@ def missing_villages(base, round_info, limit=TABLE_LIMIT):
         }
         for row in qs
     ]
-
-
-def mask_phone(phone):
-    if not phone:
-        return ""
-    return phone[:3] + "****" + phone[-4:] if len(phone) >= 8 else "****"
 
 
 # ---------------------------------------------------------------- the loop

@@ -6,7 +6,7 @@ scope answers 404, a round of another district 404, a role without dashboards 40
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
@@ -17,13 +17,13 @@ from dashboard.periods import add_months, parse_month, week_of
 from dashboard.selectors import STAGES, Scoped
 from demands.models import CollectionRound, DemandCategory, DemandItem, ResourceCategory
 from secretaries.access import scope_required
+from secretaries.excel import xlsx_response
 from secretaries.models import Township
 from secretaries.scoping import scope_for
 from stations.models import ServiceStation
 from teams.models import PioneerTeam
 
 PAGE_SIZE = 50
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STAGE_FILTERS = {key: (label, statuses) for key, label, statuses in STAGES}
 STAGE_FILTERS["unmet"] = ("待办（未办结）", selectors.UNMET)
 STAGE_FILTERS["returned"] = ("退回", [DemandItem.Status.RETURNED])
@@ -153,7 +153,7 @@ def missing(request):
     items = selectors.missing_villages(Scoped(user, township_id), chosen, limit=None) if chosen else []
     described = [f"轮次：{chosen['title']}" if chosen else "尚无征集轮次"]
     if township_id:
-        described.append(f"乡镇：{Township.objects.get(pk=township_id).name}")
+        described.append(f"乡镇：{Township.objects.for_user(user).get(pk=township_id).name}")
     return _drill(request, "dashboard/drill_missing.html", items, "未报送的村", described)
 
 
@@ -164,7 +164,7 @@ def activities(request):
     qs = Scoped(user, township_id).activities().select_related("team", "village__township")
     described = []
     if township_id:
-        described.append(f"乡镇：{Township.objects.get(pk=township_id).name}（在本乡镇开展的活动）")
+        described.append(f"乡镇：{Township.objects.for_user(user).get(pk=township_id).name}（在本乡镇开展的活动）")
     team_id = _int_or_none(params.get("team"))
     if team_id:
         team = get_object_or_404(PioneerTeam.objects.for_user(user), pk=team_id)
@@ -196,7 +196,10 @@ def shifts(request):
     day = timezone.localdate()
     if params.get("week"):
         try:
-            day = timezone.datetime.strptime(params["week"], "%Y-%m-%d").date()
+            asked = timezone.datetime.strptime(params["week"], "%Y-%m-%d").date()
+            if not 2000 <= asked.year <= 2100:
+                raise ValueError(params["week"])
+            day = asked
         except ValueError:
             messages.warning(request, "日期格式应为 2026-03-02，已显示本周")
     monday, sunday = week_of(day)
@@ -272,8 +275,4 @@ def monthly_report_xlsx(request):
 
 
 def _xlsx(content, filename):
-    from urllib.parse import quote
-
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+    return xlsx_response(content, filename)

@@ -105,3 +105,11 @@ def test_period_filter_compares_quarters_and_years(world, client_for, org_user):
 def test_dashboard_without_any_round_still_answers(client_for, org_user):
     html = client_for(org_user).get("/").content.decode()
     assert "尚无已发布的征集轮次" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("week", ["9999-12-31", "0001-01-01", "2026-13-01", "abc"])
+def test_an_impossible_week_gets_a_message_not_an_error(world, client_for, org_user, week):
+    response = client_for(org_user).get("/dashboard/shifts/", {"week": week})
+    assert response.status_code == 200
+    assert "日期格式应为" in response.content.decode()
