@@ -99,12 +99,22 @@ def swap_propose(shift, user, to_secretary, *, to_shift=None, reason="", today=N
     return swap
 
 
-def _decide(swap, user, new_status):
-    swap.status = new_status
-    swap.decided_by = user
-    swap.decided_at = timezone.now()
-    swap.save(update_fields=["status", "decided_by", "decided_at"])
+def _move(swap, allowed_from, new_status, user=None):
+    """Change the status only if it is still one of `allowed_from` (a conditional UPDATE), so a
+    cancel racing an approval cannot overwrite it; the loser gets a clear message."""
+    fields = {"status": new_status}
+    if user is not None:
+        fields.update(decided_by=user, decided_at=timezone.now())
+    changed = SwapRequest.objects.filter(pk=swap.pk, status__in=allowed_from).update(**fields)
+    if not changed:
+        raise ValidationError("该申请刚刚已被处理，请刷新页面查看")
+    for name, value in fields.items():
+        setattr(swap, name, value)
     return swap
+
+
+def _decide(swap, user, new_status, allowed_from):
+    return _move(swap, allowed_from, new_status, user)
 
 
 def swap_accept(swap, user):
@@ -114,8 +124,7 @@ def swap_accept(swap, user):
         raise PermissionDenied("只有被邀请的第一书记可以同意")
     if swap.status != SwapRequest.Status.PROPOSED:
         raise ValidationError("该申请已处理")
-    swap.status = SwapRequest.Status.ACCEPTED
-    swap.save(update_fields=["status"])
+    _move(swap, [SwapRequest.Status.PROPOSED], SwapRequest.Status.ACCEPTED)
     notify(
         station_managers([swap.shift.station_id]),
         f"待审批调班：{swap.shift.station.name} {swap.shift.date:%m月%d日}",
@@ -132,7 +141,7 @@ def swap_decline(swap, user):
         raise PermissionDenied("只有被邀请的第一书记可以拒绝")
     if swap.status != SwapRequest.Status.PROPOSED:
         raise ValidationError("该申请已处理")
-    return _decide(swap, user, SwapRequest.Status.DECLINED)
+    return _decide(swap, user, SwapRequest.Status.DECLINED, [SwapRequest.Status.PROPOSED])
 
 
 def swap_cancel(swap, user):
@@ -140,7 +149,7 @@ def swap_cancel(swap, user):
         raise PermissionDenied("只有申请人可以撤回")
     if swap.status not in (SwapRequest.Status.PROPOSED, SwapRequest.Status.ACCEPTED):
         raise ValidationError("该申请已处理，不能撤回")
-    return _decide(swap, user, SwapRequest.Status.CANCELLED)
+    return _decide(swap, user, SwapRequest.Status.CANCELLED, [SwapRequest.Status.PROPOSED, SwapRequest.Status.ACCEPTED])
 
 
 def swap_reject(swap, user):
@@ -148,7 +157,7 @@ def swap_reject(swap, user):
         raise PermissionDenied("只有本站负责人或组织部可以审批")
     if swap.status != SwapRequest.Status.ACCEPTED:
         raise ValidationError("只能驳回对方已同意、待审批的申请")
-    _decide(swap, user, SwapRequest.Status.REJECTED)
+    _decide(swap, user, SwapRequest.Status.REJECTED, [SwapRequest.Status.ACCEPTED])
     _tell_swap_people(swap, "调班申请被驳回")
     return swap
 
@@ -172,7 +181,7 @@ def swap_approve(swap, user, *, today=None):
         DutyShift.objects.create(station=shift.station, date=shift.date, secretary=swap.to_secretary)
         if other is not None:
             DutyShift.objects.create(station=other.station, date=other.date, secretary=shift.secretary)
-        _decide(swap, user, SwapRequest.Status.APPROVED)
+        _decide(swap, user, SwapRequest.Status.APPROVED, [SwapRequest.Status.ACCEPTED])
     _tell_swap_people(swap, "调班申请已批准")
     return swap
 

@@ -146,3 +146,14 @@ def test_leave_on_the_offered_shift_cancels_the_exchange_instead_of_making_it_on
         swap_approve(swap, station_manager_user)
     shift.refresh_from_db()
     assert shift.status == "scheduled" and shift.secretary_id == swap.shift.secretary_id
+
+
+def test_a_cancel_that_lost_the_race_to_an_approval_changes_nothing(shift, secretary_user, colleague):
+    swap = swap_propose(shift, secretary_user, colleague, reason="单位开会")
+    swap_accept(swap, colleague.user)
+    requester_user = secretary_user
+    stale = SwapRequest.objects.get(pk=swap.pk)  # the requester's page was loaded before approval
+    SwapRequest.objects.filter(pk=swap.pk).update(status=SwapRequest.Status.APPROVED)
+    with pytest.raises(ValidationError, match="刚刚已被处理"):
+        swap_cancel(stale, requester_user)
+    assert SwapRequest.objects.get(pk=swap.pk).status == SwapRequest.Status.APPROVED
