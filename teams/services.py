@@ -5,7 +5,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
@@ -424,8 +424,3 @@ def decision_to_demand(decision, *, village, category, user):
     decision.demand = demand
     decision.save(update_fields=["demand"])
     return demand
-
-
-def require(condition, message="您没有权限执行此操作。"):
-    if not condition:
-        raise PermissionDenied(message)

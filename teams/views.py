@@ -3,7 +3,6 @@ teams/access.py and answer 403 when someone may read but not change a record."""
 
 import re
 from datetime import date, timedelta
-from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -53,15 +52,7 @@ with_role = scope_required(
 )
 
 
-def org_only(view):
-    @with_role
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not scope_for(request.user).is_org:
-            raise PermissionDenied("仅区委组织部可以执行此操作。")
-        return view(request, *args, **kwargs)
-
-    return wrapper
+org_only = scope_required(lambda scope: scope.is_org, "仅区委组织部可以执行此操作。")
 
 
 # Month parameters are YYYY-MM within a sane window, so month arithmetic never overflows.
@@ -458,7 +449,8 @@ def meeting_edit(request, pk=None):
     )
     if request.method == "POST" and form.is_valid():
         form.instance.district_id = district_id
-        meeting = form.save()
+        with transaction.atomic():  # the meeting row and its attendees together
+            meeting = form.save()
         messages.success(request, "已保存会议。")
         return redirect("teams:meeting_detail", pk=meeting.pk)
     return render(request, "teams/meeting_form.html", {"form": form, "meeting": meeting})
@@ -608,7 +600,8 @@ def scoring_rules(request):
     rules = ScoringRule.objects.all()
     formset = ScoringRuleFormSet(request.POST or None, queryset=rules)
     if request.method == "POST" and formset.is_valid():
-        formset.save()
+        with transaction.atomic():  # all rules or none
+            formset.save()
         messages.success(request, "计分规则已保存；已冻结的月份不受影响。")
         return redirect("teams:scoring_rules")
     rows = [(form, scoring.is_known_key(form.instance.key)) for form in formset.forms]
