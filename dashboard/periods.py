@@ -3,22 +3,21 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+# The month helpers live in secretaries.dates; the dashboard modules import them from here.
+from secretaries.dates import add_months, month_end, month_start, parse_month
+
 PERIOD_CHOICES = [("month", "按月"), ("quarter", "按季度"), ("year", "按年")]
 PERIOD_KINDS = {kind for kind, _ in PERIOD_CHOICES}
-
-
-def month_start(day):
-    return day.replace(day=1)
-
-
-def add_months(day, months):
-    """The first of the month `months` after (or before) the month of `day`."""
-    index = day.year * 12 + (day.month - 1) + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def month_end(day):
-    return add_months(day, 1) - timedelta(days=1)
+__all__ = [
+    "PERIOD_CHOICES",
+    "PERIOD_KINDS",
+    "Period",
+    "add_months",
+    "month_end",
+    "month_start",
+    "parse_month",
+    "week_of",
+]
 
 
 def week_of(day):
@@ -66,14 +65,3 @@ class Period:
         end = add_months(start, months) - timedelta(days=1)
         prev_start = add_months(start, -months)
         return cls(kind, start, end, prev_start, start - timedelta(days=1))
-
-
-def parse_month(text):
-    """'2026-03' -> date(2026, 3, 1); ValueError with a Chinese message otherwise."""
-    try:
-        year, month = (int(part) for part in text.split("-"))
-        if not 2000 <= year <= 2100:
-            raise ValueError
-        return date(year, month, 1)
-    except (ValueError, TypeError):
-        raise ValueError(f"月份“{text}”格式不对，应为 2026-03 这样的年-月") from None

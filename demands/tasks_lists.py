@@ -2,24 +2,12 @@
 """Thin Celery wrappers: validate the argument, call the service. Both jobs are idempotent through
 unique constraints (see demands/services/rounds.py), so a retry or a second beat is harmless."""
 
-from datetime import date
-
 from celery import shared_task
 from django.db import OperationalError
 
+from secretaries.dates import task_day
+
 __all__ = ["open_due_round", "send_round_reminders"]
-
-
-def _parse_day(day):
-    """None (today), a date, or an ISO string 'YYYY-MM-DD'; anything else is a clear error."""
-    if day is None or isinstance(day, date):
-        return day
-    if isinstance(day, str):
-        try:
-            return date.fromisoformat(day)
-        except ValueError:
-            pass
-    raise ValueError(f"日期参数应为 YYYY-MM-DD 格式的字符串，收到：{day!r}")
 
 
 @shared_task(
@@ -31,7 +19,7 @@ def _parse_day(day):
 def open_due_round(day=None):
     from demands.services.rounds import open_due_round as open_rounds
 
-    opened = open_rounds(_parse_day(day))
+    opened = open_rounds(task_day(day, "day"))
     return [r.pk for r in opened]
 
 
@@ -45,7 +33,7 @@ def send_round_reminders(day=None, round_id=None):
     from demands.models import CollectionRound
     from demands.services.rounds import send_all_reminders, send_reminders
 
-    day = _parse_day(day)
+    day = task_day(day, "day")
     if round_id is None:
         return send_all_reminders(day)
     if not isinstance(round_id, int) or isinstance(round_id, bool):

@@ -1,25 +1,11 @@
 """Celery tasks of the stations app: thin wrappers that check their arguments and call a service.
 All three are periodic (CELERY_BEAT_SCHEDULE) and idempotent."""
 
-from datetime import date
-
 from celery import shared_task
 from django.db import IntegrityError, OperationalError
-from django.utils import timezone
 
+from secretaries.dates import task_day
 from stations import services
-
-
-def _day(value, name):
-    """A task argument that should be a date: None (today), a date or an ISO string."""
-    if value is None:
-        return timezone.localdate()
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise ValueError(f"参数 {name} 应为 YYYY-MM-DD 格式的日期，收到 {value!r}") from None
 
 
 def _ids(value):
@@ -39,8 +25,8 @@ def extend_roster(station_ids=None, start=None, end=None):
     (after leave freed shifts). A concurrent run that claimed the same person first makes the
     unique constraint refuse ours; the retry then sees those shifts and fills around them."""
     default_start, default_end = services.roster_horizon()
-    first = _day(start, "start") if start is not None else default_start
-    last = _day(end, "end") if end is not None else default_end
+    first = task_day(start, "start") if start is not None else default_start
+    last = task_day(end, "end") if end is not None else default_end
     result = services.roster_generate(_ids(station_ids), first, last)
     return {"created": len(result.created), "gaps": len(result.gaps)}
 
@@ -48,10 +34,10 @@ def extend_roster(station_ids=None, start=None, end=None):
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
 def send_shift_reminders(day=None):
     """Day-before reminders; ShiftReminderLog makes a repeat send nothing."""
-    return len(services.shifts_send_reminders(_day(day, "day")))
+    return len(services.shifts_send_reminders(task_day(day, "day")))
 
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
 def mark_absent_shifts(day=None):
     """Runs at 23:55: shifts of the day (or earlier) never checked into become absent."""
-    return len(services.shifts_mark_absent(_day(day, "day")))
+    return len(services.shifts_mark_absent(task_day(day, "day")))

@@ -2,7 +2,7 @@
 Who may change what is decided in stations/services.py."""
 
 import calendar
-from datetime import date, timedelta
+from datetime import timedelta
 from functools import wraps
 
 from django.contrib import messages
@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from secretaries.access import scope_required
+from secretaries.dates import add_months, month_end, month_start, parse_day, parse_month
 from secretaries.models import Secretary
 from secretaries.scoping import scope_for
 from stations import selectors, services
@@ -52,15 +53,6 @@ def secretary_only(view):
 
 def _fail(request, error):
     messages.error(request, "；".join(error.messages))
-
-
-def _parse_day(value, default):
-    """A date from the query string; anything unreadable or outside 2000-2100 means `default`."""
-    try:
-        day = date.fromisoformat(value) if value else default
-    except ValueError:
-        return default
-    return day if 2000 <= day.year <= 2100 else default
 
 
 def _station(request, pk):
@@ -100,7 +92,7 @@ def station_list(request):
 def station_week(request, pk):
     station = _station(request, pk)
     today = timezone.localdate()
-    monday = selectors.monday_of(_parse_day(request.GET.get("week"), today))
+    monday = selectors.monday_of(parse_day(request.GET.get("week"), today))
     days = selectors.station_shifts(station, monday, monday + timedelta(days=6))
     week = [
         (monday + timedelta(days=i), days.get(monday + timedelta(days=i), []), i in (station.duty_weekdays or []))
@@ -123,8 +115,11 @@ def station_week(request, pk):
 def station_month(request, pk):
     station = _station(request, pk)
     today = timezone.localdate()
-    first = _parse_day(f"{request.GET.get('month', '')}-01", today).replace(day=1)
-    last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    try:
+        first = parse_month(request.GET.get("month", ""))
+    except ValueError:
+        first = month_start(today)
+    last = month_end(first)
     days = selectors.station_shifts(station, first, last)
     weeks = [
         [(day, days.get(day, []), day.month == first.month) for day in week]
@@ -137,10 +132,8 @@ def station_month(request, pk):
         for i in range(last.day)
         if (first + timedelta(days=i)).weekday() in duty_weekdays or days.get(first + timedelta(days=i))
     ]
-    prev_month = (first - timedelta(days=1)).replace(day=1)
-    next_month = last + timedelta(days=1)
     context = {"station": station, "weeks": weeks, "listed": listed, "first": first, "today": today}
-    context.update(prev_month=prev_month, next_month=next_month)
+    context.update(prev_month=add_months(first, -1), next_month=add_months(first, 1))
     return render(request, "stations/station_month.html", context)
 
 
@@ -207,7 +200,7 @@ def station_gaps(request, pk):
 @scoped
 def station_confirm_week(request, pk):
     station = _station(request, pk)
-    monday = selectors.monday_of(_parse_day(request.POST.get("week"), timezone.localdate()))
+    monday = selectors.monday_of(parse_day(request.POST.get("week"), timezone.localdate()))
     count = services.roster_confirm_week(station, monday, request.user)
     messages.success(request, f"已确认 {count} 个班次")
     return redirect(f"{_url('stations:station_week', station.pk)}?week={monday:%Y-%m-%d}")
@@ -483,7 +476,7 @@ def ical_feed(request, token):
 def overview(request):
     if not scope_for(request.user).is_org:
         raise Http404
-    monday = selectors.monday_of(_parse_day(request.GET.get("week"), timezone.localdate()))
+    monday = selectors.monday_of(parse_day(request.GET.get("week"), timezone.localdate()))
     stations = ServiceStation.objects.for_user(request.user).filter(active=True).select_related("township")
     rows = selectors.week_overview(stations, monday)
     context = {

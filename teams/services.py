@@ -3,13 +3,14 @@
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
+from secretaries.dates import month_start, next_month  # teams.scoring and teams.demo read them from here
 from secretaries.models import Expertise, Secretary, age_on
 from teams.models import ActivityPhoto, Meeting, PioneerTeam, TeamMembership
 from teams.photos import MAX_PHOTOS, normalized_photo
@@ -275,14 +276,6 @@ def activity_delete(activity):
 
 
 # --- meetings and the rotating host ------------------------------------------------------------
-
-
-def month_start(day):
-    return day.replace(day=1)
-
-
-def next_month(day):
-    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
 def choose_host(member_ids, hosted_counts, last_hosted, on_leave):

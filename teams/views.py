@@ -1,9 +1,6 @@
 """Pages of the teams app. Reading is district-wide (for_user); writes are checked in
 teams/access.py and answer 403 when someone may read but not change a record."""
 
-import re
-from datetime import date, timedelta
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -17,6 +14,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from secretaries.access import scope_required
+from secretaries.dates import add_months, month_start, next_month, parse_month
 from secretaries.excel import xlsx_response
 from secretaries.models import Expertise, Secretary
 from secretaries.scoping import scope_for
@@ -55,11 +53,6 @@ with_role = scope_required(
 org_only = scope_required(lambda scope: scope.is_org, "仅区委组织部可以执行此操作。")
 
 
-# Month parameters are YYYY-MM within a sane window, so month arithmetic never overflows.
-MONTH_PARAM = re.compile(r"\d{4}-\d{2}")
-FIRST_MONTH, LAST_MONTH = date(2000, 1, 1), date(2100, 12, 1)
-
-
 def _district_id(request):
     scope = scope_for(request.user)
     if scope.district_id is not None:
@@ -69,16 +62,12 @@ def _district_id(request):
 
 
 def _month_param(request, name="month", default=None):
+    """A YYYY-MM parameter within 2000–2100 (so month arithmetic never overflows), else `default`."""
     raw = request.GET.get(name, "").strip()
     if not raw:
         return default
     try:
-        if not MONTH_PARAM.fullmatch(raw):
-            raise ValueError(raw)
-        month = date.fromisoformat(f"{raw}-01")
-        if not FIRST_MONTH <= month <= LAST_MONTH:
-            raise ValueError(raw)
-        return month
+        return parse_month(raw)
     except ValueError:
         messages.error(request, f"月份“{raw[:20]}”无效，应为 2000-01 至 2100-12 之间的 YYYY-MM，已显示默认月份。")
         return default
@@ -231,7 +220,7 @@ def _filtered_activities(request):
         filters["kind"] = kind
     month = _month_param(request)
     if month is not None:
-        activities = activities.filter(date__gte=month, date__lt=services.next_month(month))
+        activities = activities.filter(date__gte=month, date__lt=next_month(month))
         filters["month"] = f"{month:%Y-%m}"
     if request.GET.get("mine") == "1":
         scope = scope_for(request.user)
@@ -500,12 +489,12 @@ def decision_convert(request, pk):
 
 
 def _last_month():
-    return services.month_start(services.month_start(timezone.localdate()) - timedelta(days=1))
+    return add_months(timezone.localdate(), -1)
 
 
 @with_role
 def ranking(request):
-    month = _month_param(request, default=services.month_start(timezone.localdate()))
+    month = _month_param(request, default=month_start(timezone.localdate()))
     district_id = _district_id(request)
     result = (
         scoring.rankings(district_id, [month])[month]
@@ -514,8 +503,8 @@ def ranking(request):
     )
     context = {
         "month": month,
-        "previous": services.month_start(month - timedelta(days=1)),
-        "next": services.next_month(month),
+        "previous": add_months(month, -1),
+        "next": next_month(month),
         "result": result,
         "is_org": scope_for(request.user).is_org,
     }
@@ -524,10 +513,10 @@ def ranking(request):
 
 def _period(request):
     end = _month_param(request, "to", default=_last_month())
-    start = _month_param(request, "from", default=services.next_month(end.replace(year=end.year - 1)))
+    start = _month_param(request, "from", default=add_months(end, -11))
     if start > end:
         messages.error(request, "开始月份晚于结束月份，已改为结束月份前12个月。")
-        start = services.next_month(end.replace(year=end.year - 1))
+        start = add_months(end, -11)
     months = scoring.months_between(start, end)
     if len(months) > 24:
         messages.error(request, "考评期间最长24个月，已截取最后24个月。")

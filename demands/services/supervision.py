@@ -5,8 +5,6 @@ the missing ones (one row per item, reason and state: the unique constraint make
 or a concurrent one, harmless), clears those whose condition has gone, and tells the assignee and
 the township once per new state (notices dedupe on the same key)."""
 
-from datetime import datetime
-
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count
@@ -16,6 +14,7 @@ from django.utils import timezone
 from demands.models import DemandItem, SupervisionFlag
 from demands.services.loop import OPEN_STATUSES, assignee_users, village_people
 from notices.services import notify
+from secretaries.dates import task_day
 
 Reason = SupervisionFlag.Reason
 
@@ -158,17 +157,8 @@ def send_digest(today=None):
 
 
 def parse_day(value):
-    """A task argument: None (today), a date, or 'YYYY-MM-DD'. Anything else is a clear error."""
-    if value is None:
-        return timezone.localdate()
-    if hasattr(value, "isoformat") and not isinstance(value, datetime):
-        return value
-    if isinstance(value, str):
-        try:
-            return datetime.strptime(value, "%Y-%m-%d").date()
-        except ValueError:
-            pass
-    raise ValueError(f"日期参数无效：{value!r}（应为 YYYY-MM-DD）")
+    """The `day` argument of the supervision tasks (demands/tasks_loop.py): see secretaries.dates."""
+    return task_day(value, "day")
 
 
 def days_overdue(item, today=None):
