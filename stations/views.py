@@ -33,6 +33,7 @@ from stations.models import (
     SwapRequest,
     Unavailability,
 )
+from stations.services.roster import managed_station_ids
 
 # Logged in and holding a role; everyone else gets 404 (the page does not exist for them).
 scoped = scope_required(hide=True)
@@ -333,13 +334,7 @@ def swap_list(request):
         "shift__station", "shift__secretary", "to_secretary", "to_shift__station"
     )
     page = Paginator(swaps, 30).get_page(request.GET.get("page"))
-    scope = scope_for(request.user)
-    managed = set()
-    if scope.is_org or scope.is_station_manager:
-        managed = {
-            s.pk for s in ServiceStation.objects.for_user(request.user) if services.can_manage_station(request.user, s)
-        }
-    return render(request, "stations/swap_list.html", {"page": page, "managed": managed})
+    return render(request, "stations/swap_list.html", {"page": page, "managed": managed_station_ids(request.user)})
 
 
 SWAP_ACTIONS = {

@@ -5,14 +5,18 @@ the missing ones (one row per item, reason and state: the unique constraint make
 or a concurrent one, harmless), clears those whose condition has gone, and tells the assignee and
 the township once per new state (notices dedupe on the same key)."""
 
+from collections import defaultdict
+
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
 from demands.models import DemandItem, SupervisionFlag
-from demands.services.loop import OPEN_STATUSES, assignee_users, village_people
+from demands.services.loop import OPEN_STATUSES
+from notices.models import Notice
 from notices.services import notify
 from secretaries.dates import task_day
 
@@ -90,36 +94,140 @@ def _one_run_at_a_time():
 
 
 def _notify_new(new):
+    """Tell each new flag's assignee and the item's township staff, once per state (the dedupe key).
+    The people of all flags are read together and the notices written together: a run that flags
+    thousands of items costs a fixed number of queries, not a few per item."""
     if not new:
         return 0
-    items = DemandItem.objects.select_related("village__township", "assignee_secretary__user").in_bulk(
+    items = DemandItem.objects.select_related("village__township", "assignee_secretary").in_bulk(
         {item_id for item_id, _, _ in new}
     )
-    sent = 0
+    people = _recipients(items.values())
+    notices = []
     for item_id, reason, key in new:
         item = items[item_id]
-        users = assignee_users(item) + [u for u in village_people(item) if _is_township_staff(u)]
-        label = Reason(reason).label
+        title = f"列入督导清单（{Reason(reason).label}）：{item.title}"
         body = {
             Reason.OVERDUE.value: f"办理期限 {item.due_date:%Y-%m-%d} 已过，请尽快办结。" if item.due_date else "",
             Reason.STALE.value: f"已超过 {settings.SUPERVISION_STALE_DAYS} 天没有填报进展。",
             Reason.POOR_RATING.value: f"群众评价 {item.rating} 分，请研究整改。",
         }[reason]
-        created = notify(
-            users,
-            f"列入督导清单（{label}）：{item.title}",
-            body=body,
-            url=reverse("demands:item_detail", args=[item.pk]),
-            kind="supervision",
-            dedupe_key=f"supervision:{item.pk}:{reason}:{key}",
+        url = reverse("demands:item_detail", args=[item.pk])
+        dedupe_key = f"supervision:{item.pk}:{reason}:{key}"
+        notices += [
+            Notice(recipient=user, title=title, body=body, url=url, kind="supervision", dedupe_key=dedupe_key)
+            for user in people[item_id]
+        ]
+    return len(_notify_each(notices))
+
+
+def _recipients(items):
+    """{item id: [users]}: what assignee_users(item) gives, plus the staff of the item's township,
+    for all `items` in at most eight queries."""
+    from secretaries.models import Secretary, StaffProfile
+    from stations.models import DutyShift
+    from teams.models import PioneerTeam, TeamMembership
+
+    Kind = DemandItem.AssigneeKind
+    by_kind = defaultdict(list)
+    for item in items:
+        by_kind[item.assignee_kind].append(item)
+    user_ids = defaultdict(list)  # item id -> user ids, the assignee's first
+
+    for item in by_kind[Kind.SECRETARY]:
+        if item.assignee_secretary_id and item.assignee_secretary.user_id:
+            user_ids[item.pk].append(item.assignee_secretary.user_id)
+
+    if by_kind[Kind.TEAM]:
+        team_ids = {item.assignee_team_id for item in by_kind[Kind.TEAM]}
+        members = defaultdict(list)
+        for team_id, user_id in TeamMembership.objects.filter(
+            team_id__in=team_ids, left__isnull=True, secretary__user__isnull=False
+        ).values_list("team_id", "secretary__user_id"):
+            members[team_id].append(user_id)
+        for team_id, user_id in PioneerTeam.objects.filter(pk__in=team_ids, captain__user__isnull=False).values_list(
+            "pk", "captain__user_id"
+        ):
+            members[team_id].append(user_id)
+        for item in by_kind[Kind.TEAM]:
+            user_ids[item.pk] += members[item.assignee_team_id]
+
+    if by_kind[Kind.STATION]:
+        station_ids = {item.assignee_station_id for item in by_kind[Kind.STATION]}
+        at_station = defaultdict(list)
+        for station_id, user_id in StaffProfile.objects.filter(
+            role="station_manager", station_id__in=station_ids
+        ).values_list("station_id", "user_id"):
+            at_station[station_id].append(user_id)
+        on_duty = (
+            DutyShift.objects.filter(station_id__in=station_ids, date=timezone.localdate())
+            .exclude(status__in=[DutyShift.Status.SWAPPED, DutyShift.Status.ABSENT])
+            .filter(secretary__user__isnull=False)
         )
-        sent += len(created)
-    return sent
+        for station_id, user_id in on_duty.values_list("station_id", "secretary__user_id"):
+            at_station[station_id].append(user_id)
+        for item in by_kind[Kind.STATION]:
+            user_ids[item.pk] += at_station[item.assignee_station_id]
+
+    if by_kind[Kind.UNIT]:
+        in_unit = defaultdict(list)  # (unit, district) -> user ids
+        for unit_id, district_id, user_id in (
+            Secretary.objects.on_post()
+            .filter(dispatch_unit_id__in={item.assignee_unit_id for item in by_kind[Kind.UNIT]}, user__isnull=False)
+            .values_list("dispatch_unit_id", "village__township__district_id", "user_id")
+        ):
+            in_unit[(unit_id, district_id)].append(user_id)
+        for item in by_kind[Kind.UNIT]:
+            user_ids[item.pk] += in_unit[(item.assignee_unit_id, item.village.township.district_id)]
+
+    township_staff = defaultdict(list)
+    for township_id, user_id in StaffProfile.objects.filter(
+        role="township", township_id__in={item.village.township_id for item in items}
+    ).values_list("township_id", "user_id"):
+        township_staff[township_id].append(user_id)
+    users = get_user_model().objects.in_bulk(set().union(*user_ids.values(), *township_staff.values()))
+    return {
+        item.pk: [users[pk] for pk in user_ids[item.pk] + township_staff[item.village.township_id]] for item in items
+    }
 
 
-def _is_township_staff(user):
-    profile = getattr(user, "staff_profile", None)
-    return profile is not None and profile.role == "township"
+def _notify_each(notices):
+    """notices.notify() for many different messages at once (notify takes one title and one key).
+    `notices` are unsaved Notice rows with a dedupe_key; the rules are notify()'s: active logins
+    only, nothing new for someone who already has the key (the unique constraint decides a race),
+    e-mail by one Celery task after commit. Returns the ids of the notices created now.
+    The same helper sits in stations/services/roster.py; both belong in notices/services.py."""
+    from notices.tasks import deliver_notices
+
+    rows, seen = [], set()
+    for notice in notices:
+        pair = (notice.recipient.pk, notice.dedupe_key)
+        if notice.recipient.is_active and pair not in seen:
+            seen.add(pair)
+            notice.title = notice.title[:200]
+            rows.append(notice)
+    chunks = [rows[i : i + 500] for i in range(0, len(rows), 500)]
+    already = set()
+    for chunk in chunks:
+        already.update(
+            Notice.objects.filter(
+                recipient_id__in={n.recipient_id for n in chunk}, dedupe_key__in={n.dedupe_key for n in chunk}
+            ).values_list("recipient_id", "dedupe_key")
+        )
+    rows = [n for n in rows if (n.recipient_id, n.dedupe_key) not in already]
+    Notice.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
+    wanted = {(n.recipient_id, n.dedupe_key) for n in rows}
+    ids = []
+    for chunk in [rows[i : i + 500] for i in range(0, len(rows), 500)]:
+        found = Notice.objects.filter(
+            recipient_id__in={n.recipient_id for n in chunk},
+            dedupe_key__in={n.dedupe_key for n in chunk},
+            emailed_at__isnull=True,
+        ).values_list("pk", "recipient_id", "dedupe_key")
+        ids += [pk for pk, recipient_id, key in found if (recipient_id, key) in wanted]
+    if ids:
+        transaction.on_commit(lambda: deliver_notices.delay(ids, email=True, sms=False))
+    return ids
 
 
 def send_digest(today=None):

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
 from secretaries.scoping import scope_for
 from stations.models import (
@@ -18,7 +19,7 @@ from stations.models import (
     PoolMember,
     ShiftReminderLog,
 )
-from stations.services.roster import _managers_by_station, org_users
+from stations.services.roster import _managers_by_station, notify_each, org_users
 
 # --- the day of the shift --------------------------------------------------------------------
 
@@ -74,8 +75,10 @@ def shift_save_note(shift, user, work_note, *, today=None):
 
 def shifts_mark_absent(day):
     """End of the duty day: a shift never checked into is absent (and reported); one checked into
-    but not out is done. Idempotent: only open shifts on or before `day` change."""
-    from notices.services import notify
+    but not out is done. Idempotent: only open shifts on or before `day` change. The shifts are
+    written and the reports sent in bulk, so a province's day costs a fixed number of queries;
+    the reports stay inside the transaction, so a failed run changes nothing and is retried whole."""
+    from notices.models import Notice
 
     absent = []
     with transaction.atomic():
@@ -84,27 +87,32 @@ def shifts_mark_absent(day):
             .filter(date__lte=day, status__in=OPEN_STATUSES)
             .select_related("station__township", "secretary")
         )
+        now = timezone.now()
         for shift in shifts:
             if shift.check_in_at:
                 shift.status = DutyShift.Status.DONE
             else:
                 shift.status = DutyShift.Status.ABSENT
                 absent.append(shift)
-            shift.save(update_fields=["status", "updated_at"])
+            shift.updated_at = now  # bulk_update does not apply auto_now
+        bulk_update_with_history(shifts, DutyShift, ["status", "updated_at"], batch_size=500)
         if absent:
             managers = _managers_by_station({s.station_id for s in absent})
             orgs = defaultdict(list)
             for user in org_users({s.station.township.district_id for s in absent}):
                 orgs[user.staff_profile.district_id].append(user)
-            for shift in absent:
-                notify(
-                    managers[shift.station_id] + orgs[shift.station.township.district_id],
-                    f"值班缺勤：{shift.station.name} {shift.date:%m月%d日} {shift.secretary.name}",
+            notify_each(
+                Notice(
+                    recipient=user,
+                    title=f"值班缺勤：{shift.station.name} {shift.date:%m月%d日} {shift.secretary.name}",
                     body=f"{shift.secretary.name}在{shift.date:%Y年%m月%d日}未签到，已记为缺勤。",
                     url=reverse("stations:shift_detail", args=[shift.pk]),
                     kind="shift_absent",
                     dedupe_key=f"shift-absent:{shift.pk}",
                 )
+                for shift in absent
+                for user in managers[shift.station_id] + orgs[shift.station.township.district_id]
+            )
     return absent
 
 

@@ -235,9 +235,9 @@ def org_users(district_ids):
     from django.contrib.auth import get_user_model
 
     return list(
-        get_user_model().objects.filter(
-            staff_profile__role=ROLE_ORG, staff_profile__district__in=list(district_ids), is_active=True
-        )
+        get_user_model()
+        .objects.filter(staff_profile__role=ROLE_ORG, staff_profile__district__in=list(district_ids), is_active=True)
+        .select_related("staff_profile")
     )
 
 
@@ -251,78 +251,127 @@ def _managers_by_station(station_ids):
 
 def roster_notify(result):
     """Tell each secretary about their new shifts, the people whose leave freed a slot who took it
-    over, and managers plus the org department about gaps. Every notice has a dedupe key."""
-    from notices.services import notify
+    over, and managers plus the org department about gaps. Every notice has a dedupe key. The
+    people and stations of the whole run are read together and the notices written together, so
+    a run over a province costs a fixed number of queries, not a few per gap."""
+    from notices.models import Notice
 
     if result.created:
         _notify_new_shifts([s.pk for s in result.created])
-    for gap, shifts in result.refilled:
-        freed = Secretary.objects.filter(pk=gap.freed_secretary_id).select_related("user").first()
-        names = "、".join(
-            Secretary.objects.filter(pk__in=[s.secretary_id for s in shifts]).values_list("name", flat=True)
-        )
-        if freed and freed.user:
-            notify(
-                [freed.user],
-                f"您请假空出的{gap.date:%m月%d日}班次已有人接替",
-                body=f"{gap.station.name} {gap.date:%Y年%m月%d日} 的班次由{names}接替。",
-                url=reverse("stations:my_shifts"),
-                kind="shift_refill",
-                dedupe_key=f"shift-refill:{gap.pk}:{gap.date}:{freed.pk}",
+    notices = []
+    stations = ServiceStation.objects.in_bulk(
+        {gap.station_id for gap, _ in result.refilled} | {gap.station_id for gap in result.gaps}
+    )
+    if result.refilled:
+        wanted = {gap.freed_secretary_id for gap, _ in result.refilled}
+        wanted |= {shift.secretary_id for _, shifts in result.refilled for shift in shifts}
+        secretaries = list(Secretary.objects.filter(pk__in=wanted).select_related("user"))  # in name order
+        by_pk = {secretary.pk: secretary for secretary in secretaries}
+        for gap, shifts in result.refilled:
+            freed = by_pk.get(gap.freed_secretary_id)
+            if not (freed and freed.user):
+                continue
+            taking_over = {shift.secretary_id for shift in shifts}
+            names = "、".join(secretary.name for secretary in secretaries if secretary.pk in taking_over)
+            notices.append(
+                Notice(
+                    recipient=freed.user,
+                    title=f"您请假空出的{gap.date:%m月%d日}班次已有人接替",
+                    body=f"{stations[gap.station_id].name} {gap.date:%Y年%m月%d日} 的班次由{names}接替。",
+                    url=reverse("stations:my_shifts"),
+                    kind="shift_refill",
+                    dedupe_key=f"shift-refill:{gap.pk}:{gap.date}:{freed.pk}",
+                )
             )
     if result.gaps:
-        stations = ServiceStation.objects.in_bulk({g.station_id for g in result.gaps})
-        managers = _managers_by_station(list(stations))
+        managers = _managers_by_station({gap.station_id for gap in result.gaps})
         org_by_district = defaultdict(list)
         for profile in StaffProfile.objects.filter(role=ROLE_ORG).select_related("user"):
             if profile.user.is_active:
                 org_by_district[profile.district_id].append(profile.user)
         districts = dict(
-            ServiceStation.objects.filter(pk__in=list(stations)).values_list("pk", "township__district_id")
+            ServiceStation.objects.filter(pk__in={gap.station_id for gap in result.gaps}).values_list(
+                "pk", "township__district_id"
+            )
         )
         for gap in result.gaps:
             station = stations[gap.station_id]
-            notify(
-                managers[station.pk] + org_by_district[districts[station.pk]],
-                f"排班缺口：{station.name} {gap.date:%m月%d日} 缺{gap.missing}人",
-                body=f"{gap.date:%Y年%m月%d日}（{_weekday(gap.date)}）无法排满：{gap.reason}。请调整值班池或手工安排。",
-                url=reverse("stations:station_gaps", args=[station.pk]),
-                kind="roster_gap",
-                dedupe_key=f"roster-gap:{station.pk}:{gap.date}:{gap.missing}",
-            )
+            notices += [
+                Notice(
+                    recipient=user,
+                    title=f"排班缺口：{station.name} {gap.date:%m月%d日} 缺{gap.missing}人",
+                    body=f"{gap.date:%Y年%m月%d日}（{_weekday(gap.date)}）无法排满：{gap.reason}。请调整值班池或手工安排。",
+                    url=reverse("stations:station_gaps", args=[station.pk]),
+                    kind="roster_gap",
+                    dedupe_key=f"roster-gap:{station.pk}:{gap.date}:{gap.missing}",
+                )
+                for user in managers[station.pk] + org_by_district[districts[station.pk]]
+            ]
+    notify_each(notices)
 
 
 def _notify_new_shifts(shift_ids):
     """One notice per new shift, built in bulk: a few queries for the whole run instead of notify()'s
-    three per shift. Same rules as notify(): active logins only, a dedupe key per shift (the unique
-    constraint makes a repeat harmless), e-mail delivered by one Celery task after commit."""
+    three per shift."""
     from notices.models import Notice
-    from notices.tasks import deliver_notices
 
     shifts = DutyShift.objects.filter(pk__in=shift_ids, secretary__user__is_active=True).select_related(
         "station", "secretary__user"
     )
-    notices = [
+    return notify_each(
         Notice(
             recipient=shift.secretary.user,
             kind="shift_new",
-            title=f"新的值班安排：{shift.date:%m月%d日} {shift.station.name}"[:200],
+            title=f"新的值班安排：{shift.date:%m月%d日} {shift.station.name}",
             body=f"您被安排于{shift.date:%Y年%m月%d日}（{_weekday(shift.date)}）在{shift.station.name}值班。",
             url=reverse("stations:shift_detail", args=[shift.pk]),
             dedupe_key=f"shift-new:{shift.pk}:{shift.date:%Y%m%d}",
         )
         for shift in shifts
-    ]
-    Notice.objects.bulk_create(notices, batch_size=1000, ignore_conflicts=True)
-    keys = [n.dedupe_key for n in notices]
+    )
+
+
+def notify_each(notices):
+    """notices.notify() for many different messages at once (notify takes one title and one key).
+    `notices` are unsaved Notice rows with a dedupe_key; the rules are notify()'s: active logins
+    only, nothing new for someone who already has the key (the unique constraint decides a race),
+    e-mail by one Celery task after commit. Returns the ids of the notices created now.
+    The same helper sits in demands/services/supervision.py; both belong in notices/services.py."""
+    from notices.models import Notice
+    from notices.tasks import deliver_notices
+
+    rows, seen = [], set()
+    for notice in notices:
+        pair = (notice.recipient.pk, notice.dedupe_key)
+        if notice.recipient.is_active and pair not in seen:
+            seen.add(pair)
+            notice.title = notice.title[:200]
+            rows.append(notice)
+    already = set()
+    for chunk in _chunks(rows):
+        already.update(
+            Notice.objects.filter(
+                recipient_id__in={n.recipient_id for n in chunk}, dedupe_key__in={n.dedupe_key for n in chunk}
+            ).values_list("recipient_id", "dedupe_key")
+        )
+    rows = [n for n in rows if (n.recipient_id, n.dedupe_key) not in already]
+    Notice.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
+    wanted = {(n.recipient_id, n.dedupe_key) for n in rows}
     ids = []
-    for i in range(0, len(keys), 1000):
-        ids += Notice.objects.filter(
-            kind="shift_new", dedupe_key__in=keys[i : i + 1000], emailed_at__isnull=True
-        ).values_list("pk", flat=True)
+    for chunk in _chunks(rows):
+        found = Notice.objects.filter(
+            recipient_id__in={n.recipient_id for n in chunk},
+            dedupe_key__in={n.dedupe_key for n in chunk},
+            emailed_at__isnull=True,
+        ).values_list("pk", "recipient_id", "dedupe_key")
+        ids += [pk for pk, recipient_id, key in found if (recipient_id, key) in wanted]
     if ids:
         transaction.on_commit(lambda: deliver_notices.delay(ids, email=True, sms=False))
     return ids
+
+
+def _chunks(rows, size=500):
+    return [rows[i : i + size] for i in range(0, len(rows), size)]
 
 
 def _weekday(day):
@@ -484,3 +533,14 @@ def can_manage_station(user, station):
     if scope.is_org:
         return ServiceStation.objects.for_user(user).filter(pk=station.pk).exists()
     return scope.is_station_manager and scope.station_id == station.pk
+
+
+def managed_station_ids(user):
+    """can_manage_station for every station at once: the ids of those `user` may manage."""
+    scope = scope_for(user)
+    stations = ServiceStation.objects.for_user(user)
+    if scope.is_org:
+        return set(stations.values_list("pk", flat=True))
+    if scope.is_station_manager:
+        return set(stations.filter(pk=scope.station_id).values_list("pk", flat=True))
+    return set()
