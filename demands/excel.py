@@ -82,7 +82,7 @@ def _dropdown(sheet, ref, column, prompt):
 
 
 def build_template(collection_round, township):
-    """The blank template for one township: .xlsx bytes."""
+    """The blank template for one township, as an openpyxl Workbook (secretaries.excel.xlsx_response sends it)."""
     from demands.services.lists import secretaries_with_login, villages_filled_on_behalf
 
     villages = list(Village.objects.filter(township=township).order_by("name").values_list("name", flat=True))
@@ -141,13 +141,7 @@ def build_template(collection_round, township):
     _dropdown(sheets["项目清单"], refs["项目状态"], 3, "项目状态")
     _dropdown(sheets["项目清单"], refs["需求类别"], 4, "项目类别")
     book.active = 1
-    return _bytes(book)
-
-
-def _bytes(book):
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return book
 
 
 # Upload --------------------------------------------------------------------------------------
@@ -243,7 +237,8 @@ def import_upload(collection_round, township, user, upload, *, confirm):
 
 
 def export_round(collection_round, user, township=None):
-    """The round's three lists (and completeness) as .xlsx bytes, within the user's scope."""
+    """The round's three lists (and completeness) within the user's scope, as a write-only openpyxl Workbook
+    (secretaries.excel.xlsx_response sends it)."""
     from demands.selectors_lists import round_items_for_export
 
     township_id = township.pk if township else None
@@ -329,4 +324,4 @@ def export_round(collection_round, user, township=None):
                 project.outcomes,
             ]
         )
-    return _bytes(book)
+    return book

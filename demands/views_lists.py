@@ -58,10 +58,6 @@ def _round(request, pk):
     return get_object_or_404(CollectionRound.objects.for_user(request.user), pk=pk)
 
 
-def _xlsx(content, filename):
-    return xlsx_response(content, filename)
-
-
 def _township_param(request, *, required):
     """The township a download or upload is for: a township user's own; the department picks one."""
     scope = scope_for(request.user)
@@ -188,17 +184,17 @@ def round_completeness_current(request):
 def round_template(request, pk):
     collection_round = _round(request, pk)
     township = _township_param(request, required=True)
-    content = build_template(collection_round, township)
-    return _xlsx(content, f"{collection_round.period_start:%Y%m}_{township.name}_三项清单模板.xlsx")
+    workbook = build_template(collection_round, township)
+    return xlsx_response(workbook, f"{collection_round.period_start:%Y%m}_{township.name}_三项清单模板.xlsx")
 
 
 @role_required("org", "township")
 def round_export(request, pk):
     collection_round = _round(request, pk)
     township = _township_param(request, required=False)
-    content = export_round(collection_round, request.user, township)
+    workbook = export_round(collection_round, request.user, township)
     suffix = township.name if township else "全区"
-    return _xlsx(content, f"{collection_round.period_start:%Y%m}_{suffix}_三项清单汇总.xlsx")
+    return xlsx_response(workbook, f"{collection_round.period_start:%Y%m}_{suffix}_三项清单汇总.xlsx")
 
 
 UPLOAD_SESSION_KEY = "demands_upload"
@@ -443,12 +439,10 @@ def resource_edit(request, pk):
 @role_required("org", "secretary")
 def resource_delete(request, pk):
     item = _editable_resource(request, pk)
-    if item.matched_demands.exists():
-        ResourceItem.objects.filter(pk=item.pk).update(active=False)
-        messages.info(request, "该资源已对接需求，已改为“无效”而不是删除。")
-    else:
-        item.delete()
+    if list_services.resource_delete(item):
         messages.success(request, "资源已删除。")
+    else:
+        messages.info(request, "该资源已对接需求，已改为“无效”而不是删除。")
     return redirect("demands:resource_list")
 
 

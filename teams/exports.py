@@ -15,10 +15,6 @@ TOTAL_HEADERS = [
 TOTAL_KEYS = ["activities", "people_reached", "funds_secured", "projects_built", "produce_kg", "produce_yuan"]
 
 
-def _sheet(workbook, title, headers, rows):
-    return write_only_sheet(workbook, title, headers, rows)
-
-
 def _totals(row):
     return [
         float(row[key]) if key in ("funds_secured", "produce_kg", "produce_yuan") else row[key] for key in TOTAL_KEYS
@@ -27,7 +23,7 @@ def _totals(row):
 
 def activities_workbook(activities, *, totals, by_team, by_month, by_kind):
     workbook = Workbook(write_only=True)
-    _sheet(
+    write_only_sheet(
         workbook,
         "活动明细",
         [
@@ -66,10 +62,16 @@ def activities_workbook(activities, *, totals, by_team, by_month, by_kind):
             for a in activities
         ),
     )
-    _sheet(workbook, "按先锋队", ["先锋队", *TOTAL_HEADERS], ([r["team__name"], *_totals(r)] for r in by_team))
-    _sheet(workbook, "按月份", ["月份", *TOTAL_HEADERS], ([f"{r['month']:%Y-%m}", *_totals(r)] for r in by_month))
-    _sheet(workbook, "按活动类型", ["活动类型", *TOTAL_HEADERS], ([r["kind_label"], *_totals(r)] for r in by_kind))
-    _sheet(workbook, "全区合计", TOTAL_HEADERS, [_totals(totals)])
+    write_only_sheet(
+        workbook, "按先锋队", ["先锋队", *TOTAL_HEADERS], ([r["team__name"], *_totals(r)] for r in by_team)
+    )
+    write_only_sheet(
+        workbook, "按月份", ["月份", *TOTAL_HEADERS], ([f"{r['month']:%Y-%m}", *_totals(r)] for r in by_month)
+    )
+    write_only_sheet(
+        workbook, "按活动类型", ["活动类型", *TOTAL_HEADERS], ([r["kind_label"], *_totals(r)] for r in by_kind)
+    )
+    write_only_sheet(workbook, "全区合计", TOTAL_HEADERS, [_totals(totals)])
     return workbook
 
 
@@ -82,8 +84,10 @@ def evaluation_workbook(months, result, awards):
             team = [row["team"]] if with_team else []
             yield [row["rank"], row["name"], *team, float(row["total"]), *(float(v) for v in row["monthly"])]
 
-    _sheet(workbook, "先锋队排名", ["名次", "先锋队", "总分", *month_headers], ranking_rows(result["teams"], False))
-    _sheet(
+    write_only_sheet(
+        workbook, "先锋队排名", ["名次", "先锋队", "总分", *month_headers], ranking_rows(result["teams"], False)
+    )
+    write_only_sheet(
         workbook,
         "队员排名",
         ["名次", "第一书记", "先锋队", "总分", *month_headers],
@@ -96,8 +100,8 @@ def evaluation_workbook(months, result, awards):
                 for line in row["lines"]:
                     yield [kind, row["name"], line.label, line.quantity, float(line.points), float(line.subtotal)]
 
-    _sheet(workbook, "得分明细", ["对象", "名称", "计分项", "数量", "分值", "得分"], detail_rows())
-    _sheet(
+    write_only_sheet(workbook, "得分明细", ["对象", "名称", "计分项", "数量", "分值", "得分"], detail_rows())
+    write_only_sheet(
         workbook,
         "表彰",
         ["年度", "奖项", "先锋队/第一书记", "说明"],

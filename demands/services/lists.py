@@ -241,6 +241,17 @@ def resource_save(form, user):
     return item
 
 
+def resource_delete(item):
+    """Delete a resource, unless a demand was matched to it: then it is only marked inactive, so
+    the demand keeps the record of what was matched. Returns True when the row was deleted."""
+    with transaction.atomic():
+        if item.matched_demands.exists():
+            ResourceItem.objects.filter(pk=item.pk).update(active=False)
+            return False
+        item.delete()
+        return True
+
+
 def resources_confirm(secretary, user, collection_round=None):
     """The secretary confirms their own and their unit's resources are current (once per round)."""
     now = timezone.now()
