@@ -1,22 +1,28 @@
 """Stale-while-revalidate for the dashboards' aggregates.
 
-A dashboard at province scale takes seconds to compute (a million demand items), and on a busy
-system something is written every few seconds. So the page does not wait for a recomputation:
+A dashboard at province scale counts a million demand items, and on a busy system something is
+written every few seconds. So the page does not wait for a recount:
 
+- The district-wide counts that need a scan of the demand items live in the database
+  (dashboard.summary: a DistrictSummary per district, counted by the worker once per data version).
 - Each (day, scope, filters) keeps its last computed result in the cache, with the data version it
   was computed at and the time (shown on the page as 数据更新于 HH:MM).
 - Saving or deleting any record the dashboards count bumps a global version (signals below).
 - A request whose entry has the current version is served as is. One whose entry is older is
-  served the entry at once, and a Celery task (dashboard.tasks.refresh_dashboard) recomputes it;
-  a cache lock keeps one refresh per entry in flight (released when it ends, or after
-  REFRESH_LOCK_SECONDS if the worker died). The beat job
-  dashboard.tasks.warm_org_dashboards keeps the department's default view computed.
-- Only a view with no entry at all (first view of that filter today), or an entry older than
-  MAX_STALE_SECONDS (the worker is down or far behind), is computed in the request.
+  served the entry at once, and a Celery task (dashboard.tasks.refresh_dashboard) recounts the
+  district's summary and recomputes the entry; a cache lock keeps one refresh per entry in flight
+  (released when it ends, or after REFRESH_LOCK_SECONDS if the worker died). The beat job
+  dashboard.tasks.warm_org_dashboards recounts (or confirms) every summary and keeps the
+  department's default view computed.
+- A view with no entry (first view of that filter today, or a restarted cache) is computed in the
+  request from the stored summary: a few hundred milliseconds. If that summary is no longer
+  current, the page shows the time it was last known current, says it is being recounted, and
+  queues the refresh. Only a summary not known current for MAX_STALE_SECONDS (the worker is down
+  or far behind), or a district with none yet, is recounted in the request.
 
 Stated delay: a change shows on the first page load after the refresh it triggered has run (one
-computation: under a second for a township, a few seconds for the province); pages are never more
-than MAX_STALE_SECONDS (10 minutes) behind, whatever the worker does."""
+recount: under a second for a district, a few seconds for a province-sized one); pages are never
+more than MAX_STALE_SECONDS (10 minutes) behind, whatever the worker does."""
 
 import time
 from dataclasses import dataclass
@@ -72,12 +78,20 @@ def entry_key(user, filters):
 
 def compute(user, filters, build):
     """Build now and store the result with the version read before building (a write during the
-    build leaves the entry stale, so it is refreshed again)."""
+    build leaves the entry stale, so it is refreshed again). A result built on stored counts that
+    are no longer current (dashboard.summary; `basis` in the data) keeps their version and time,
+    is served as stale, and queues the recount."""
     version = current_version()
     data = build()
-    entry = {"version": version, "computed_at": timezone.now(), "data": data}
+    basis = data.get("basis")
+    computed_at = timezone.now()
+    if basis is not None:
+        version, computed_at = basis["version"], basis["checked_at"]
+    entry = {"version": version, "computed_at": computed_at, "data": data}
     cache.set(entry_key(user, filters), entry, ENTRY_SECONDS)
-    return Result(data, entry["computed_at"], stale=False)
+    if basis is not None:
+        schedule_refresh(user, filters)
+    return Result(data, computed_at, stale=basis is not None)
 
 
 def cached(user, filters, build):

@@ -9,9 +9,9 @@ from decimal import Decimal
 from django.urls import reverse
 from django.utils import timezone
 
-from dashboard import caching, charts, selectors
+from dashboard import caching, charts, selectors, summary
+from dashboard.periods import add_months, month_end
 from dashboard.selectors import TABLE_LIMIT, Scoped
-from teams import scoring
 
 FUNDS_UNIT = Decimal(10000)
 
@@ -37,45 +37,47 @@ def link(name, **params):
     return reverse(f"dashboard:{name}") + (f"?{query}" if query else "")
 
 
-def round_label(round_info):
-    return round_info["title"] if round_info else "—"
-
-
 def short_round(round_info):
     return f"{round_info['period_start']:%Y.%m}"
 
 
 def dashboard_panels(user, filters):
     base = Scoped(user, filters.township_id)
+    figures = summary.Figures(base)
     # Everything but the headline, the ranking and the activity months is the same whatever the
-    # period: computed once per scope, township and round, and shared by the other periods' views.
-    key = f"panels:{caching.scope_key(user)}:{filters.township_id or '-'}:{filters.round_id or '-'}"
-    result = dict(caching.shared(key, lambda: _period_free_panels(base, filters)))
+    # period: computed once per scope, township, round and count, and shared by the other periods' views.
+    key = f"panels:{caching.scope_key(user)}:{filters.township_id or '-'}:{filters.round_id or '-'}:{figures.basis_key}"
+    result = dict(caching.shared(key, lambda: _period_free_panels(base, filters, figures)))
     warnings = list(filters.warnings)
     if result.pop("round_missing"):
         warnings.append("没有这个轮次，已显示当前轮次")
-    headline = selectors.headline(base, filters.period)
+    period = filters.period
+    months = figures.activity_months(
+        min(period.prev_start, add_months(period.end.replace(day=1), -11)), month_end(period.end)
+    )
+    headline = selectors.headline(base, period, months)
     result.update(
         {
             "headline": headline,
             "cards": headline_cards(headline),
             "warnings": warnings,
-            "teams": _teams_panel(base, filters),
-            "activity_months": _activity_months_panel(base, filters),
+            "teams": _teams_panel(base, filters, figures),
+            "activity_months": _activity_months_panel(filters, months),
+            "basis": figures.basis,
         }
     )
     return result
 
 
-def _period_free_panels(base, filters):
+def _period_free_panels(base, filters, figures):
     township = filters.township_id
     rounds = selectors.rounds_for(base.user)
     chosen = next((r for r in rounds if r["pk"] == filters.round_id), None) or selectors.current_round(rounds)
     townships = list(base.townships().order_by("name").values("pk", "name"))
-    # Two scans of the demand items feed the whole loop and needs sections.
-    by_category = selectors.status_counts(base, "category")
+    # Two counts of the demand items (by category, by township) feed the whole loop and needs sections.
+    by_category = figures.category_counts()
     six = selectors.last_rounds(rounds, chosen)
-    by_township = selectors.status_counts(base, "township", [r["pk"] for r in six]) if chosen else {}
+    by_township = figures.township_totals([r["pk"] for r in six]) if chosen else {}
     names = {
         "township": {t["pk"]: t["name"] for t in townships},
         "category": selectors.names_for(base, "category"),
@@ -87,29 +89,30 @@ def _period_free_panels(base, filters):
         "townships": townships,
         "supervision": {
             "count": selectors.supervision_count_from(by_category),
-            "oldest": selectors.oldest_overdue(base),
+            "oldest": figures.oldest_overdue(),
         },
     }
     if chosen:
-        result.update(_round_panels(base, chosen, six, township, by_category, by_township, names))
-    resources = selectors.resources_by_category(base)
+        result.update(_round_panels(base, chosen, six, township, by_category, by_township, names, figures))
+    resources = figures.resources()
     result["resources"] = _resources_panel(resources)
     result["unmet"] = _unmet_panel(
-        selectors.unmet_from(by_category, names["category"], resources, selectors.unmet_villages(base)), township
+        selectors.unmet_from(by_category, names["category"], resources, figures.unmet_villages()), township
     )
     result["stations"] = selectors.station_week(base)
     return result
 
 
-def _round_panels(base, chosen, six, township, by_category, by_township, names):
+def _round_panels(base, chosen, six, township, by_category, by_township, names, figures):
     rid = chosen["pk"]
+    category_totals = selectors.stage_totals(by_category)
     comp = selectors.completeness(base, chosen)
     funnel = selectors.funnel_from(by_category, rid)
     resolution_townships = selectors.resolution_from(
-        by_township, rid, names["township"], selectors.median_days(base, rid, "township")
+        by_township, rid, names["township"], figures.median_days(rid, "township")
     )
     resolution_categories = selectors.resolution_from(
-        by_category, rid, names["category"], selectors.median_days(base, rid, "category")
+        category_totals, rid, names["category"], figures.median_days(rid, "category")
     )
     return {
         "completeness": _completeness_panel(comp, chosen),
@@ -120,7 +123,7 @@ def _round_panels(base, chosen, six, township, by_category, by_township, names):
         "resolution_townships": _resolution_panel(resolution_townships, rid, "township", "乡镇", township),
         "resolution_categories": _resolution_panel(resolution_categories, rid, "category", "需求类别", township),
         "needs_categories": _needs_panel(
-            selectors.needs_from(by_category, six, names["category"]), six, "category", "需求类别", township
+            selectors.needs_from(category_totals, six, names["category"]), six, "category", "需求类别", township
         ),
         "needs_townships": _needs_panel(
             selectors.needs_from(by_township, six, names["township"]), six, "township", "乡镇", township
@@ -344,13 +347,15 @@ def _unmet_panel(unmet, township):
     }
 
 
-def _teams_panel(base, filters):
+def _teams_panel(base, filters, figures):
     # A quarter or a year: its last month that has begun.
     this_month = timezone.localdate().replace(day=1)
     month = (
         filters.period.start if filters.period.kind == "month" else min(filters.period.end.replace(day=1), this_month)
     )
-    ranking, frozen_at = _ranking(base, month)
+    ranking, frozen_at = _ranking(base, month, figures)
+    every = len(ranking)
+    ranking = ranking[:TABLE_LIMIT]
     month_param = f"{month:%Y-%m}"
     ranking_url = reverse("teams:ranking") + f"?month={month_param}"
     svg = charts.bar(
@@ -376,6 +381,8 @@ def _teams_panel(base, filters):
     ]
     status = f"已于 {frozen_at:%Y-%m-%d} 冻结" if frozen_at else "本月实时计算，次月1日冻结"
     scope_note = "；活动等数字为在本乡镇开展的活动" if base.township_ids is not None else ""
+    if every > TABLE_LIMIT:
+        scope_note += f"；共 {every} 支先锋队，此处列出前 {TABLE_LIMIT} 名，完整排名见“先锋队考评”页"
     return {
         "key": "teams",
         "title": f"先锋队月度排名（{month.year}年{month.month}月，考评积分）",
@@ -398,21 +405,20 @@ def _teams_panel(base, filters):
     }
 
 
-def _ranking(base, month):
+def _ranking(base, month, figures):
     """The teams app's points ranking of the month (its frozen snapshot for a past month, else
     live), with the month's activity figures in view next to it. Without a district (a
     superuser), the activity-based order."""
     activity = {r["id"]: r for r in selectors.team_ranking(base, month)}
-    district_id = base.scope.district_id
-    if not district_id:
+    result = figures.ranking(month)
+    if result is None:
         rows = list(activity.values())
         for row in rows:
             row["points"] = None
         return rows, None
-    result = caching.shared(f"ranking:{district_id}:{month:%Y-%m}", lambda: _district_ranking(district_id, month))
     rows = []
     for team in result["teams"]:
-        figures = activity.get(team["id"]) or {
+        figures_of_team = activity.get(team["id"]) or {
             "activities": 0,
             "people": 0,
             "funds": Decimal(0),
@@ -420,21 +426,19 @@ def _ranking(base, month):
             "produce_kg": Decimal(0),
         }
         rows.append(
-            {**figures, "id": team["id"], "name": team["name"], "rank": team["rank"], "points": _tidy(team["total"])}
+            {
+                **figures_of_team,
+                "id": team["id"],
+                "name": team["name"],
+                "rank": team["rank"],
+                "points": _tidy(team["total"]),
+            }
         )
     return rows, result["frozen_at"]
 
 
-def _district_ranking(district_id, month):
-    """The teams' points ranking of the district (the same for every township), without the
-    secretaries' rows the dashboard does not show: small enough to share through the cache."""
-    result = scoring.rankings(district_id, [month])[month]
-    teams = [{"id": t["id"], "name": t["name"], "rank": t["rank"], "total": t["total"]} for t in result["teams"]]
-    return {"teams": teams, "frozen_at": result["frozen_at"]}
-
-
-def _activity_months_panel(base, filters):
-    months = selectors.activity_by_month(base, filters.period.end.replace(day=1))
+def _activity_months_panel(filters, found):
+    months = selectors.activity_by_month(None, filters.period.end.replace(day=1), found=found)
     labels = [f"{m['month']:%Y.%m}" for m in months]
     svg = charts.bar("近12个月志愿服务活动", labels, [("活动次数", [m["count"] for m in months])], unit="次")
     table = [

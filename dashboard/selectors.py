@@ -138,10 +138,6 @@ class Scoped:
         # Activities are readable district-wide; a township's figures are the activities held in it.
         return self._narrow(TeamActivity.objects.for_user(self.user), "village__township")
 
-    def activity_q(self, prefix="activities__"):
-        ids = self.township_ids
-        return Q() if ids is None else Q(**{f"{prefix}village__township__in": ids})
-
     def teams(self):
         return PioneerTeam.objects.for_user(self.user)
 
@@ -177,8 +173,40 @@ def on_post_at(day, prefix=""):
     )
 
 
-def headline(base, period):
-    """The headline figures for `period`, each with the previous period's value and the change."""
+ACTIVITY_SUMS = ("people_reached", "funds_secured", "projects_built", "produce_kg", "produce_yuan")
+
+
+def activity_months(base, first=None, last=None):
+    """{first day of month: {"count": n, "people_reached": .., "funds_secured": .., ...}} of the
+    activities in view dated from `first` to `last` (all if not given; the months that have any)."""
+    qs = base.activities()
+    if first is not None:
+        qs = qs.filter(date__range=(first, last))
+    rows = (
+        qs.annotate(month=TruncMonth("date"))
+        .order_by()
+        .values("month")
+        .annotate(count=Count("pk"), **{name: Sum(name) for name in ACTIVITY_SUMS})
+    )
+    result = {}
+    for row in rows:
+        month = row.pop("month")
+        result[month.date() if isinstance(month, datetime) else month] = row
+    return result
+
+
+def activity_totals(months, start, end):
+    """The activity figures of the months from `start` to `end`, summed from activity_months()."""
+    chosen = [row for month, row in months.items() if start <= month <= end]
+    totals = {"count": sum(row["count"] for row in chosen)}
+    for name in ACTIVITY_SUMS:
+        totals[name] = sum((row[name] or 0 for row in chosen), 0)
+    return totals
+
+
+def headline(base, period, months=None):
+    """The headline figures for `period`, each with the previous period's value and the change.
+    `months`: activity_months() covering both periods (read here if not given)."""
     today = timezone.localdate()
     now_day, prev_day = min(period.end, today), period.prev_end
     cur = Q(date__range=(period.start, period.end))
@@ -199,11 +227,10 @@ def headline(base, period):
         prev=Count("team", distinct=True, filter=member_at(prev_day)),
     )
 
-    sums = {}
-    for name in ("people_reached", "funds_secured", "projects_built", "produce_kg", "produce_yuan"):
-        sums[f"{name}_now"] = Sum(name, filter=cur)
-        sums[f"{name}_prev"] = Sum(name, filter=prev)
-    acts = base.activities().aggregate(count=Count("pk", filter=cur), count_prev=Count("pk", filter=prev), **sums)
+    if months is None:
+        months = activity_months(base, period.prev_start, period.end)
+    acts = activity_totals(months, period.start, period.end)
+    acts_prev = activity_totals(months, period.prev_start, period.prev_end)
 
     done_in = Q(status=ProjectItem.Status.DONE, end_date__range=(period.start, period.end))
     done_prev = Q(status=ProjectItem.Status.DONE, end_date__range=(period.prev_start, period.prev_end))
@@ -216,23 +243,27 @@ def headline(base, period):
     )
 
     done, absent = DutyShift.Status.DONE, DutyShift.Status.ABSENT
-    shifts = base.shifts().aggregate(
-        done=Count("pk", filter=cur & Q(status=done)),
-        absent=Count("pk", filter=cur & Q(status=absent)),
-        done_prev=Count("pk", filter=prev & Q(status=done)),
-        absent_prev=Count("pk", filter=prev & Q(status=absent)),
+    shifts = (
+        base.shifts()
+        .filter(date__range=(period.prev_start, period.end))
+        .aggregate(
+            done=Count("pk", filter=cur & Q(status=done)),
+            absent=Count("pk", filter=cur & Q(status=absent)),
+            done_prev=Count("pk", filter=prev & Q(status=done)),
+            absent_prev=Count("pk", filter=prev & Q(status=absent)),
+        )
     )
     absence = _rate(shifts["absent"], shifts["done"] + shifts["absent"])
     absence_prev = _rate(shifts["absent_prev"], shifts["done_prev"] + shifts["absent_prev"])
 
     def summed(name, kind=int):
-        return _change(kind(_zero(acts[f"{name}_now"])), kind(_zero(acts[f"{name}_prev"])))
+        return _change(kind(acts[name]), kind(acts_prev[name]))
 
     return {
         "secretaries_on_post": _change(people["on_post"], people["on_post_prev"]),
         "villages_covered": _change(people["villages"], people["villages_prev"]),
         "teams": _change(teams["now"], teams["prev"]),
-        "activities": _change(acts["count"], acts["count_prev"]),
+        "activities": _change(acts["count"], acts_prev["count"]),
         "people_reached": summed("people_reached"),
         "funds_secured": summed("funds_secured", Decimal),
         "projects_built": summed("projects_built"),
@@ -377,6 +408,19 @@ def names_for(base, group):
     return dict(DemandCategory.objects.values_list("pk", "name"))
 
 
+def stage_totals(counts):
+    """{(group id, round id): [all, taken on, resolved, rated]} from status_counts(): what the
+    resolution and needs tables read (four numbers per group and round, not a row per status)."""
+    totals = {}
+    for (key, rid, status), (n, _) in counts.items():
+        row = totals.setdefault((key, rid), [0, 0, 0, 0])
+        row[0] += n
+        row[1] += n if status in TAKEN_ON else 0
+        row[2] += n if status in RESOLVED else 0
+        row[3] += n if status == S.RATED else 0
+    return totals
+
+
 def funnel_from(counts, round_id):
     total = defaultdict(int)
     for (_, rid, status), (n, _) in counts.items():
@@ -399,42 +443,49 @@ def funnel(base, round_id):
     return funnel_from(status_counts(base, "category", [round_id]), round_id)
 
 
-def _median_days(qs, group):
-    """{group value: median days from submission to resolution} of the resolved items in qs.
-    PostgreSQL computes it (PERCENTILE_CONT); SQLite has no percentile, so Python does, from one query."""
+def _median_days(qs, *groups):
+    """{group value: median days from submission to resolution} of the resolved items in qs
+    (keyed by a tuple when grouped by several fields). PostgreSQL computes it (PERCENTILE_CONT);
+    SQLite has no percentile, so Python does, from one query."""
     done = qs.filter(status__in=RESOLVED, resolved_at__isnull=False, submitted_at__isnull=False).order_by()
+
+    def key(row):
+        return row[0] if len(groups) == 1 else tuple(row)
+
     if connections[qs.db].vendor == "postgresql":
         duration = ExpressionWrapper(F("resolved_at") - F("submitted_at"), output_field=DurationField())
-        rows = done.values(group).annotate(median=_MedianSeconds(duration)).order_by()
-        return {row[group]: round(row["median"] / 86400, 1) for row in rows}
+        rows = done.values(*groups).annotate(median=_MedianSeconds(duration)).order_by()
+        return {key([row[g] for g in groups]): round(row["median"] / 86400, 1) for row in rows}
     spans = defaultdict(list)
-    for key, submitted_at, resolved_at in done.values_list(group, "submitted_at", "resolved_at"):
-        spans[key].append((resolved_at - submitted_at).total_seconds())
-    return {key: round(statistics.median(values) / 86400, 1) for key, values in spans.items()}
+    for *values, submitted_at, resolved_at in done.values_list(*groups, "submitted_at", "resolved_at"):
+        spans[key(values)].append((resolved_at - submitted_at).total_seconds())
+    return {k: round(statistics.median(values) / 86400, 1) for k, values in spans.items()}
 
 
 def median_days(base, round_id, group):
     return _median_days(base.demands().filter(round_id=round_id), GROUPS[group][0])
 
 
-def resolution_from(counts, round_id, names, medians):
-    """Items submitted, taken on, resolved and rated, resolution rate and median days, per group."""
-    table = defaultdict(lambda: defaultdict(int))
-    for (key, rid, status), (n, _) in counts.items():
-        if rid == round_id:
-            table[key][status] += n
+def median_days_by_round(base, group):
+    """{(round id, group id): median days} for every round."""
+    return _median_days(base.demands(), "round_id", GROUPS[group][0])
+
+
+def resolution_from(totals, round_id, names, medians):
+    """Items submitted, taken on, resolved and rated, resolution rate and median days, per group.
+    `totals`: stage_totals()."""
     result = []
-    for key, by_status in table.items():
-        taken_on = sum(by_status[s] for s in TAKEN_ON)
-        resolved = sum(by_status[s] for s in RESOLVED)
+    for (key, rid), (submitted, taken_on, resolved, rated) in totals.items():
+        if rid != round_id:
+            continue
         result.append(
             {
                 "id": key,
                 "name": names.get(key, "—"),
-                "submitted": sum(by_status.values()),
+                "submitted": submitted,
                 "taken_on": taken_on,
                 "resolved": resolved,
-                "rated": by_status[S.RATED],
+                "rated": rated,
                 "rate": _rate(resolved, taken_on),
                 "median_days": medians.get(key),
             }
@@ -445,8 +496,8 @@ def resolution_from(counts, round_id, names, medians):
 
 def resolution_by(base, round_id, group):
     """Resolution per township or category for one round (group: "township" or "category")."""
-    counts = status_counts(base, group, [round_id])
-    return resolution_from(counts, round_id, names_for(base, group), median_days(base, round_id, group))
+    totals = stage_totals(status_counts(base, group, [round_id]))
+    return resolution_from(totals, round_id, names_for(base, group), median_days(base, round_id, group))
 
 
 def supervision_count_from(counts):
@@ -491,11 +542,12 @@ def last_rounds(rounds, round_info, count=6):
     return list(reversed(older[:count]))
 
 
-def needs_from(counts, rounds, names):
-    """Needs per group for each of `rounds`: [{id, name, counts: [..per round], total}]."""
+def needs_from(totals, rounds, names):
+    """Needs per group for each of `rounds`: [{id, name, counts: [..per round], total}].
+    `totals`: stage_totals()."""
     index = {r["pk"]: i for i, r in enumerate(rounds)}
     table = {}
-    for (key, rid, _), (n, _) in counts.items():
+    for (key, rid), (n, *_) in totals.items():
         if rid not in index:
             continue
         entry = table.setdefault(key, {"id": key, "name": names.get(key, "—"), "counts": [0] * len(rounds)})
@@ -508,8 +560,8 @@ def needs_from(counts, rounds, names):
 
 
 def needs_over_rounds(base, rounds, group):
-    counts = status_counts(base, group, [r["pk"] for r in rounds])
-    return needs_from(counts, rounds, names_for(base, group))
+    totals = stage_totals(status_counts(base, group, [r["pk"] for r in rounds]))
+    return needs_from(totals, rounds, names_for(base, group))
 
 
 def resources_by_category(base):
@@ -573,18 +625,22 @@ def unmet_needs(base, resources):
 
 def team_ranking(base, month):
     """Teams ranked by the month's activities, then people reached, then funds secured."""
-    in_month = Q(activities__date__range=(month_start(month), month_end(month))) & base.activity_q()
-    rows = (
-        base.teams()
+    rows = {
+        row["team_id"]: row
+        for row in base.activities()
+        .filter(date__range=(month_start(month), month_end(month)))
+        .order_by()
+        .values("team_id")
         .annotate(
-            activity_count=Count("activities", filter=in_month),
-            people=Sum("activities__people_reached", filter=in_month),
-            funds=Sum("activities__funds_secured", filter=in_month),
-            projects=Sum("activities__projects_built", filter=in_month),
-            produce_kg=Sum("activities__produce_kg", filter=in_month),
+            activity_count=Count("pk"),
+            people=Sum("people_reached"),
+            funds=Sum("funds_secured"),
+            projects=Sum("projects_built"),
+            produce_kg=Sum("produce_kg"),
         )
-        .values("pk", "name", "activity_count", "people", "funds", "projects", "produce_kg")
-    )
+    }
+    empty = {"activity_count": 0, "people": 0, "funds": 0, "projects": 0, "produce_kg": 0}
+    rows = [{**empty, **rows.get(team["pk"], {}), **team} for team in base.teams().values("pk", "name")]
     result = [
         {
             "id": row["pk"],
@@ -603,27 +659,17 @@ def team_ranking(base, month):
     return result
 
 
-def activity_by_month(base, last_month, months=12):
+def activity_by_month(base, last_month, months=12, found=None):
+    """The activities of the `months` months up to `last_month`, oldest first. `found`:
+    activity_months() covering them (read here if not given)."""
     first = add_months(last_month, -(months - 1))
-    rows = (
-        base.activities()
-        .filter(date__range=(first, month_end(last_month)))
-        .annotate(month=TruncMonth("date"))
-        .order_by()
-        .values("month")
-        .annotate(n=Count("pk"), people=Sum("people_reached"))
-    )
-    found = {}
-    for row in rows:
-        month = row["month"]
-        if isinstance(month, datetime):
-            month = month.date()
-        found[month] = row
+    if found is None:
+        found = activity_months(base, first, month_end(last_month))
     result = []
     for i in range(months):
         month = add_months(first, i)
         row = found.get(month, {})
-        result.append({"month": month, "count": row.get("n", 0), "people": _zero(row.get("people"))})
+        result.append({"month": month, "count": row.get("count", 0), "people": _zero(row.get("people_reached"))})
     return result
 
 

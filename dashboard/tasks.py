@@ -7,7 +7,7 @@ from celery import shared_task
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from dashboard import caching
+from dashboard import caching, summary
 from dashboard.filters import Filters
 from dashboard.panels import dashboard_panels
 from dashboard.periods import PERIOD_KINDS, Period, parse_month
@@ -52,6 +52,9 @@ def refresh_dashboard(user_id, kind, month, township_id=None, round_id=None):
     user = _dashboard_user(user_id)
     filters = _filters(user, kind, month, township_id, round_id)
     try:
+        district_id = scope_for(user).district_id
+        if district_id is not None:
+            summary.refresh(district_id)
         result = caching.compute(user, filters, lambda: dashboard_panels(user, filters))
     finally:
         caching.cache.delete(caching.lock_key(user, filters))
@@ -62,24 +65,30 @@ def refresh_dashboard(user_id, kind, month, township_id=None, round_id=None):
     name="dashboard.tasks.warm_org_dashboards", autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3
 )
 def warm_org_dashboards():
-    """Beat job: each district's department view for this month, computed if missing or outdated,
-    so the leadership's first look of the day does not wait. Returns the districts refreshed."""
+    """Beat job: recount every district's summary that is no longer current (confirm the others),
+    then compute each district's department view for this month if missing or outdated, so the
+    leadership's first look of the day does not wait. Returns the districts whose view was computed."""
     from secretaries.models import StaffProfile
     from secretaries.scoping import ROLE_ORG
 
+    summary.refresh_all()
     refreshed = []
     month = f"{timezone.localdate():%Y-%m}"
+    # One department login per district (the first): every org login of a district sees the same view.
+    profiles = (
+        StaffProfile.objects.filter(role=ROLE_ORG, user__is_active=True, district__isnull=False)
+        .select_related("user")
+        .order_by("pk")
+    )
     seen = set()
-    profiles = StaffProfile.objects.filter(role=ROLE_ORG, user__is_active=True).select_related("user").order_by("pk")
     for profile in profiles:
-        user = profile.user
-        scope = scope_for(user)
-        if not scope.is_org or scope.district_id in seen:
+        if profile.district_id in seen:
             continue
-        seen.add(scope.district_id)
+        seen.add(profile.district_id)
+        user = profile.user
         filters = _filters(user, "month", month, None, None)
         entry = caching.cache.get(caching.entry_key(user, filters))
         if entry is None or entry["version"] != caching.current_version():
             caching.compute(user, filters, lambda u=user, f=filters: dashboard_panels(u, f))
-            refreshed.append(scope.district_id)
+            refreshed.append(profile.district_id)
     return refreshed

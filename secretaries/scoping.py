@@ -98,6 +98,19 @@ def scope_for(user):
     return scope
 
 
+class DistrictReader:
+    """Reads as the district's organization department does, without a login: for the background
+    jobs that count a whole district's figures (dashboard.summary). Never a request's user."""
+
+    is_authenticated = True
+    is_active = True
+    is_superuser = False
+    pk = None
+
+    def __init__(self, district_id):
+        self._fsp_scope = Scope(role=ROLE_ORG, district_id=district_id)
+
+
 def _compute_scope(user):
     from secretaries.models import Secretary, StaffProfile
 

@@ -4,7 +4,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 ORG_GROUP = "区委组织部"
-ORG_APPS = ["secretaries", "teams", "stations", "demands", "notices"]
+ORG_APPS = ["secretaries", "teams", "stations", "demands", "notices", "dashboard"]
 
 
 @transaction.atomic

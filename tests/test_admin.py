@@ -7,7 +7,7 @@ from django.contrib import admin
 
 from secretaries.services import org_login_grant
 
-PROJECT_APPS = ["secretaries", "teams", "stations", "demands", "notices"]
+PROJECT_APPS = ["secretaries", "teams", "stations", "demands", "notices", "dashboard"]
 
 
 def project_models():

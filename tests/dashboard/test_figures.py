@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from dashboard import selectors
+from dashboard import selectors, summary
 from dashboard.periods import Period
 from dashboard.selectors import Scoped
 
@@ -194,13 +194,13 @@ def test_the_ranking_of_the_month_is_the_teams_apps_points_ranking(world, distri
     from teams import scoring
 
     official = scoring.rankings(district.pk, [world.M])[world.M]["teams"]
-    rows, frozen_at = _ranking(Scoped(org_user), world.M)
+    rows, frozen_at = _ranking(Scoped(org_user), world.M, summary.Figures(Scoped(org_user)))
     assert frozen_at is None
     assert [(r["rank"], r["name"], r["points"]) for r in rows] == [(t["rank"], t["name"], t["total"]) for t in official]
     # The activity figures beside it are those of the month (红色先锋 2 activities, 致富先锋 1).
     assert {r["name"]: r["activities"] for r in rows} == {"红色先锋": 2, "致富先锋": 1}
     # A township sees the same district-wide order, with the activities held in the township.
-    b_rows, _ = _ranking(Scoped(township_b_user), world.M)
+    b_rows, _ = _ranking(Scoped(township_b_user), world.M, summary.Figures(Scoped(township_b_user)))
     assert [r["name"] for r in b_rows] == [r["name"] for r in rows]
     assert {r["name"]: r["activities"] for r in b_rows} == {"红色先锋": 1, "致富先锋": 1}
     panel = dashboard_panels(org_user, Filters(period=Period.of("month", world.M)))["teams"]
@@ -216,6 +216,6 @@ def test_a_frozen_month_shows_its_snapshot_not_a_live_recount(world, district, o
     data = snapshot.data
     data["teams"][0]["total"] = "999.00"
     RankingSnapshot.objects.filter(pk=snapshot.pk).update(data=data)
-    rows, frozen_at = _ranking(Scoped(org_user), world.M)
+    rows, frozen_at = _ranking(Scoped(org_user), world.M, summary.Figures(Scoped(org_user)))
     assert frozen_at is not None
     assert rows[0]["points"] == 999
