@@ -99,14 +99,14 @@ def _period_free_panels(base, filters, figures):
     result["unmet"] = _unmet_panel(
         selectors.unmet_from(by_category, names["category"], resources, figures.unmet_villages()), township
     )
-    result["stations"] = selectors.station_week(base)
+    result["stations"] = figures.station_week()
     return result
 
 
 def _round_panels(base, chosen, six, township, by_category, by_township, names, figures):
     rid = chosen["pk"]
     category_totals = selectors.stage_totals(by_category)
-    comp = selectors.completeness(base, chosen)
+    comp = figures.completeness(chosen)
     funnel = selectors.funnel_from(by_category, rid)
     resolution_townships = selectors.resolution_from(
         by_township, rid, names["township"], figures.median_days(rid, "township")

@@ -40,6 +40,8 @@ WHOLE_DISTRICT = (
     "unmet_villages",
     "oldest_overdue",
     "activity_months",
+    "completeness",
+    "station_week",
     *DISTRICT_WIDE,
 )
 
@@ -52,6 +54,8 @@ def count(district_id, today=None):
     today = today or timezone.localdate()
     base = selectors.Scoped(DistrictReader(district_id))
     month = today.replace(day=1)
+    current = selectors.current_round(selectors.rounds_for(base.user))
+    week = selectors.station_week(base, today)
     return {
         # By category a row per status (the funnel, supervision and unmet needs read them); by
         # township, of which a province has a thousand, the four numbers per round its tables read.
@@ -70,6 +74,14 @@ def count(district_id, today=None):
             for month, row in selectors.activity_months(base).items()
         ],
         "resources": selectors.resources_by_category(base),
+        # The current round's completeness and this week's roster: the rest of the default view.
+        "completeness": {"round_id": current["pk"], **selectors.completeness(base, current)} if current else None,
+        "station_week": {
+            **week,
+            "monday": week["monday"].isoformat(),
+            "sunday": week["sunday"].isoformat(),
+            "roster": [{**row, "date": row["date"].isoformat()} for row in week["roster"]],
+        },
         "ranking": {"month": month.isoformat(), **ranking_to_json(live_ranking(district_id, month))},
     }
 
@@ -213,6 +225,23 @@ class Figures:
                 values = dict(zip(selectors.ACTIVITY_SUMS, sums, strict=True))
                 result[month] = {"count": n, **{name: _number(value) for name, value in values.items()}}
         return result
+
+    def completeness(self, round_info):
+        stored = self.stored.get("completeness")
+        if stored is None or stored["round_id"] != round_info["pk"]:
+            return selectors.completeness(self.base, round_info)
+        return stored
+
+    def station_week(self):
+        stored = self.stored.get("station_week")
+        if stored is None or stored["monday"] != selectors.week_of(timezone.localdate())[0].isoformat():
+            return selectors.station_week(self.base)
+        return {
+            **stored,
+            "monday": date.fromisoformat(stored["monday"]),
+            "sunday": date.fromisoformat(stored["sunday"]),
+            "roster": [{**row, "date": date.fromisoformat(row["date"])} for row in stored["roster"]],
+        }
 
     def resources(self):
         if not self.has("resources"):

@@ -41,6 +41,11 @@ def test_the_stored_figures_are_those_counted_live(world, org_user):
     assert figures.unmet_villages() == selectors.unmet_villages(base)
     assert figures.oldest_overdue() == selectors.oldest_overdue(base)
     assert figures.resources() == selectors.resources_by_category(base)
+    assert figures.completeness(selectors.current_round(selectors.rounds_for(org_user))) == {
+        "round_id": world.r_cur.pk,
+        **selectors.completeness(base, selectors.current_round(selectors.rounds_for(org_user))),
+    }
+    assert figures.station_week() == selectors.station_week(base)
     first, last = world.P - timedelta(days=400), world.today
     assert figures.activity_months(first, last) == selectors.activity_months(base, first, last)
     # Hand-checked: the supervision list and the month's activities (see test_figures).
