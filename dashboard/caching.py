@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.cache import cache
+from django.db import transaction
 from django.utils import timezone
 
 from secretaries.scoping import scope_for
@@ -61,6 +62,15 @@ def bump_version(**kwargs):
     except ValueError:
         # No version yet (or evicted): start a fresh one no earlier entry can share.
         cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+
+
+def data_changed(**kwargs):
+    """Something the dashboards count was written: bump the version now, and again when the
+    transaction commits (a refresh that ran in between read the data from before the commit and
+    must not pass for current). The signals below call it for saves and deletes; services that
+    write in bulk (bulk_create, queryset.update, which send no signals) call it themselves."""
+    bump_version()
+    transaction.on_commit(bump_version)
 
 
 def scope_key(user):
@@ -162,5 +172,5 @@ def connect_signals():
     for app_label, model_name in WATCHED_MODELS:
         model = apps.get_model(app_label, model_name)
         uid = f"dashboard-cache-{app_label}-{model_name}"
-        post_save.connect(bump_version, sender=model, dispatch_uid=f"{uid}-save", weak=False)
-        post_delete.connect(bump_version, sender=model, dispatch_uid=f"{uid}-delete", weak=False)
+        post_save.connect(data_changed, sender=model, dispatch_uid=f"{uid}-save", weak=False)
+        post_delete.connect(data_changed, sender=model, dispatch_uid=f"{uid}-delete", weak=False)

@@ -62,3 +62,44 @@ def user_phone(user):
         return secretary.phone
     profile = getattr(user, "staff_profile", None)
     return getattr(profile, "phone", "") or ""
+
+
+def notify_each(notices):
+    """notices.notify() for many different messages at once (notify takes one title and one key).
+    `notices` are unsaved Notice rows with a dedupe_key; the rules are notify()'s: active logins
+    only, nothing new for someone who already has the key (the unique constraint decides a race),
+    e-mail by one Celery task after commit. Returns the ids of the notices created now."""
+    from notices.tasks import deliver_notices
+
+    rows, seen = [], set()
+    for notice in notices:
+        pair = (notice.recipient.pk, notice.dedupe_key)
+        if notice.recipient.is_active and pair not in seen:
+            seen.add(pair)
+            notice.title = notice.title[:200]
+            rows.append(notice)
+    already = set()
+    for chunk in _chunks(rows):
+        already.update(
+            Notice.objects.filter(
+                recipient_id__in={n.recipient_id for n in chunk}, dedupe_key__in={n.dedupe_key for n in chunk}
+            ).values_list("recipient_id", "dedupe_key")
+        )
+    rows = [n for n in rows if (n.recipient_id, n.dedupe_key) not in already]
+    Notice.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
+    wanted = {(n.recipient_id, n.dedupe_key) for n in rows}
+    ids = []
+    for chunk in _chunks(rows):
+        found = Notice.objects.filter(
+            recipient_id__in={n.recipient_id for n in chunk},
+            dedupe_key__in={n.dedupe_key for n in chunk},
+            emailed_at__isnull=True,
+        ).values_list("pk", "recipient_id", "dedupe_key")
+        ids += [pk for pk, recipient_id, key in found if (recipient_id, key) in wanted]
+    if ids:
+        transaction.on_commit(lambda: deliver_notices.delay(ids, email=True, sms=False))
+    return ids
+
+
+def _chunks(rows, size=500):
+    return [rows[i : i + size] for i in range(0, len(rows), size)]

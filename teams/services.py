@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
+from dashboard.caching import data_changed
 from secretaries.dates import month_start, next_month  # teams.scoring and teams.demo read them from here
 from secretaries.models import Expertise, Secretary, age_on
 from teams.models import ActivityPhoto, Meeting, PioneerTeam, TeamMembership
@@ -172,6 +173,7 @@ def team_split_adopt(teams, groups, *, on=None, user=None):
     TeamMembership.objects.bulk_create(
         [TeamMembership(team=team, secretary_id=pk, joined=on) for pk, team in wanted.items() if pk not in staying]
     )
+    data_changed()
 
 
 @transaction.atomic

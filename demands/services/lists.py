@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from dashboard.caching import data_changed
 from demands.models import (
     CollectionRound,
     DemandEvent,
@@ -247,6 +248,7 @@ def resource_delete(item):
     with transaction.atomic():
         if item.matched_demands.exists():
             ResourceItem.objects.filter(pk=item.pk).update(active=False)
+            data_changed()
             return False
         item.delete()
         return True

@@ -17,7 +17,7 @@ from django.utils import timezone
 from demands.models import DemandItem, SupervisionFlag
 from demands.services.loop import OPEN_STATUSES
 from notices.models import Notice
-from notices.services import notify
+from notices.services import notify, notify_each
 from secretaries.dates import task_day
 
 Reason = SupervisionFlag.Reason
@@ -118,7 +118,7 @@ def _notify_new(new):
             Notice(recipient=user, title=title, body=body, url=url, kind="supervision", dedupe_key=dedupe_key)
             for user in people[item_id]
         ]
-    return len(_notify_each(notices))
+    return len(notify_each(notices))
 
 
 def _recipients(items):
@@ -189,45 +189,6 @@ def _recipients(items):
     return {
         item.pk: [users[pk] for pk in user_ids[item.pk] + township_staff[item.village.township_id]] for item in items
     }
-
-
-def _notify_each(notices):
-    """notices.notify() for many different messages at once (notify takes one title and one key).
-    `notices` are unsaved Notice rows with a dedupe_key; the rules are notify()'s: active logins
-    only, nothing new for someone who already has the key (the unique constraint decides a race),
-    e-mail by one Celery task after commit. Returns the ids of the notices created now.
-    The same helper sits in stations/services/roster.py; both belong in notices/services.py."""
-    from notices.tasks import deliver_notices
-
-    rows, seen = [], set()
-    for notice in notices:
-        pair = (notice.recipient.pk, notice.dedupe_key)
-        if notice.recipient.is_active and pair not in seen:
-            seen.add(pair)
-            notice.title = notice.title[:200]
-            rows.append(notice)
-    chunks = [rows[i : i + 500] for i in range(0, len(rows), 500)]
-    already = set()
-    for chunk in chunks:
-        already.update(
-            Notice.objects.filter(
-                recipient_id__in={n.recipient_id for n in chunk}, dedupe_key__in={n.dedupe_key for n in chunk}
-            ).values_list("recipient_id", "dedupe_key")
-        )
-    rows = [n for n in rows if (n.recipient_id, n.dedupe_key) not in already]
-    Notice.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
-    wanted = {(n.recipient_id, n.dedupe_key) for n in rows}
-    ids = []
-    for chunk in [rows[i : i + 500] for i in range(0, len(rows), 500)]:
-        found = Notice.objects.filter(
-            recipient_id__in={n.recipient_id for n in chunk},
-            dedupe_key__in={n.dedupe_key for n in chunk},
-            emailed_at__isnull=True,
-        ).values_list("pk", "recipient_id", "dedupe_key")
-        ids += [pk for pk, recipient_id, key in found if (recipient_id, key) in wanted]
-    if ids:
-        transaction.on_commit(lambda: deliver_notices.delay(ids, email=True, sms=False))
-    return ids
 
 
 def send_digest(today=None):

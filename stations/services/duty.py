@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
+from dashboard.caching import data_changed
+from notices.services import notify_each
 from secretaries.scoping import scope_for
 from stations.models import (
     OPEN_STATUSES,
@@ -19,7 +21,7 @@ from stations.models import (
     PoolMember,
     ShiftReminderLog,
 )
-from stations.services.roster import _managers_by_station, notify_each, org_users
+from stations.services.roster import _managers_by_station, org_users
 
 # --- the day of the shift --------------------------------------------------------------------
 
@@ -96,6 +98,7 @@ def shifts_mark_absent(day):
                 absent.append(shift)
             shift.updated_at = now  # bulk_update does not apply auto_now
         bulk_update_with_history(shifts, DutyShift, ["status", "updated_at"], batch_size=500)
+        data_changed()
         if absent:
             managers = _managers_by_station({s.station_id for s in absent})
             orgs = defaultdict(list)

@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from dashboard.caching import data_changed
+from notices.services import notify_each
 from secretaries.models import Secretary, StaffProfile
 from secretaries.scoping import ROLE_ORG, ROLE_STATION, scope_for
 from stations.models import (
@@ -185,6 +187,8 @@ def roster_generate(station_ids, start, end, *, notify_people=True, cap=None):
                             refills[gap.pk] = (gap, [s for s in new_shifts[-len(chosen) :]])
 
         bulk_create_with_history(new_shifts, DutyShift, batch_size=1000)
+        if new_shifts:
+            data_changed()
         if not all(s.pk for s in new_shifts):
             _fetch_pks(new_shifts)
         RosterGap.objects.bulk_create(new_gaps, batch_size=1000)
@@ -329,49 +333,6 @@ def _notify_new_shifts(shift_ids):
         )
         for shift in shifts
     )
-
-
-def notify_each(notices):
-    """notices.notify() for many different messages at once (notify takes one title and one key).
-    `notices` are unsaved Notice rows with a dedupe_key; the rules are notify()'s: active logins
-    only, nothing new for someone who already has the key (the unique constraint decides a race),
-    e-mail by one Celery task after commit. Returns the ids of the notices created now.
-    The same helper sits in demands/services/supervision.py; both belong in notices/services.py."""
-    from notices.models import Notice
-    from notices.tasks import deliver_notices
-
-    rows, seen = [], set()
-    for notice in notices:
-        pair = (notice.recipient.pk, notice.dedupe_key)
-        if notice.recipient.is_active and pair not in seen:
-            seen.add(pair)
-            notice.title = notice.title[:200]
-            rows.append(notice)
-    already = set()
-    for chunk in _chunks(rows):
-        already.update(
-            Notice.objects.filter(
-                recipient_id__in={n.recipient_id for n in chunk}, dedupe_key__in={n.dedupe_key for n in chunk}
-            ).values_list("recipient_id", "dedupe_key")
-        )
-    rows = [n for n in rows if (n.recipient_id, n.dedupe_key) not in already]
-    Notice.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
-    wanted = {(n.recipient_id, n.dedupe_key) for n in rows}
-    ids = []
-    for chunk in _chunks(rows):
-        found = Notice.objects.filter(
-            recipient_id__in={n.recipient_id for n in chunk},
-            dedupe_key__in={n.dedupe_key for n in chunk},
-            emailed_at__isnull=True,
-        ).values_list("pk", "recipient_id", "dedupe_key")
-        ids += [pk for pk, recipient_id, key in found if (recipient_id, key) in wanted]
-    if ids:
-        transaction.on_commit(lambda: deliver_notices.delay(ids, email=True, sms=False))
-    return ids
-
-
-def _chunks(rows, size=500):
-    return [rows[i : i + size] for i in range(0, len(rows), size)]
 
 
 def _weekday(day):
@@ -523,9 +484,11 @@ def roster_confirm_week(station, monday, user):
     confirmed, which the generator never moves."""
     if not can_manage_station(user, station):
         raise PermissionDenied("只有本站负责人或组织部可以确认排班")
-    return DutyShift.objects.filter(
+    confirmed = DutyShift.objects.filter(
         station=station, date__range=(monday, monday + timedelta(days=6)), status=DutyShift.Status.SCHEDULED
     ).update(status=DutyShift.Status.CONFIRMED, updated_at=timezone.now())
+    data_changed()
+    return confirmed
 
 
 def can_manage_station(user, station):

@@ -224,3 +224,33 @@ def test_figures_shared_between_views_never_cross_townships(world, township_a_us
     assert b == live_b
     assert [t["name"] for t in a["townships"]] == ["十渡镇"]
     assert [t["name"] for t in b["townships"]] == ["佛子庄乡"]
+
+
+def test_writes_in_bulk_move_the_version_too(world, station, org_user):
+    """bulk_create and queryset.update send no signals: the services that use them say so."""
+    from demands.services.rounds import round_close
+    from stations.services.duty import shifts_mark_absent
+    from stations.services.roster import roster_confirm_week
+
+    monday = timezone.localdate() - timedelta(days=timezone.localdate().weekday())
+    for write in (
+        lambda: roster_confirm_week(station, monday, org_user),
+        lambda: shifts_mark_absent(monday + timedelta(days=6)),
+        lambda: round_close(world.r_cur),
+    ):
+        before = caching.current_version()
+        write()
+        assert caching.current_version() != before
+
+
+def test_a_write_bumps_the_version_again_when_its_transaction_commits(
+    world, village_a, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        before = caching.current_version()
+        f.make_item(world.r_cur, village_a, world.cats.health, "accepted", submitted_on=world.M, due=world.M)
+        during = caching.current_version()
+    assert during != before
+    for callback in callbacks:
+        callback()
+    assert caching.current_version() != during
