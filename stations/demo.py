@@ -113,12 +113,16 @@ def _settle_past(today):
         key = (secretary_id, monday_of(day))
         week_load[key] = week_load.get(key, 0) + 1
     done, manager_of = [], {p.station_id: p.user for p in StaffProfile.objects.filter(role="station_manager")}
-    for shift in DutyShift.objects.filter(date__lt=today, status=DutyShift.Status.SCHEDULED).order_by("date", "pk"):
+    past = DutyShift.objects.filter(date__lt=today, status=DutyShift.Status.SCHEDULED).order_by(
+        "date", "station_id", "pk"
+    )
+    for n, shift in enumerate(past):
         rng = random.Random(f"{shift.station_id}-{shift.date}-{shift.secretary_id}")
-        roll = rng.random()
-        if roll < 0.05:
+        # One in twenty absent, one in twenty swapped: by position, so every seed has a few of each
+        # whatever the ids and the day (a random draw left some seeds with none).
+        if n % 20 == 7:
             shift.status = DutyShift.Status.ABSENT
-        elif roll < 0.10:
+        elif n % 20 == 13:
             taker = next(
                 (
                     sid
