@@ -97,13 +97,19 @@ if _test_db_name:
     DATABASES["default"]["TEST"] = {"NAME": _test_db_name}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache is shared by the web, the worker and beat (the dashboards' data version and results):
+# Redis in production; files under var/ on the embedded default; one process's memory for tests.
 CACHE_URL = env_str("CACHE_URL", "")
-if CACHE_URL:
-    if not CACHE_URL.startswith(("redis://", "rediss://")):
-        raise ImproperlyConfigured(f"环境变量 CACHE_URL 的值 {CACHE_URL!r} 应以 redis:// 开头")
+if CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
-else:
+elif CACHE_URL == "locmem://":
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+elif not CACHE_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": VAR_DIR / "cache"}
+    }
+else:
+    raise ImproperlyConfigured(f"环境变量 CACHE_URL 的值 {CACHE_URL!r} 应以 redis:// 开头（测试可用 locmem://）")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -16,5 +16,7 @@ os.environ.setdefault("VAR_DIR", os.path.join(os.path.dirname(os.path.dirname(__
 # Browser tests run Django's live server in a thread; Playwright's sync API runs an event loop.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 os.environ.setdefault("STATIC_MANIFEST", "0")
+# One process (eager tasks): its memory is the shared cache.
+os.environ.setdefault("CACHE_URL", "locmem://")
 os.environ.setdefault("FAST_PASSWORD_HASHER", "1")
 os.makedirs(os.path.join(os.environ["VAR_DIR"], "staticfiles"), exist_ok=True)

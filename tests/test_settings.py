@@ -64,6 +64,27 @@ def test_start_fails_naming_the_variable_when_a_value_is_bad():
     result = run_check({"DEBUG": "0"})
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+    result = run_check({"CACHE_URL": "memcached://127.0.0.1:11211"})
+    assert result.returncode != 0
+    assert "CACHE_URL" in result.stderr
+
+
+def test_the_embedded_default_cache_is_shared_between_processes(tmp_path):
+    """make run starts the web, a worker and beat as separate processes: the dashboards' data
+    version written by one must be read by the others."""
+    code = (
+        "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'config.settings'); django.setup(); "
+        "from django.core.cache import cache; import sys; "
+        "cache.set('shared', 'from-' + sys.argv[1]) if sys.argv[1] == 'writer' else print(cache.get('shared'))"
+    )
+    env = {**os.environ, "VAR_DIR": str(tmp_path), "DEBUG": "1"}
+    env.pop("CACHE_URL", None)
+    for role in ("writer", "reader"):
+        result = subprocess.run(
+            [sys.executable, "-c", code, role], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+        )
+        assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "from-writer"
 
 
 def test_manage_py_runs_in_development_mode_on_a_fresh_clone():
