@@ -96,7 +96,9 @@ def compute(user, filters, build):
     basis = data.get("basis")
     computed_at = timezone.now()
     if basis is not None:
-        version, computed_at = basis["version"], basis["checked_at"]
+        # Never current: the stored counts may be behind for a reason the version does not show
+        # (a new day), so this entry is refreshed, or recomputed once too old, whatever happens.
+        version, computed_at = None, basis["checked_at"]
     entry = {"version": version, "computed_at": computed_at, "data": data}
     cache.set(entry_key(user, filters), entry, ENTRY_SECONDS)
     if basis is not None:
@@ -162,6 +164,9 @@ WATCHED_MODELS = [
     ("stations", "ServiceStation"),
     ("secretaries", "Secretary"),
     ("secretaries", "Village"),
+    ("secretaries", "Township"),
+    ("demands", "DemandCategory"),
+    ("demands", "ResourceCategory"),
 ]
 
 

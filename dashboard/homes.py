@@ -28,7 +28,7 @@ def secretary_home(user):
         .order_by("due_date", "pk")[:20]
     )
     rounds = rounds_for(user)
-    open_round = next((r for r in rounds if r["status"] == "open"), None) or current_round(rounds)
+    open_round = current_round(rounds)
     submission = None
     if open_round:
         submission = (

@@ -18,9 +18,10 @@ district that has none yet.
 A view narrowed to townships counts its own share live (an index lookup, not a scan) and reads only
 the district-wide parts here: resources and the teams' ranking."""
 
+import logging
 import time
 from contextlib import nullcontext
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 from django.db import connection, transaction
@@ -31,6 +32,8 @@ from dashboard.models import DistrictSummary
 from secretaries.scoping import DistrictReader
 from teams import scoring
 from teams.models import RankingSnapshot
+
+logger = logging.getLogger(__name__)
 
 DISTRICT_WIDE = ("resources", "ranking")
 WHOLE_DISTRICT = (
@@ -49,14 +52,18 @@ WHOLE_DISTRICT = (
 # ---------------------------------------------------------------- counting
 
 
-def count(district_id, today=None):
-    """The summary's data for the district, as JSON (one read of each source)."""
-    today = today or timezone.localdate()
+FORMAT = 1  # raise when the data's layout changes: rows of another format are recounted
+
+
+def count(district_id):
+    """The summary's data for the district, as JSON (one read of each source), as of today."""
+    today = timezone.localdate()
     base = selectors.Scoped(DistrictReader(district_id))
     month = today.replace(day=1)
     current = selectors.current_round(selectors.rounds_for(base.user))
     week = selectors.station_week(base, today)
     return {
+        "format": FORMAT,
         # By category a row per status (the funnel, supervision and unmet needs read them); by
         # township, of which a province has a thousand, the four numbers per round its tables read.
         "counts": [[*key, n, overdue] for key, (n, overdue) in selectors.status_counts(base, "category").items()],
@@ -86,22 +93,22 @@ def count(district_id, today=None):
     }
 
 
-def refresh(district_id, *, force=False):
+def refresh(district_id):
     """Count the district's summary again unless it is current (then only confirm it). Returns
-    (summary, counted). Concurrent callers queue on the row lock and find it current after the
-    first count (PostgreSQL; SQLite serialises writers itself)."""
+    (summary, counted). On PostgreSQL concurrent callers queue on the row lock and find it current
+    after the first count; on SQLite (development) two may both count, the later write wins."""
     locking = connection.features.has_select_for_update
     with transaction.atomic() if locking else nullcontext():
         row = DistrictSummary.objects.select_for_update().filter(district_id=district_id).first()
         version = caching.current_version()
         today = timezone.localdate()
         now = timezone.now()
-        if row is not None and not force and row.version == version and row.as_of == today:
+        if row is not None and row.version == version and row.as_of == today and row.data.get("format") == FORMAT:
             DistrictSummary.objects.filter(pk=row.pk).update(checked_at=now)
             row.checked_at = now
             return row, False
         started = time.perf_counter()
-        data = count(district_id, today)
+        data = count(district_id)
         row, _ = DistrictSummary.objects.update_or_create(
             district_id=district_id,
             defaults={
@@ -117,10 +124,18 @@ def refresh(district_id, *, force=False):
 
 
 def refresh_all():
-    """Refresh every district's summary; returns the ids of the districts recounted."""
+    """Refresh every district's summary; returns the ids of the districts recounted. A district
+    that fails is logged and the others are still counted."""
     from secretaries.models import District
 
-    return [pk for pk in District.objects.order_by("pk").values_list("pk", flat=True) if refresh(pk)[1]]
+    counted = []
+    for pk in District.objects.order_by("pk").values_list("pk", flat=True):
+        try:
+            if refresh(pk)[1]:
+                counted.append(pk)
+        except Exception:
+            logger.exception("工作台统计汇总失败：区 %s", pk)
+    return counted
 
 
 # ---------------------------------------------------------------- the teams' ranking
@@ -173,9 +188,10 @@ class Figures:
         district_id = None if base.scope.is_superuser else base.scope.district_id
         if district_id is None:
             return
-        keys = WHOLE_DISTRICT if base.township_ids is None else DISTRICT_WIDE
+        # The whole district's figures are the department's; any narrower view reads only these two.
+        keys = WHOLE_DISTRICT if base.scope.is_org and base.township_ids is None else DISTRICT_WIDE
         row = _load(district_id, keys)
-        if row is None or _too_old(row):
+        if row is None or row["format"] != FORMAT or _too_old(row):
             refresh(district_id)
             row = _load(district_id, keys)
         self.stored = {key: row["data"][key] for key in keys}
@@ -216,6 +232,7 @@ class Figures:
         return [{**row, "due_date": date.fromisoformat(row["due_date"])} for row in self.stored["oldest_overdue"]]
 
     def activity_months(self, first, last):
+        """selectors.activity_months() for whole months: `first` and `last` are first days of months."""
         if not self.has("activity_months"):
             return selectors.activity_months(self.base, first, last)
         result = {}
@@ -249,8 +266,9 @@ class Figures:
         return self.stored["resources"]
 
     def ranking(self, month):
+        """The district's teams ranking of `month`; None for a view without a district (a superuser)."""
         if not self.has("ranking"):
-            return district_ranking(self.base.scope.district_id, month) if self.base.scope.district_id else None
+            return None
         return district_ranking(self.district_id, month, self.stored["ranking"])
 
 
@@ -261,17 +279,16 @@ def _number(text):
 
 def _load(district_id, keys):
     """The summary's state and the parts of its data named by `keys` (each extracted by the
-    database: a narrowed view does not read the large counts)."""
+    database: a narrowed view does not read the large counts), or None."""
     fields = ["version", "as_of", "built_at", "checked_at"]
     whole = set(keys) == set(WHOLE_DISTRICT)
-    row = (
-        DistrictSummary.objects.filter(district_id=district_id)
-        .values(*fields, *(["data"] if whole else [f"data__{key}" for key in keys]))
-        .first()
-    )
-    if row is not None:
-        data = row.pop("data") if whole else {key: row.pop(f"data__{key}") for key in keys}
-        row["data"] = data
+    parts = ["data"] if whole else [f"data__{key}" for key in (*keys, "format")]
+    row = DistrictSummary.objects.filter(district_id=district_id).values(*fields, *parts).first()
+    if row is None:
+        return None
+    data = row.pop("data") if whole else {key: row.pop(f"data__{key}") for key in (*keys, "format")}
+    row["format"] = data.get("format")
+    row["data"] = data
     return row
 
 
@@ -280,7 +297,4 @@ def _current(row):
 
 
 def _too_old(row):
-    checked_at = row["checked_at"]
-    if isinstance(checked_at, datetime) and not _current(row):
-        return (timezone.now() - checked_at).total_seconds() > caching.MAX_STALE_SECONDS
-    return False
+    return not _current(row) and (timezone.now() - row["checked_at"]).total_seconds() > caching.MAX_STALE_SECONDS

@@ -1,5 +1,7 @@
-"""Thin Celery wrappers around dashboard.caching: recompute one dashboard entry, and keep the
-department's default view computed. Both only overwrite a cache entry, so a repeat is harmless."""
+"""Thin Celery wrappers around dashboard.summary and dashboard.caching: recount a district's
+stored figures and recompute one dashboard entry; keep every district's figures and the
+department's default view current. Both recount only what is not current and overwrite what they
+write, so a repeat is harmless."""
 
 import re
 

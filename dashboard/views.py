@@ -19,6 +19,7 @@ from demands.models import CollectionRound, DemandCategory, DemandItem, Resource
 from secretaries.access import scope_required
 from secretaries.excel import xlsx_response
 from secretaries.models import Township
+from secretaries.paging import querystring_without_page
 from secretaries.scoping import scope_for
 from stations.models import ServiceStation
 from teams.models import PioneerTeam
@@ -64,6 +65,7 @@ def dashboard(request, scope):
             "township_name": township_name,
             "period": filters.period,
             "computed_at": result.computed_at,
+            "computed_today": timezone.localtime(result.computed_at).date() == timezone.localdate(),
             "stale": result.stale,
         },
     )
@@ -83,19 +85,13 @@ def _page(request, items):
     return Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def _querystring(request):
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
-
-
 def _drill(request, template, items, title, description):
     return render(
         request,
         template,
         {
             "page": _page(request, items),
-            "querystring": _querystring(request),
+            "querystring": querystring_without_page(request),
             "title": title,
             "description": description,
         },

@@ -20,6 +20,7 @@ from demands.services.matching import candidates_for
 from demands.services.supervision import days_overdue
 from secretaries.access import scope_required as role_required
 from secretaries.excel import write_only_sheet, xlsx_response
+from secretaries.paging import querystring_without_page
 
 PAGE_SIZE = 30
 
@@ -224,9 +225,7 @@ def _cobuild_filters(request):
 def cobuild_list(request):
     form, rows, round_obj, township = _cobuild_filters(request)
     page = Paginator(rows if rows is not None else [], PAGE_SIZE * 2).get_page(request.GET.get("page"))
-    querystring = request.GET.copy()
-    querystring.pop("page", None)
-    context = {"form": form, "page": page, "querystring": querystring.urlencode()}
+    context = {"form": form, "page": page, "querystring": querystring_without_page(request)}
     return render(request, "demands/loop_cobuild.html", context)
 
 
@@ -299,9 +298,7 @@ def supervision_list(request):
     today = timezone.localdate()
     for flag in page.object_list:
         flag.days_overdue = days_overdue(flag.item, today)
-    querystring = request.GET.copy()
-    querystring.pop("page", None)
-    context = {"form": form, "page": page, "querystring": querystring.urlencode()}
+    context = {"form": form, "page": page, "querystring": querystring_without_page(request)}
     return render(request, "demands/supervision_list.html", context)
 
 

@@ -25,6 +25,7 @@ from secretaries.forms import (
 )
 from secretaries.importing import ImportFileError, import_dataset, read_xlsx
 from secretaries.models import DispatchUnit, Secretary, Township, Village
+from secretaries.paging import querystring_without_page
 from secretaries.resources import DispatchUnitResource, SecretaryResource, VillageResource
 from secretaries.scoping import scope_for
 from secretaries.selectors import secretary_search, township_overview, village_overview
@@ -44,12 +45,6 @@ def history_rows(obj, limit=20):
     return rows[:limit]
 
 
-def _querystring(request):
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
-
-
 # Secretaries ---------------------------------------------------------------------------------
 
 
@@ -61,7 +56,7 @@ def secretary_list(request):
     return render(
         request,
         "secretaries/secretary_list.html",
-        {"form": form, "page": page, "querystring": _querystring(request)},
+        {"form": form, "page": page, "querystring": querystring_without_page(request)},
     )
 
 
@@ -154,7 +149,7 @@ def village_list(request):
             "township": township,
             "townships": Township.objects.for_user(request.user),
             "q": request.GET.get("q", ""),
-            "querystring": _querystring(request),
+            "querystring": querystring_without_page(request),
         },
     )
 

@@ -143,3 +143,35 @@ def test_the_summary_admin_shows_only_the_own_district(world, client_for, org_us
     org_login_grant(org_user)
     html = client_for(org_user).get("/admin/dashboard/districtsummary/").content.decode()
     assert district.name in html and "燕山区" not in html
+
+
+def test_counts_from_yesterday_say_which_day_and_are_never_stored_as_current(world, client_for, org_user):
+    client = client_for(org_user)
+    client.get("/")
+    yesterday = timezone.now() - timedelta(days=1)
+    DistrictSummary.objects.update(as_of=timezone.localdate() - timedelta(days=1), checked_at=yesterday)
+    cache.clear()
+    caching.MAX_STALE_SECONDS, limit = 10**9, caching.MAX_STALE_SECONDS  # a worker that is merely slow
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(caching, "schedule_refresh", lambda user, filters: None)  # nothing runs the recount
+            html = client.get("/").content.decode()
+            assert f"数据更新于 {timezone.localtime(yesterday):%-m月%-d日 %H:%M}" in html and "正在重新统计" in html
+            # The entry built on them is not current either: the next view still says so.
+            assert "正在重新统计" in client.get("/").content.decode()
+    finally:
+        caching.MAX_STALE_SECONDS = limit
+
+
+def test_a_summary_of_another_format_is_recounted_before_it_is_read(world, district, org_user):
+    summary.refresh(district.pk)
+    row = DistrictSummary.objects.get(district=district)
+    row.data = {"format": summary.FORMAT - 1, "counts": []}
+    row.save()
+    figures = summary.Figures(Scoped(org_user))
+    assert figures.category_counts() == selectors.status_counts(Scoped(org_user), "category")
+    assert DistrictSummary.objects.get(district=district).data["format"] == summary.FORMAT
+
+
+def test_only_the_department_reads_the_whole_districts_figures(world, station_manager_user):
+    assert set(summary.Figures(Scoped(station_manager_user)).stored) <= {"resources", "ranking"}
