@@ -289,15 +289,14 @@ def roster_notify(result):
             )
     if result.gaps:
         managers = _managers_by_station({gap.station_id for gap in result.gaps})
-        org_by_district = defaultdict(list)
-        for profile in StaffProfile.objects.filter(role=ROLE_ORG).select_related("user"):
-            if profile.user.is_active:
-                org_by_district[profile.district_id].append(profile.user)
         districts = dict(
             ServiceStation.objects.filter(pk__in={gap.station_id for gap in result.gaps}).values_list(
                 "pk", "township__district_id"
             )
         )
+        org_by_district = defaultdict(list)
+        for user in org_users(set(districts.values())):
+            org_by_district[user.staff_profile.district_id].append(user)
         for gap in result.gaps:
             station = stations[gap.station_id]
             notices += [
