@@ -55,7 +55,7 @@ def dashboard_panels(user, filters):
     months = figures.activity_months(
         min(period.prev_start, add_months(period.end.replace(day=1), -11)), month_end(period.end)
     )
-    headline = selectors.headline(base, period, months)
+    headline = figures.headline(period, months)
     result.update(
         {
             "headline": headline,

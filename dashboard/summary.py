@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from dashboard import caching, selectors
 from dashboard.models import DistrictSummary
+from dashboard.periods import PERIOD_CHOICES, Period
 from secretaries.scoping import DistrictReader
 from teams import scoring
 from teams.models import RankingSnapshot
@@ -45,6 +46,7 @@ WHOLE_DISTRICT = (
     "activity_months",
     "completeness",
     "station_week",
+    "headlines",
     *DISTRICT_WIDE,
 )
 
@@ -52,7 +54,7 @@ WHOLE_DISTRICT = (
 # ---------------------------------------------------------------- counting
 
 
-FORMAT = 1  # raise when the data's layout changes: rows of another format are recounted
+FORMAT = 2  # raise when the data's layout changes: rows of another format are recounted
 
 
 def count(district_id):
@@ -62,6 +64,12 @@ def count(district_id):
     month = today.replace(day=1)
     current = selectors.current_round(selectors.rounds_for(base.user))
     week = selectors.station_week(base, today)
+    months = selectors.activity_months(base)
+    # The headline of this month, quarter and year (the periods a first look asks for).
+    headlines = {
+        _period_key(period): _tagged(selectors.headline(base, period, months))
+        for period in (Period.of(kind, today) for kind, _ in PERIOD_CHOICES)
+    }
     return {
         "format": FORMAT,
         # By category a row per status (the funnel, supervision and unmet needs read them); by
@@ -78,8 +86,9 @@ def count(district_id):
         "oldest_overdue": [{**row, "due_date": row["due_date"].isoformat()} for row in selectors.oldest_overdue(base)],
         "activity_months": [
             [month.isoformat(), row["count"], *(str(row[name] or 0) for name in selectors.ACTIVITY_SUMS)]
-            for month, row in selectors.activity_months(base).items()
+            for month, row in months.items()
         ],
+        "headlines": headlines,
         "resources": selectors.resources_by_category(base),
         # The current round's completeness and this week's roster: the rest of the default view.
         "completeness": {"round_id": current["pk"], **selectors.completeness(base, current)} if current else None,
@@ -260,6 +269,13 @@ class Figures:
             "roster": [{**row, "date": date.fromisoformat(row["date"])} for row in stored["roster"]],
         }
 
+    def headline(self, period, months):
+        """selectors.headline(): stored for this month, quarter and year, else read now."""
+        stored = self.stored.get("headlines", {}).get(_period_key(period))
+        if stored is None:
+            return selectors.headline(self.base, period, months)
+        return _untagged(stored)
+
     def resources(self):
         if not self.has("resources"):
             return selectors.resources_by_category(self.base)
@@ -270,6 +286,27 @@ class Figures:
         if not self.has("ranking"):
             return None
         return district_ranking(self.district_id, month, self.stored["ranking"])
+
+
+def _period_key(period):
+    return f"{period.kind}:{period.start.isoformat()}"
+
+
+def _tagged(value):
+    """JSON for a headline: Decimals kept exact as {"decimal": "…"}."""
+    if isinstance(value, Decimal):
+        return {"decimal": str(value)}
+    if isinstance(value, dict):
+        return {key: _tagged(item) for key, item in value.items()}
+    return value
+
+
+def _untagged(value):
+    if isinstance(value, dict):
+        if set(value) == {"decimal"}:
+            return Decimal(value["decimal"])
+        return {key: _untagged(item) for key, item in value.items()}
+    return value
 
 
 def _number(text):

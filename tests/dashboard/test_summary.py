@@ -46,6 +46,11 @@ def test_the_stored_figures_are_those_counted_live(world, org_user):
         **selectors.completeness(base, selectors.current_round(selectors.rounds_for(org_user))),
     }
     assert figures.station_week() == selectors.station_week(base)
+    for kind in ("month", "quarter", "year"):
+        period = Period.of(kind, world.today)
+        months = selectors.activity_months(base, period.prev_start, period.end)
+        assert figures.headline(period, months) == selectors.headline(base, period, months)
+    assert "month:" + world.M.isoformat() not in figures.stored["headlines"]  # last month: read live
     first, last = world.P - timedelta(days=400), world.today
     assert figures.activity_months(first, last) == selectors.activity_months(base, first, last)
     # Hand-checked: the supervision list and the month's activities (see test_figures).
