@@ -47,7 +47,11 @@ def dashboard_panels(user, filters):
     # Everything but the headline, the ranking and the activity months is the same whatever the
     # period: computed once per scope, township, round and count, and shared by the other periods' views.
     key = f"panels:{caching.scope_key(user)}:{filters.township_id or '-'}:{filters.round_id or '-'}:{figures.basis_key}"
-    result = dict(caching.shared(key, lambda: _period_free_panels(base, filters, figures)))
+    stored = figures.default_panels(filters)
+    if stored is not None:
+        result = stored  # the worker built them with the counts, for the department's first look
+    else:
+        result = dict(caching.shared(key, lambda: period_free_panels(base, filters, figures)))
     warnings = list(filters.warnings)
     if result.pop("round_missing"):
         warnings.append("没有这个轮次，已显示当前轮次")
@@ -69,7 +73,7 @@ def dashboard_panels(user, filters):
     return result
 
 
-def _period_free_panels(base, filters, figures):
+def period_free_panels(base, filters, figures):
     township = filters.township_id
     rounds = selectors.rounds_for(base.user)
     chosen = next((r for r in rounds if r["pk"] == filters.round_id), None) or selectors.current_round(rounds)

@@ -21,7 +21,7 @@ the district-wide parts here: resources and the teams' ranking."""
 import logging
 import time
 from contextlib import nullcontext
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import connection, transaction
@@ -47,6 +47,7 @@ WHOLE_DISTRICT = (
     "completeness",
     "station_week",
     "headlines",
+    "panels",
     *DISTRICT_WIDE,
 )
 
@@ -54,7 +55,7 @@ WHOLE_DISTRICT = (
 # ---------------------------------------------------------------- counting
 
 
-FORMAT = 2  # raise when the data's layout changes: rows of another format are recounted
+FORMAT = 3  # raise when the data's layout changes: rows of another format are recounted
 
 
 def count(district_id):
@@ -70,7 +71,7 @@ def count(district_id):
         _period_key(period): _tagged(selectors.headline(base, period, months))
         for period in (Period.of(kind, today) for kind, _ in PERIOD_CHOICES)
     }
-    return {
+    data = {
         "format": FORMAT,
         # By category a row per status (the funnel, supervision and unmet needs read them); by
         # township, of which a province has a thousand, the four numbers per round its tables read.
@@ -100,6 +101,17 @@ def count(district_id):
         },
         "ranking": {"month": month.isoformat(), **ranking_to_json(live_ranking(district_id, month))},
     }
+    data["panels"] = _tagged(default_panels(base, data, today))
+    return data
+
+
+def default_panels(base, data, today):
+    """The department's default view's panels that do not depend on the period (this round, the
+    whole district), built from `data` as a request would build them."""
+    from dashboard.filters import Filters
+    from dashboard.panels import period_free_panels
+
+    return period_free_panels(base, Filters(period=Period.of("month", today)), Figures(base, data))
 
 
 def refresh(district_id):
@@ -189,13 +201,18 @@ class Figures:
     it was last known current (the dashboard then shows that time and queues a recount);
     `basis_key` tells apart results built from different counts (for shared cache keys)."""
 
-    def __init__(self, base):
+    def __init__(self, base, data=None):
+        """`data`: counts just made (the summary being built), else the stored row is read."""
         self.base = base
         self.stored = {}
         self.basis = None
         self.basis_key = "live"
         district_id = None if base.scope.is_superuser else base.scope.district_id
+        self.district_id = district_id
         if district_id is None:
+            return
+        if data is not None:
+            self.stored = dict(data)
             return
         # The whole district's figures are the department's; any narrower view reads only these two.
         keys = WHOLE_DISTRICT if base.scope.is_org and base.township_ids is None else DISTRICT_WIDE
@@ -204,7 +221,6 @@ class Figures:
             refresh(district_id)
             row = _load(district_id, keys)
         self.stored = {key: row["data"][key] for key in keys}
-        self.district_id = district_id
         self.basis_key = f"{row['version']}:{row['built_at'].timestamp()}"
         if not _current(row):
             self.basis = {"version": row["version"], "checked_at": row["checked_at"]}
@@ -269,6 +285,14 @@ class Figures:
             "roster": [{**row, "date": date.fromisoformat(row["date"])} for row in stored["roster"]],
         }
 
+    def default_panels(self, filters):
+        """The stored panels of the department's default view (whole district, this round), if
+        these filters ask for it; else None."""
+        stored = self.stored.get("panels")
+        if stored is None or filters.township_id is not None or filters.round_id is not None:
+            return None
+        return _untagged(stored)
+
     def headline(self, period, months):
         """selectors.headline(): stored for this month, quarter and year, else read now."""
         stored = self.stored.get("headlines", {}).get(_period_key(period))
@@ -292,20 +316,33 @@ def _period_key(period):
     return f"{period.kind}:{period.start.isoformat()}"
 
 
+TAGS = {"decimal": Decimal, "datetime": datetime.fromisoformat, "date": date.fromisoformat}
+
+
 def _tagged(value):
-    """JSON for a headline: Decimals kept exact as {"decimal": "…"}."""
+    """JSON for figures and panels: Decimals and dates kept exact as {"decimal": "…"} etc."""
     if isinstance(value, Decimal):
         return {"decimal": str(value)}
+    if isinstance(value, datetime):
+        return {"datetime": value.isoformat()}
+    if isinstance(value, date):
+        return {"date": value.isoformat()}
     if isinstance(value, dict):
         return {key: _tagged(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_tagged(item) for item in value]
     return value
 
 
 def _untagged(value):
     if isinstance(value, dict):
-        if set(value) == {"decimal"}:
-            return Decimal(value["decimal"])
+        if len(value) == 1:
+            ((tag, text),) = value.items()
+            if tag in TAGS and isinstance(text, str):
+                return TAGS[tag](text)
         return {key: _untagged(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_untagged(item) for item in value]
     return value
 
 

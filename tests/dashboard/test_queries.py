@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 # profile and the notices badge (not rendered in an .xlsx download, hence one fewer there). The
 # department's view reads the demand counts, the teams' ranking and the activities by month from
 # the district's stored summary (dashboard.summary); a township's view counts its own share live.
-ORG_DASHBOARD_QUERIES = 15
+ORG_DASHBOARD_QUERIES = 11
 TOWNSHIP_DASHBOARD_QUERIES = 31
 ROUND_REPORT_QUERIES = 20
 MONTHLY_REPORT_QUERIES = 12

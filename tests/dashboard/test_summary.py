@@ -180,3 +180,19 @@ def test_a_summary_of_another_format_is_recounted_before_it_is_read(world, distr
 
 def test_only_the_department_reads_the_whole_districts_figures(world, station_manager_user):
     assert set(summary.Figures(Scoped(station_manager_user)).stored) <= {"resources", "ranking"}
+
+
+def test_the_default_views_panels_are_stored_as_a_request_would_build_them(world, org_user, township_a):
+    from dashboard.panels import period_free_panels
+    from tests.dashboard.test_cache import _without_svg
+
+    filters = Filters(period=Period.of("month", world.today))
+    figures = stored(org_user)
+    kept = figures.default_panels(filters)
+    built = period_free_panels(Scoped(org_user), filters, figures)
+    assert _without_svg(kept) == _without_svg(built)
+    assert kept["round"]["period_start"] == world.r_cur.period_start  # dates come back as dates
+    assert kept["completeness"]["svg"].startswith("<svg") or "<svg" in kept["completeness"]["svg"]
+    # Another township or round is built in the request.
+    assert figures.default_panels(Filters(period=filters.period, township_id=township_a.pk)) is None
+    assert figures.default_panels(Filters(period=filters.period, round_id=world.r_prev.pk)) is None
