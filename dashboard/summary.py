@@ -2,10 +2,12 @@
 
 At province scale the department's dashboard reads a million demand items: status counts by
 category and by township over every round, median days to resolve, villages with unmet needs, the
-oldest overdue items; with them the district-wide resources, the activities by month and the teams'
-points ranking of the month. Counting them takes seconds, so `refresh` counts them once per data
-version into a DistrictSummary row, and a view that finds no cached result (a new filter, a
-restarted cache) reads that row instead (`Figures`).
+oldest overdue items; with them the district-wide resources, the activities by month, the teams'
+points ranking of the month, this month's/quarter's/year's headline, the current round's
+completeness and this week's roster. Counting them takes seconds, so `refresh` counts them once
+per data version into a DistrictSummary row, and a view that finds no cached result (a new filter,
+a restarted cache) reads that row instead (`Figures`). The row also keeps the department's default
+panels (the whole district, this round), built from the same counts as a request would build them.
 
 Freshness. A summary records the data version it was counted at (dashboard.caching) and the day
 (overdue counts depend on it); it is current while neither has moved. `checked_at` is the last time
