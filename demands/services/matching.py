@@ -241,6 +241,38 @@ def _near_sql(ctx, village="village_id", township="village__township_id", branch
     return Case(*whens, default=Value(NEAR_DISTRICT), output_field=FloatField())
 
 
+def _marks(values):
+    return ", ".join(["%s"] * len(values))
+
+
+def _fit_joins(ctx, secretary_column):
+    """LEFT JOINs that mark the secretaries (`secretary_column`) who fit the item's category: by
+    expertise (alias ex) and by an own active resource (alias own). Returns (joins, params, the
+    aliases joined); each set is aggregated once as a derived table, never probed per row."""
+    from secretaries.models import Secretary
+
+    q = connection.ops.quote_name
+    joins, params, aliases = [], [], []
+    if ctx.expertise:
+        expertise = list(ctx.expertise)
+        joins.append(
+            f"LEFT JOIN (SELECT DISTINCT secretary_id AS sid FROM {q(Secretary.expertise.through._meta.db_table)}"
+            f" WHERE expertise_id IN ({_marks(expertise)})) ex ON ex.sid = {secretary_column}"
+        )
+        params += expertise
+        aliases.append("ex")
+    if ctx.resource_categories:
+        categories = list(ctx.resource_categories)
+        joins.append(
+            f"LEFT JOIN (SELECT DISTINCT secretary_id AS sid FROM {q(ResourceItem._meta.db_table)}"
+            f" WHERE secretary_id IS NOT NULL AND source = %s AND active = %s AND category_id IN ({_marks(categories)})"
+            f" AND (valid_until IS NULL OR valid_until >= %s)) own ON own.sid = {secretary_column}"
+        )
+        params += [ResourceItem.Source.PERSONAL.value, True, *categories, ctx.today]
+        aliases.append("own")
+    return joins, params, aliases
+
+
 def _best_secretary_ids(ctx, scorer, units, limit):
     """The `limit` best-scoring secretaries on post in the district, scored in the database.
 
@@ -254,50 +286,31 @@ def _best_secretary_ids(ctx, scorer, units, limit):
         "secretary": q(Secretary._meta.db_table),
         "village": q(Village._meta.db_table),
         "township": q(Township._meta.db_table),
-        "expertise": q(Secretary.expertise.through._meta.db_table),
-        "resource": q(ResourceItem._meta.db_table),
         "item": q(DemandItem._meta.db_table),
     }
 
-    def marks(values):
-        return ", ".join(["%s"] * len(values))
-
-    select_params, join_params = [], []
-    fit_cases, joins = [], []
-    if ctx.expertise:
-        expertise = list(ctx.expertise)
-        joins.append(
-            f"LEFT JOIN (SELECT DISTINCT secretary_id AS sid FROM {table['expertise']}"
-            f" WHERE expertise_id IN ({marks(expertise)})) ex ON ex.sid = s.id"
-        )
-        join_params += expertise
-        fit_cases.append("WHEN ex.sid IS NOT NULL THEN 1.0")
-    if ctx.resource_categories:
-        categories = list(ctx.resource_categories)
-        joins.append(
-            f"LEFT JOIN (SELECT DISTINCT secretary_id AS sid FROM {table['resource']}"
-            f" WHERE secretary_id IS NOT NULL AND source = %s AND active = %s AND category_id IN ({marks(categories)})"
-            " AND (valid_until IS NULL OR valid_until >= %s)) own ON own.sid = s.id"
-        )
-        join_params += [ResourceItem.Source.PERSONAL.value, True, *categories, ctx.today]
-        fit_cases.append("WHEN own.sid IS NOT NULL THEN 0.9")
+    select_params = []
+    joins, join_params, fitting = _fit_joins(ctx, "s.id")
+    fit_cases = [
+        {"ex": "WHEN ex.sid IS NOT NULL THEN 1.0", "own": "WHEN own.sid IS NOT NULL THEN 0.9"}[a] for a in fitting
+    ]
     if units:
-        fit_cases.append(f"WHEN s.dispatch_unit_id IN ({marks(units)}) THEN 0.6")
+        fit_cases.append(f"WHEN s.dispatch_unit_id IN ({_marks(units)}) THEN 0.6")
         select_params += list(units)
     fit = f"(CASE {' '.join(fit_cases)} ELSE 0.0 END)" if fit_cases else "0.0"
     near_cases = ["WHEN s.village_id = %s THEN 1.0", "WHEN v.township_id = %s THEN 0.75"]
     select_params += [ctx.village_id, ctx.township_id]
     area = []
     if ctx.area_branch_ids:
-        area.append(f"s.area_branch_id IN ({marks(ctx.area_branch_ids)})")
+        area.append(f"s.area_branch_id IN ({_marks(ctx.area_branch_ids)})")
         select_params += list(ctx.area_branch_ids)
     if ctx.station_zone:
-        area.append(f"v.township_id IN ({marks(ctx.station_zone)})")
+        area.append(f"v.township_id IN ({_marks(ctx.station_zone)})")
         select_params += list(ctx.station_zone)
     if area:
         near_cases.append(f"WHEN {' OR '.join(area)} THEN 0.5")
     nearness = f"(CASE {' '.join(near_cases)} ELSE 0.25 END)"
-    open_marks, done_marks = marks(OPEN_STATUSES), marks(DONE_STATUSES)
+    open_marks, done_marks = _marks(OPEN_STATUSES), _marks(DONE_STATUSES)
     joins.append(
         "LEFT JOIN (SELECT assignee_secretary_id AS sid,"
         f" SUM(CASE WHEN status IN ({open_marks}) THEN 1 ELSE 0 END) AS open_items,"
@@ -475,36 +488,17 @@ def _team_member_counts(ctx):
 
     q = connection.ops.quote_name
 
-    def marks(values):
-        return ", ".join(["%s"] * len(values))
-
-    joins, join_params, fitting_when = [], [], []
-    if ctx.expertise:
-        expertise = list(ctx.expertise)
-        joins.append(
-            f"LEFT JOIN (SELECT DISTINCT secretary_id AS sid FROM {q(Secretary.expertise.through._meta.db_table)}"
-            f" WHERE expertise_id IN ({marks(expertise)})) ex ON ex.sid = m.secretary_id"
-        )
-        join_params += expertise
-        fitting_when.append("ex.sid IS NOT NULL")
-    if ctx.resource_categories:
-        categories = list(ctx.resource_categories)
-        joins.append(
-            f"LEFT JOIN (SELECT DISTINCT secretary_id AS sid FROM {q(ResourceItem._meta.db_table)}"
-            f" WHERE secretary_id IS NOT NULL AND source = %s AND active = %s AND category_id IN ({marks(categories)})"
-            " AND (valid_until IS NULL OR valid_until >= %s)) own ON own.sid = m.secretary_id"
-        )
-        join_params += [ResourceItem.Source.PERSONAL.value, True, *categories, ctx.today]
-        fitting_when.append("own.sid IS NOT NULL")
+    joins, join_params, fitting = _fit_joins(ctx, "m.secretary_id")
+    fitting_when = [f"{alias}.sid IS NOT NULL" for alias in fitting]
     fitting = f"SUM(CASE WHEN {' OR '.join(fitting_when)} THEN 1 ELSE 0 END)" if fitting_when else "0"
     near_cases = [f"WHEN s.village_id = %s THEN {NEAR_VILLAGE}", f"WHEN v.township_id = %s THEN {NEAR_TOWNSHIP}"]
     near_params = [ctx.village_id, ctx.township_id]
     area = []
     if ctx.area_branch_ids:
-        area.append(f"s.area_branch_id IN ({marks(ctx.area_branch_ids)})")
+        area.append(f"s.area_branch_id IN ({_marks(ctx.area_branch_ids)})")
         near_params += list(ctx.area_branch_ids)
     if ctx.station_zone:
-        area.append(f"v.township_id IN ({marks(ctx.station_zone)})")
+        area.append(f"v.township_id IN ({_marks(ctx.station_zone)})")
         near_params += list(ctx.station_zone)
     if area:
         near_cases.append(f"WHEN {' OR '.join(area)} THEN {NEAR_AREA}")
