@@ -495,8 +495,10 @@ def assignee_users(item):
         user = item.assignee_secretary.user if item.assignee_secretary_id else None
         return [user] if user else []
     if kind == Kind.TEAM:
-        secretaries = Secretary.objects.filter(team_memberships__team_id=item.assignee_team_id).filter(
-            team_memberships__left__isnull=True
+        # One filter() over the membership: a current membership *of this team* (two filter() calls
+        # would also match someone who left it and is a current member elsewhere).
+        secretaries = Secretary.objects.filter(
+            team_memberships__team_id=item.assignee_team_id, team_memberships__left__isnull=True
         ) | Secretary.objects.filter(captain_of=item.assignee_team_id)
         return [s.user for s in secretaries.filter(user__isnull=False).select_related("user").distinct()]
     if kind == Kind.STATION:

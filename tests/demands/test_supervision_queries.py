@@ -109,3 +109,15 @@ def test_a_second_run_tells_nobody_again(village_a, assignees):
 
     assert flag_items(TODAY) == {"created": 0, "cleared": 0, "notified": 0}
     assert first["notified"] == count > 0 and Notice.objects.count() == count
+
+
+def test_dispatch_notices_go_to_the_teams_current_members_only(
+    district, village_a, assignees, secretary_user, secretary_b_user
+):
+    team = assignees[Kind.TEAM]
+    team.memberships.filter(secretary__user=secretary_user).update(left=TODAY - timedelta(days=30))
+    MembershipFactory(team=TeamFactory(district=district, name="致富先锋"), secretary=secretary_user.secretary)
+    item = make_overdue(village_a, {Kind.TEAM: team}, 1)[0]
+    told = {user.pk for user in loop.assignee_users(item)}
+    assert secretary_b_user.pk in told  # the captain
+    assert secretary_user.pk not in told
