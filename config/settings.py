@@ -79,7 +79,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "secretaries.context_processors.scope",
+                "core.context_processors.scope",
                 "notices.context_processors.unread_notices",
             ],
         },
@@ -124,6 +124,9 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# How a login maps to its role and places (core.scoping asks it; the kernel imports no app).
+SCOPE_RESOLVER = "secretaries.roles.user_scope"
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

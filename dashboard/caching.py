@@ -32,7 +32,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from secretaries.scoping import scope_for
+from core.scoping import scope_for
 
 VERSION_KEY = "dashboard:version"
 REFRESH_LOCK_SECONDS = 120

@@ -5,11 +5,11 @@ from datetime import timedelta
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from core.scoping import scope_for
 from dashboard.periods import week_of
 from dashboard.selectors import FILLED_SHIFTS, current_round, rounds_for
 from demands.models import DemandItem, Submission
 from notices.models import Notice
-from secretaries.scoping import scope_for
 from stations.models import DutyShift, ServiceStation
 from teams.models import TeamActivity, TeamMembership
 

@@ -1,6 +1,6 @@
 from django.db import models
 
-from secretaries.scoping import DistrictWideQuerySet
+from core.scoping import DistrictWideQuerySet
 
 
 class DistrictSummaryQuerySet(DistrictWideQuerySet):

@@ -3,8 +3,8 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-# The month helpers live in secretaries.dates; the dashboard modules import them from here.
-from secretaries.dates import add_months, month_end, month_start, parse_month
+# The month helpers live in core.dates; the dashboard modules import them from here.
+from core.dates import add_months, month_end, month_start, parse_month
 
 PERIOD_CHOICES = [("month", "按月"), ("quarter", "按季度"), ("year", "按年")]
 PERIOD_KINDS = {kind for kind, _ in PERIOD_CHOICES}

@@ -27,10 +27,10 @@ from django.db.models import (
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from core.scoping import scope_for
 from dashboard.periods import add_months, month_end, month_start, week_of
 from demands.models import CollectionRound, DemandCategory, DemandItem, ProjectItem, ResourceItem, Submission
 from secretaries.models import Secretary, Township, Village
-from secretaries.scoping import scope_for
 from secretaries.validators import mask_phone
 from stations.models import DutyShift, ServiceStation
 from teams.models import PioneerTeam, TeamActivity, TeamMembership

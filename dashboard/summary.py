@@ -29,10 +29,10 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core.scoping import DistrictReader
 from dashboard import caching, selectors
 from dashboard.models import DistrictSummary
 from dashboard.periods import PERIOD_CHOICES, Period
-from secretaries.scoping import DistrictReader
 from teams import scoring
 from teams.models import RankingSnapshot
 

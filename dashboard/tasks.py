@@ -9,11 +9,11 @@ from celery import shared_task
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from core.scoping import ROLE_ORG, scope_for
 from dashboard import caching, summary
 from dashboard.filters import Filters
 from dashboard.panels import dashboard_panels
 from dashboard.periods import PERIOD_KINDS, Period, parse_month
-from secretaries.scoping import scope_for
 
 MONTH = re.compile(r"\d{4}-\d{2}")
 
@@ -71,7 +71,6 @@ def warm_org_dashboards():
     then compute each district's department view for this month if missing or outdated, so the
     leadership's first look of the day does not wait. Returns the districts whose view was computed."""
     from secretaries.models import StaffProfile
-    from secretaries.scoping import ROLE_ORG
 
     summary.refresh_all()
     refreshed = []

@@ -10,17 +10,17 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from core.access import scope_required
+from core.excel import xlsx_response
+from core.paging import querystring_without_page
+from core.scoping import scope_for
 from dashboard import caching, homes, reports, selectors
 from dashboard.filters import _int_or_none, parse_filters, scoped_township_id
 from dashboard.panels import dashboard_panels
 from dashboard.periods import add_months, parse_month, week_of
 from dashboard.selectors import STAGES, Scoped
 from demands.models import CollectionRound, DemandCategory, DemandItem, ResourceCategory
-from secretaries.access import scope_required
-from secretaries.excel import xlsx_response
 from secretaries.models import Township
-from secretaries.paging import querystring_without_page
-from secretaries.scoping import scope_for
 from stations.models import ServiceStation
 from teams.models import PioneerTeam
 

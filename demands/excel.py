@@ -13,6 +13,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from core.importing import EmptySheetError, ImportFileError, ImportOutcome, RowError, import_dataset, read_xlsx
 from demands.models import (
     CollectionRound,
     DemandCategory,
@@ -31,7 +32,6 @@ from demands.resources import (
     ResourceItemResource,
 )
 from demands.selectors_lists import completeness_by_township
-from secretaries.importing import EmptySheetError, ImportFileError, ImportOutcome, RowError, import_dataset, read_xlsx
 from secretaries.models import Secretary, Village
 
 TEMPLATE_ROWS = 200  # rows that carry the drop-downs
@@ -82,7 +82,7 @@ def _dropdown(sheet, ref, column, prompt):
 
 
 def build_template(collection_round, township):
-    """The blank template for one township, as an openpyxl Workbook (secretaries.excel.xlsx_response sends it)."""
+    """The blank template for one township, as an openpyxl Workbook (core.excel.xlsx_response sends it)."""
     from demands.services.lists import secretaries_with_login, villages_filled_on_behalf
 
     villages = list(Village.objects.filter(township=township).order_by("name").values_list("name", flat=True))
@@ -238,7 +238,7 @@ def import_upload(collection_round, township, user, upload, *, confirm):
 
 def export_round(collection_round, user, township=None):
     """The round's three lists (and completeness) within the user's scope, as a write-only openpyxl Workbook
-    (secretaries.excel.xlsx_response sends it)."""
+    (core.excel.xlsx_response sends it)."""
     from demands.selectors_lists import round_items_for_export
 
     township_id = township.pk if township else None

@@ -1,6 +1,7 @@
 from django import forms
 from django.forms import inlineformset_factory
 
+from core.scoping import scope_for
 from demands.models import (
     CollectionRound,
     DemandCategory,
@@ -12,7 +13,6 @@ from demands.models import (
 )
 from secretaries.forms import BootstrapFormMixin
 from secretaries.models import Expertise, Secretary, Village
-from secretaries.scoping import scope_for
 
 
 class RoundForm(BootstrapFormMixin, forms.ModelForm):

@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from secretaries.scoping import DistrictWideQuerySet, ScopedQuerySet
+from core.scoping import ROLE_SECRETARY, ROLE_STATION, DistrictWideQuerySet, ScopedQuerySet, scope_for
 
 
 class CollectionRoundQuerySet(DistrictWideQuerySet):
@@ -149,7 +149,6 @@ class DemandItemQuerySet(ScopedQuerySet):
     village_path = "village"
 
     def for_user(self, user):
-        from secretaries.scoping import ROLE_SECRETARY, ROLE_STATION, scope_for
 
         scope = scope_for(user)
         if scope.role == ROLE_SECRETARY and not scope.is_superuser:
@@ -396,7 +395,6 @@ class ResourceItemQuerySet(ScopedQuerySet):
     def for_user(self, user):
         # Resources are offers to the whole district: every role in it may read them; a secretary
         # edits only their own (checked in the view through `editable_by`).
-        from secretaries.scoping import scope_for
 
         scope = scope_for(user)
         if scope.is_superuser:

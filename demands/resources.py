@@ -1,6 +1,6 @@
 """django-import-export resources for a township's filled round template: one per sheet
 (需求清单, 资源清单, 项目清单). Every widget answers a bad cell with a Chinese reason; the shared
-`secretaries.importing.import_dataset` turns those into row-numbered errors and saves nothing
+`core.importing.import_dataset` turns those into row-numbered errors and saves nothing
 unless every row of every sheet is valid."""
 
 from datetime import date, datetime

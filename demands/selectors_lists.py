@@ -6,9 +6,9 @@ from datetime import datetime, time, timedelta
 from django.db.models import Count, FilteredRelation, Prefetch, Q
 from django.utils import timezone
 
+from core.scoping import scope_for
 from demands.models import CollectionRound, DemandItem, ProjectItem, ResourceItem, Submission
 from secretaries.models import Secretary, Township, Village
-from secretaries.scoping import scope_for
 
 DONE_STATUSES = (Submission.Status.SUBMITTED, Submission.Status.ACCEPTED)
 

@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from core.scoping import scope_for
 from demands.models import (
     DemandEvent,
     DemandItem,
@@ -17,7 +18,6 @@ from demands.models import (
     _on_duty_station_ids,
     _own_unit_ids,
 )
-from secretaries.scoping import scope_for
 
 Status = DemandItem.Status
 OPEN_STATUSES = (Status.DISPATCHED, Status.IN_PROGRESS)

@@ -5,7 +5,7 @@ unique constraints (see demands/services/rounds.py), so a retry or a second beat
 from celery import shared_task
 from django.db import OperationalError
 
-from secretaries.dates import task_day
+from core.dates import task_day
 
 __all__ = ["open_due_round", "send_round_reminders"]
 

@@ -14,6 +14,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core.access import roles_required as role_required
+from core.excel import xlsx_response
+from core.importing import ImportFileError
+from core.scoping import scope_for
 from demands.excel import build_template, export_round, import_upload
 from demands.forms_lists import (
     DemandItemForm,
@@ -38,11 +42,7 @@ from demands.selectors_lists import (
 )
 from demands.services import lists as list_services
 from demands.services import rounds as round_services
-from secretaries.access import roles_required as role_required
-from secretaries.excel import xlsx_response
-from secretaries.importing import ImportFileError
 from secretaries.models import District
-from secretaries.scoping import scope_for
 
 PER_PAGE = 30
 

@@ -12,15 +12,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from openpyxl import Workbook
 
+from core.access import scope_required as role_required
+from core.excel import write_only_sheet, xlsx_response
+from core.paging import querystring_without_page
 from demands import selectors_loop as selectors
 from demands.forms_loop import STEP_FORMS, CobuildFilterForm, DispatchForm, SupervisionFilterForm
 from demands.models import DemandItem, SupervisionFlag
 from demands.services import loop
 from demands.services.matching import candidates_for
 from demands.services.supervision import days_overdue
-from secretaries.access import scope_required as role_required
-from secretaries.excel import write_only_sheet, xlsx_response
-from secretaries.paging import querystring_without_page
 
 PAGE_SIZE = 30
 

@@ -5,6 +5,7 @@ from django.http import Http404
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.scoping import scope_for
 from secretaries.models import (
     AreaBranch,
     Batch,
@@ -71,7 +72,6 @@ class ScopedImportExportAdmin(ImportExportModelAdmin, ScopedHistoryAdmin):
         return {}
 
     def get_export_resource_kwargs(self, request, **kwargs):
-        from secretaries.scoping import scope_for
 
         return {"unmasked": scope_for(request.user).sees_personal_data}
 

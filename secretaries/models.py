@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from secretaries.scoping import ROLE_CHOICES, ScopedQuerySet
+from core.scoping import ROLE_CHOICES, ScopedQuerySet, scope_for
 from secretaries.validators import normalize_phone, validate_id_number, validate_mobile
 
 
@@ -295,7 +295,6 @@ def age_on(birth_date, day):
 class StaffProfileQuerySet(models.QuerySet):
     def for_user(self, user):
         """The org department sees the logins of its district; anyone else only their own."""
-        from secretaries.scoping import scope_for
 
         scope = scope_for(user)
         if scope.is_superuser:

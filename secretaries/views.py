@@ -14,8 +14,11 @@ from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from secretaries.access import org_required, role_required
-from secretaries.excel import xlsx_response
+from core.access import org_required, role_required
+from core.excel import xlsx_response
+from core.importing import ImportFileError, import_dataset, read_xlsx
+from core.paging import querystring_without_page
+from core.scoping import scope_for
 from secretaries.forms import (
     DispatchUnitForm,
     ImportUploadForm,
@@ -23,11 +26,8 @@ from secretaries.forms import (
     SecretaryForm,
     VillageForm,
 )
-from secretaries.importing import ImportFileError, import_dataset, read_xlsx
 from secretaries.models import DispatchUnit, Secretary, Township, Village
-from secretaries.paging import querystring_without_page
 from secretaries.resources import DispatchUnitResource, SecretaryResource, VillageResource
-from secretaries.scoping import scope_for
 from secretaries.selectors import secretary_search, township_overview, village_overview
 
 

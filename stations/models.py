@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from secretaries.scoping import ScopedQuerySet
+from core.scoping import ROLE_SECRETARY, ROLE_STATION, ROLE_TOWNSHIP, ScopedQuerySet, scope_for
 
 WEEKDAY_CHOICES = [(0, "周一"), (1, "周二"), (2, "周三"), (3, "周四"), (4, "周五"), (5, "周六"), (6, "周日")]
 
@@ -14,7 +14,6 @@ class ServiceStationQuerySet(ScopedQuerySet):
     township_path = "township"
 
     def for_user(self, user):
-        from secretaries.scoping import ROLE_SECRETARY, ROLE_STATION, scope_for
 
         scope = scope_for(user)
         if scope.role == ROLE_STATION and not scope.is_superuser:
@@ -113,7 +112,6 @@ class DutyShiftQuerySet(ScopedQuerySet):
     secretary_path = "secretary"
 
     def for_user(self, user):
-        from secretaries.scoping import ROLE_STATION, ROLE_TOWNSHIP, scope_for
 
         scope = scope_for(user)
         if scope.is_superuser:
@@ -225,7 +223,6 @@ class SwapRequestQuerySet(ScopedQuerySet):
     township_path = "shift__station__township"
 
     def for_user(self, user):
-        from secretaries.scoping import ROLE_SECRETARY, ROLE_STATION, scope_for
 
         scope = scope_for(user)
         if scope.is_superuser:
@@ -310,7 +307,6 @@ class RosterGapQuerySet(ScopedQuerySet):
     township_path = "station__township"
 
     def for_user(self, user):
-        from secretaries.scoping import ROLE_SECRETARY, ROLE_STATION, scope_for
 
         scope = scope_for(user)
         if scope.is_superuser:

@@ -4,7 +4,7 @@ All three are periodic (CELERY_BEAT_SCHEDULE) and idempotent."""
 from celery import shared_task
 from django.db import IntegrityError, OperationalError
 
-from secretaries.dates import task_day
+from core.dates import task_day
 from stations import services
 
 

@@ -17,10 +17,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from secretaries.access import scope_required
-from secretaries.dates import add_months, month_end, month_start, parse_day, parse_month
+from core.access import scope_required
+from core.dates import add_months, month_end, month_start, parse_day, parse_month
+from core.scoping import scope_for
 from secretaries.models import Secretary
-from secretaries.scoping import scope_for
 from stations import selectors, services
 from stations.forms import LeaveForm, PoolAddForm, SwapForm, WorkNoteForm
 from stations.models import (

@@ -1,7 +1,7 @@
 """Who may change what in the teams app. Reading is district-wide (the QuerySets' for_user);
 these checks come on top of it, so a readable record someone may not change answers 403."""
 
-from secretaries.scoping import scope_for
+from core.scoping import scope_for
 from teams.models import TeamMembership
 
 

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from core.scoping import scope_for
 from secretaries.admin import ScopedAdminMixin, ScopedHistoryAdmin
 from teams.models import (
     ActivityPhoto,
@@ -91,7 +92,6 @@ class RankingSnapshotAdmin(admin.ModelAdmin):
     list_filter = [("district", admin.RelatedOnlyFieldListFilter)]
 
     def get_queryset(self, request):
-        from secretaries.scoping import scope_for
 
         queryset = super().get_queryset(request)
         scope = scope_for(request.user)

@@ -2,7 +2,7 @@
 
 from openpyxl import Workbook
 
-from secretaries.excel import write_only_sheet
+from core.excel import write_only_sheet
 
 TOTAL_HEADERS = [
     "活动（场次）",

@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from secretaries.scoping import DistrictWideQuerySet, ScopedQuerySet
+from core.scoping import DistrictWideQuerySet, ScopedQuerySet
 
 
 class PioneerTeamQuerySet(DistrictWideQuerySet):

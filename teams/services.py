@@ -10,8 +10,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
+from core.dates import month_start, next_month  # teams.scoring and teams.demo read them from here
 from dashboard.caching import data_changed
-from secretaries.dates import month_start, next_month  # teams.scoring and teams.demo read them from here
 from secretaries.models import Expertise, Secretary, age_on
 from teams.models import ActivityPhoto, Meeting, PioneerTeam, TeamMembership
 from teams.photos import MAX_PHOTOS, normalized_photo

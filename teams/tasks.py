@@ -3,7 +3,7 @@ unique constraints (Meeting: team + kind + month; RankingSnapshot: district + mo
 
 from celery import shared_task
 
-from secretaries.dates import task_day
+from core.dates import task_day
 from teams import scoring, services
 
 

@@ -13,11 +13,11 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from secretaries.access import scope_required
-from secretaries.dates import add_months, month_start, next_month, parse_month
-from secretaries.excel import xlsx_response
+from core.access import scope_required
+from core.dates import add_months, month_start, next_month, parse_month
+from core.excel import xlsx_response
+from core.scoping import scope_for
 from secretaries.models import Expertise, Secretary
-from secretaries.scoping import scope_for
 from teams import access, scoring, selectors, services
 from teams.exports import activities_workbook, evaluation_workbook
 from teams.forms import (

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from core.scoping import scope_for
 from dashboard.caching import data_changed
 from demands.models import (
     CollectionRound,
@@ -16,7 +17,6 @@ from demands.models import (
 )
 from notices.services import notify
 from secretaries.models import Secretary
-from secretaries.scoping import scope_for
 
 EDITABLE_STATUSES = (Submission.Status.DRAFT, Submission.Status.RETURNED)
 

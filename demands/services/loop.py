@@ -13,9 +13,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from core.scoping import scope_for
 from demands.models import DemandEvent, DemandItem, ResourceItem, SupervisionFlag
 from notices.services import notify
-from secretaries.scoping import scope_for
 
 Status = DemandItem.Status
 Kind = DemandItem.AssigneeKind

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from core.scoping import ROLE_TOWNSHIP
 from dashboard.caching import data_changed
 from demands.models import (
     DEFAULT_NOTICE_BODY,
@@ -28,7 +29,6 @@ from demands.models import (
 )
 from notices.services import notify
 from secretaries.models import District, Secretary, Village
-from secretaries.scoping import ROLE_TOWNSHIP
 
 DONE_STATUSES = (Submission.Status.SUBMITTED, Submission.Status.ACCEPTED)
 CHUNK = 2000

@@ -14,11 +14,11 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
+from core.dates import task_day
 from demands.models import DemandItem, SupervisionFlag
 from demands.services.loop import OPEN_STATUSES
 from notices.models import Notice
 from notices.services import notify, notify_each
-from secretaries.dates import task_day
 
 Reason = SupervisionFlag.Reason
 
@@ -226,7 +226,7 @@ def send_digest(today=None):
 
 
 def parse_day(value):
-    """The `day` argument of the supervision tasks (demands/tasks_loop.py): see secretaries.dates."""
+    """The `day` argument of the supervision tasks (demands/tasks_loop.py): see core.dates."""
     return task_day(value, "day")
 
 

@@ -2,7 +2,7 @@
 
 from django import template
 
-from secretaries.scoping import scope_for
+from core.scoping import scope_for
 from secretaries.validators import mask_id_number, mask_phone
 
 register = template.Library()

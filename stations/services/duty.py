@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
+from core.scoping import scope_for
 from dashboard.caching import data_changed
 from notices.services import notify_each
-from secretaries.scoping import scope_for
 from stations.models import (
     OPEN_STATUSES,
     CalendarToken,

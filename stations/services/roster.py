@@ -17,10 +17,10 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from core.scoping import ROLE_ORG, ROLE_STATION, scope_for
 from dashboard.caching import data_changed
 from notices.services import notify_each
 from secretaries.models import Secretary, StaffProfile
-from secretaries.scoping import ROLE_ORG, ROLE_STATION, scope_for
 from stations.models import (
     LIVE_STATUSES,
     OPEN_STATUSES,

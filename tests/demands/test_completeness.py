@@ -5,10 +5,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from core.scoping import scope_for
 from demands.models import Submission
 from demands.selectors_lists import completeness_by_township
 from demands.services.rounds import ensure_submissions
-from secretaries.scoping import scope_for
 from tests.demands.factories import CollectionRoundFactory
 from tests.factories import VillageFactory
 

@@ -1,11 +1,11 @@
-"""secretaries.dates: the one reader of task dates and query-string months every app shares."""
+"""core.dates: the one reader of task dates and query-string months every app shares."""
 
 from datetime import UTC, date, datetime
 
 import pytest
 from django.utils import timezone
 
-from secretaries.dates import add_months, month_end, month_start, next_month, parse_day, parse_month, task_day
+from core.dates import add_months, month_end, month_start, next_month, parse_day, parse_month, task_day
 
 
 def test_task_day_takes_none_as_today_in_the_product_time_zone(settings):

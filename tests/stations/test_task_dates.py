@@ -1,4 +1,4 @@
-"""The stations tasks read their dates through secretaries.dates: a year outside 2000–2100 is refused
+"""The stations tasks read their dates through core.dates: a year outside 2000–2100 is refused
 before anything is written (a stray 9999 would otherwise mark every open shift absent)."""
 
 import pytest

@@ -1,4 +1,4 @@
-from secretaries.scoping import scope_for
+from core.scoping import scope_for
 
 
 def scope(request):

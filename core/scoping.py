@@ -7,9 +7,12 @@ foreign township's record is simply not found (404).
 """
 
 from dataclasses import dataclass
+from functools import cache
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.module_loading import import_string
 
 ROLE_ORG = "org"
 ROLE_TOWNSHIP = "township"
@@ -93,9 +96,16 @@ def scope_for(user):
     cached = getattr(user, "_fsp_scope", None)
     if cached is not None:
         return cached
-    scope = _compute_scope(user)
+    scope = _resolver()(user)
     user._fsp_scope = scope
     return scope
+
+
+@cache
+def _resolver():
+    # The people app knows how a login maps to a role and places (settings.SCOPE_RESOLVER); the
+    # kernel only asks it, so it imports no app.
+    return import_string(settings.SCOPE_RESOLVER)
 
 
 class DistrictReader:
@@ -109,46 +119,6 @@ class DistrictReader:
 
     def __init__(self, district_id):
         self._fsp_scope = Scope(role=ROLE_ORG, district_id=district_id)
-
-
-def _compute_scope(user):
-    from secretaries.models import Secretary, StaffProfile
-
-    if user.is_superuser:
-        return Scope(role=ROLE_ORG, is_superuser=True)
-    profile = StaffProfile.objects.filter(user=user).select_related("township", "station").first()
-    if profile is None:
-        return NO_SCOPE
-    if profile.role == ROLE_ORG:
-        return Scope(role=ROLE_ORG, district_id=profile.district_id)
-    if profile.role == ROLE_TOWNSHIP and profile.township_id:
-        return Scope(
-            role=ROLE_TOWNSHIP,
-            district_id=profile.township.district_id,
-            township_ids=frozenset([profile.township_id]),
-        )
-    if profile.role == ROLE_STATION and profile.station_id:
-        station = profile.station
-        townships = set(station.covered_townships.values_list("pk", flat=True))
-        townships.add(station.township_id)
-        return Scope(
-            role=ROLE_STATION,
-            district_id=station.township.district_id,
-            township_ids=frozenset(townships),
-            station_id=station.pk,
-        )
-    if profile.role == ROLE_SECRETARY:
-        secretary = Secretary.objects.filter(user=user).select_related("village__township").first()
-        if secretary is None:
-            return NO_SCOPE
-        return Scope(
-            role=ROLE_SECRETARY,
-            district_id=secretary.village.township.district_id,
-            township_ids=frozenset([secretary.village.township_id]),
-            village_ids=frozenset([secretary.village_id]),
-            secretary_id=secretary.pk,
-        )
-    return NO_SCOPE
 
 
 class ScopedQuerySet(models.QuerySet):

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from secretaries.scoping import scope_for
+from core.scoping import scope_for
 
 ROLE_CHECKS = {
     "org": lambda scope: scope.is_org,

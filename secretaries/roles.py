@@ -1,0 +1,44 @@
+"""How a login maps to a role and the places it may see: core.scoping asks this through
+settings.SCOPE_RESOLVER, so the kernel needs no import of the people app."""
+
+from core.scoping import NO_SCOPE, ROLE_ORG, ROLE_SECRETARY, ROLE_STATION, ROLE_TOWNSHIP, Scope
+from secretaries.models import Secretary, StaffProfile
+
+
+def user_scope(user):
+    """The Scope of a login, from its StaffProfile (settings.SCOPE_RESOLVER names this function)."""
+    if user.is_superuser:
+        return Scope(role=ROLE_ORG, is_superuser=True)
+    profile = StaffProfile.objects.filter(user=user).select_related("township", "station").first()
+    if profile is None:
+        return NO_SCOPE
+    if profile.role == ROLE_ORG:
+        return Scope(role=ROLE_ORG, district_id=profile.district_id)
+    if profile.role == ROLE_TOWNSHIP and profile.township_id:
+        return Scope(
+            role=ROLE_TOWNSHIP,
+            district_id=profile.township.district_id,
+            township_ids=frozenset([profile.township_id]),
+        )
+    if profile.role == ROLE_STATION and profile.station_id:
+        station = profile.station
+        townships = set(station.covered_townships.values_list("pk", flat=True))
+        townships.add(station.township_id)
+        return Scope(
+            role=ROLE_STATION,
+            district_id=station.township.district_id,
+            township_ids=frozenset(townships),
+            station_id=station.pk,
+        )
+    if profile.role == ROLE_SECRETARY:
+        secretary = Secretary.objects.filter(user=user).select_related("village__township").first()
+        if secretary is None:
+            return NO_SCOPE
+        return Scope(
+            role=ROLE_SECRETARY,
+            district_id=secretary.village.township.district_id,
+            township_ids=frozenset([secretary.village.township_id]),
+            village_ids=frozenset([secretary.village_id]),
+            secretary_id=secretary.pk,
+        )
+    return NO_SCOPE
