@@ -183,11 +183,7 @@ def _on_duty_station_ids(secretary_id):
 
     from stations.models import DutyShift
 
-    return (
-        DutyShift.objects.filter(secretary_id=secretary_id, date=timezone.localdate())
-        .exclude(status__in=[DutyShift.Status.SWAPPED, DutyShift.Status.ABSENT])
-        .values("station_id")
-    )
+    return DutyShift.objects.on_duty(timezone.localdate()).filter(secretary_id=secretary_id).values("station_id")
 
 
 class DemandItem(models.Model):

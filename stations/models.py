@@ -14,7 +14,6 @@ class ServiceStationQuerySet(ScopedQuerySet):
     township_path = "township"
 
     def for_user(self, user):
-
         scope = scope_for(user)
         if scope.role == ROLE_STATION and not scope.is_superuser:
             return self.filter(pk=scope.station_id)
@@ -112,7 +111,6 @@ class DutyShiftQuerySet(ScopedQuerySet):
     secretary_path = "secretary"
 
     def for_user(self, user):
-
         scope = scope_for(user)
         if scope.is_superuser:
             return self
@@ -124,6 +122,11 @@ class DutyShiftQuerySet(ScopedQuerySet):
                 Q(station__township__in=scope.township_ids) | Q(secretary__village__township__in=scope.township_ids)
             )
         return super().for_user(user)
+
+    def on_duty(self, day):
+        """Shifts whose secretary is at the station on `day`: the one answer to "who is on duty".
+        A swapped shift was handed to someone else; an absent one was not worked."""
+        return self.filter(date=day).exclude(status__in=[DutyShift.Status.SWAPPED, DutyShift.Status.ABSENT])
 
 
 class DutyShift(models.Model):
@@ -170,10 +173,6 @@ class DutyShift(models.Model):
     def is_open(self):
         """Still ahead of the secretary: can be checked into, swapped or freed by leave."""
         return self.status in OPEN_STATUSES
-
-    @property
-    def is_checked_in(self):
-        return self.check_in_at is not None
 
 
 # A swapped shift was handed to someone else; every other status holds the person's day.
@@ -223,7 +222,6 @@ class SwapRequestQuerySet(ScopedQuerySet):
     township_path = "shift__station__township"
 
     def for_user(self, user):
-
         scope = scope_for(user)
         if scope.is_superuser:
             return self
@@ -307,7 +305,6 @@ class RosterGapQuerySet(ScopedQuerySet):
     township_path = "station__township"
 
     def for_user(self, user):
-
         scope = scope_for(user)
         if scope.is_superuser:
             return self

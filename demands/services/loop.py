@@ -103,8 +103,8 @@ def _on_duty_today(secretary_id, station_id):
     from stations.models import DutyShift
 
     return (
-        DutyShift.objects.filter(secretary_id=secretary_id, station_id=station_id, date=timezone.localdate())
-        .exclude(status__in=[DutyShift.Status.SWAPPED, DutyShift.Status.ABSENT])
+        DutyShift.objects.on_duty(timezone.localdate())
+        .filter(secretary_id=secretary_id, station_id=station_id)
         .exists()
     )
 
@@ -506,9 +506,8 @@ def assignee_users(item):
 
         managers = StaffProfile.objects.filter(role="station_manager", station_id=item.assignee_station_id)
         on_duty = (
-            DutyShift.objects.filter(station_id=item.assignee_station_id, date=timezone.localdate())
-            .exclude(status__in=[DutyShift.Status.SWAPPED, DutyShift.Status.ABSENT])
-            .filter(secretary__user__isnull=False)
+            DutyShift.objects.on_duty(timezone.localdate())
+            .filter(station_id=item.assignee_station_id, secretary__user__isnull=False)
             .select_related("secretary__user")
         )
         return [p.user for p in managers.select_related("user")] + [s.secretary.user for s in on_duty]

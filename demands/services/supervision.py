@@ -159,10 +159,8 @@ def _recipients(items):
             role="station_manager", station_id__in=station_ids
         ).values_list("station_id", "user_id"):
             at_station[station_id].append(user_id)
-        on_duty = (
-            DutyShift.objects.filter(station_id__in=station_ids, date=timezone.localdate())
-            .exclude(status__in=[DutyShift.Status.SWAPPED, DutyShift.Status.ABSENT])
-            .filter(secretary__user__isnull=False)
+        on_duty = DutyShift.objects.on_duty(timezone.localdate()).filter(
+            station_id__in=station_ids, secretary__user__isnull=False
         )
         for station_id, user_id in on_duty.values_list("station_id", "secretary__user_id"):
             at_station[station_id].append(user_id)
