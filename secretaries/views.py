@@ -77,25 +77,9 @@ def secretary_detail(request, pk):
             "secretary": secretary,
             "history": history,
             "can_edit": scope.is_org,
-            "stations": duty_stations_of(secretary),
             "memberships": secretary.team_memberships.filter(left__isnull=True).select_related("team"),
         },
     )
-
-
-def duty_stations_of(secretary):
-    """The stations whose effective duty pool (default from covered townships, adjusted by hand)
-    includes this secretary."""
-    from django.db.models import Q
-
-    from stations.models import ServiceStation
-    from stations.selectors import pool_ids_by_station
-
-    candidates = ServiceStation.objects.filter(
-        Q(covered_townships=secretary.village.township_id) | Q(pool_members__secretary=secretary)
-    ).distinct()
-    pools = pool_ids_by_station(candidates.values_list("pk", flat=True))
-    return [station for station in candidates.order_by("name") if secretary.pk in pools.get(station.pk, set())]
 
 
 @org_required

@@ -195,3 +195,13 @@ def week_overview(stations, monday):
         days = [monday + timedelta(days=d) for d in sorted(station.duty_weekdays or [])]
         result.append((station, [(day, by_station[station.pk].get(day, [])) for day in days]))
     return result
+
+
+def duty_stations_of(secretary):
+    """The stations whose effective duty pool (default from covered townships, adjusted by hand)
+    includes this secretary."""
+    candidates = ServiceStation.objects.filter(
+        Q(covered_townships=secretary.village.township_id) | Q(pool_members__secretary=secretary)
+    ).distinct()
+    pools = pool_ids_by_station(candidates.values_list("pk", flat=True))
+    return [station for station in candidates.order_by("name") if secretary.pk in pools.get(station.pk, set())]
