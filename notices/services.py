@@ -2,8 +2,10 @@
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from notices.models import Notice
+from notices.tasks import deliver_notices
 
 
 def notify(users, title, *, body="", url="", kind="", dedupe_key="", email=True, sms=False):
@@ -31,8 +33,6 @@ def notify(users, title, *, body="", url="", kind="", dedupe_key="", email=True,
         created = Notice.objects.bulk_create(candidates)
     ids = [n.pk for n in created]
     if ids and (email or sms):
-        from notices.tasks import deliver_notices
-
         transaction.on_commit(lambda: deliver_notices.delay(ids, email=email, sms=sms))
     return created
 
@@ -48,20 +48,10 @@ def _distinct_users(users):
 
 
 def mark_read(user, notice_ids=None):
-    from django.utils import timezone
-
     qs = Notice.objects.for_user(user).unread()
     if notice_ids is not None:
         qs = qs.filter(pk__in=notice_ids)
     return qs.update(read_at=timezone.now())
-
-
-def user_phone(user):
-    secretary = getattr(user, "secretary", None)
-    if secretary is not None and secretary.phone:
-        return secretary.phone
-    profile = getattr(user, "staff_profile", None)
-    return getattr(profile, "phone", "") or ""
 
 
 def notify_each(notices):
@@ -69,8 +59,6 @@ def notify_each(notices):
     `notices` are unsaved Notice rows with a dedupe_key; the rules are notify()'s: active logins
     only, nothing new for someone who already has the key (the unique constraint decides a race),
     e-mail by one Celery task after commit. Returns the ids of the notices created now."""
-    from notices.tasks import deliver_notices
-
     rows, seen = [], set()
     for notice in notices:
         pair = (notice.recipient.pk, notice.dedupe_key)

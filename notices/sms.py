@@ -26,3 +26,11 @@ class LoggingSMSBackend(BaseSMSBackend):
 
 def get_sms_backend():
     return import_string(settings.SMS_BACKEND)()
+
+
+def user_phone(user):
+    secretary = getattr(user, "secretary", None)
+    if secretary is not None and secretary.phone:
+        return secretary.phone
+    profile = getattr(user, "staff_profile", None)
+    return getattr(profile, "phone", "") or ""

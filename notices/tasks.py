@@ -4,8 +4,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.utils import timezone
 
 from notices.models import Notice
-from notices.services import user_phone
-from notices.sms import get_sms_backend
+from notices.sms import get_sms_backend, user_phone
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)

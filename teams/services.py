@@ -11,7 +11,7 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from core.dates import month_start, next_month  # teams.scoring and teams.demo read them from here
-from dashboard.caching import data_changed
+from core.signals import records_written
 from secretaries.models import Expertise, Secretary, age_on
 from teams.models import ActivityPhoto, Meeting, PioneerTeam, TeamMembership
 from teams.photos import MAX_PHOTOS, normalized_photo
@@ -173,7 +173,7 @@ def team_split_adopt(teams, groups, *, on=None, user=None):
     TeamMembership.objects.bulk_create(
         [TeamMembership(team=team, secretary_id=pk, joined=on) for pk, team in wanted.items() if pk not in staying]
     )
-    data_changed()
+    records_written.send(sender=TeamMembership)
 
 
 @transaction.atomic

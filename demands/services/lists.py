@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.scoping import scope_for
-from dashboard.caching import data_changed
+from core.signals import records_written
 from demands.models import (
     CollectionRound,
     DemandEvent,
@@ -248,7 +248,7 @@ def resource_delete(item):
     with transaction.atomic():
         if item.matched_demands.exists():
             ResourceItem.objects.filter(pk=item.pk).update(active=False)
-            data_changed()
+            records_written.send(sender=ResourceItem)
             return False
         item.delete()
         return True

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.scoping import ROLE_TOWNSHIP
-from dashboard.caching import data_changed
+from core.signals import records_written
 from demands.models import (
     DEFAULT_NOTICE_BODY,
     DEFAULT_NOTICE_TITLE,
@@ -139,7 +139,7 @@ def round_open(collection_round, *, by=None):
         if collection_round.status != CollectionRound.Status.OPEN:
             raise RoundError("该轮次已截止，不能再发布")
         ensure_submissions(collection_round)
-        data_changed()
+        records_written.send(sender=CollectionRound)
         if opened:
             # Same transaction as the status change: an open round has had its notices.
             _notify_opened(collection_round)
@@ -150,7 +150,7 @@ def round_close(collection_round, *, by=None):
     closed = CollectionRound.objects.filter(pk=collection_round.pk, status=CollectionRound.Status.OPEN).update(
         status=CollectionRound.Status.CLOSED, closed_at=timezone.now()
     )
-    data_changed()
+    records_written.send(sender=CollectionRound)
     collection_round.refresh_from_db()
     if not closed and collection_round.status != CollectionRound.Status.CLOSED:
         raise RoundError("只有征集中的轮次可以截止")

@@ -12,7 +12,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from core.scoping import scope_for
-from dashboard.caching import data_changed
+from core.signals import records_written
 from notices.services import notify_each
 from stations.models import (
     OPEN_STATUSES,
@@ -98,7 +98,7 @@ def shifts_mark_absent(day):
                 absent.append(shift)
             shift.updated_at = now  # bulk_update does not apply auto_now
         bulk_update_with_history(shifts, DutyShift, ["status", "updated_at"], batch_size=500)
-        data_changed()
+        records_written.send(sender=DutyShift)
         if absent:
             managers = _managers_by_station({s.station_id for s in absent})
             orgs = defaultdict(list)

@@ -18,7 +18,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from core.scoping import ROLE_ORG, ROLE_STATION, scope_for
-from dashboard.caching import data_changed
+from core.signals import records_written
 from notices.services import notify_each
 from secretaries.models import Secretary, StaffProfile
 from stations.models import (
@@ -188,7 +188,7 @@ def roster_generate(station_ids, start, end, *, notify_people=True, cap=None):
 
         bulk_create_with_history(new_shifts, DutyShift, batch_size=1000)
         if new_shifts:
-            data_changed()
+            records_written.send(sender=DutyShift)
         if not all(s.pk for s in new_shifts):
             _fetch_pks(new_shifts)
         RosterGap.objects.bulk_create(new_gaps, batch_size=1000)
@@ -486,7 +486,7 @@ def roster_confirm_week(station, monday, user):
     confirmed = DutyShift.objects.filter(
         station=station, date__range=(monday, monday + timedelta(days=6)), status=DutyShift.Status.SCHEDULED
     ).update(status=DutyShift.Status.CONFIRMED, updated_at=timezone.now())
-    data_changed()
+    records_written.send(sender=DutyShift)
     return confirmed
 
 
