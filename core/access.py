@@ -1,13 +1,18 @@
-"""The one view decorator for 'who may open this page', used by every app.
+"""Who may open a page: the two view decorators every app uses.
 
-Row-level scope (which records) is `for_user` in secretaries/scoping.py; this only decides
-whether the user's role may use a page at all."""
+- `role_required(*roles)`: the user's role is one of `roles` ('org', 'township', 'secretary',
+  'station'); with no roles, any role will do.
+- `scope_required(check, message)`: for the few pages whose rule is not a role alone (a role in a
+  district, a station manager of a station that exists, ...).
+
+Both send an anonymous visitor to the login page and answer 403 to a login with no role, with the
+same message everywhere. Which *records* a user reaches is `for_user` (core/scoping.py): a foreign
+township's record is 404. What a user may change on a record is each app's access module."""
 
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 
 from core.scoping import scope_for
 
@@ -17,19 +22,27 @@ ROLE_CHECKS = {
     "secretary": lambda scope: scope.is_secretary,
     "station": lambda scope: scope.is_station_manager,
 }
+ROLE_LABELS = {
+    "org": "区委组织部",
+    "township": "乡镇（街道）工作人员",
+    "secretary": "驻村第一书记",
+    "station": "服务站负责人",
+}
+NO_ROLE_MESSAGE = "您的账号尚未分配角色，请联系区委组织部开通。"
 
 
-def scope_required(check=lambda scope: scope.has_access, message="您没有权限访问此页面", *, hide=False):
-    """Logged in (else the login page) and `check(scope)` true (else 403 with `message`, or 404
-    when `hide` is set: the page does not exist for that user)."""
+def scope_required(check, message):
+    """Logged in (else the login page), holding a role (else 403 NO_ROLE_MESSAGE) and `check(scope)`
+    true (else 403 with `message`)."""
 
     def decorator(view):
         @wraps(view)
         @login_required
         def wrapper(request, *args, **kwargs):
-            if not check(scope_for(request.user)):
-                if hide:
-                    raise Http404
+            scope = scope_for(request.user)
+            if not scope.has_access:
+                raise PermissionDenied(NO_ROLE_MESSAGE)
+            if not check(scope):
                 raise PermissionDenied(message)
             return view(request, *args, **kwargs)
 
@@ -38,10 +51,12 @@ def scope_required(check=lambda scope: scope.has_access, message="您没有权�
     return decorator
 
 
-def roles_required(*roles):
-    """403 unless the user holds one of `roles` ('org', 'township', 'secretary', 'station')."""
-    return scope_required(lambda scope: any(ROLE_CHECKS[role](scope) for role in roles), "您的角色不能使用此功能")
-
-
-role_required = scope_required(message="账号尚未分配角色")
-org_required = scope_required(ROLE_CHECKS["org"], "仅区委组织部可操作")
+def role_required(*roles):
+    """403 unless the user holds one of `roles`; `role_required()` admits any role."""
+    unknown = set(roles) - set(ROLE_CHECKS)
+    if unknown:
+        raise ValueError(f"unknown roles: {sorted(unknown)}")
+    if not roles:
+        return scope_required(lambda scope: True, NO_ROLE_MESSAGE)
+    names = "、".join(ROLE_LABELS[role] for role in roles)
+    return scope_required(lambda scope: any(ROLE_CHECKS[role](scope) for role in roles), f"仅{names}可以使用此功能")

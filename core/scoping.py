@@ -55,7 +55,8 @@ class Scope:
 
     @property
     def has_access(self):
-        return self.is_superuser or self.role is not None
+        """A role in a district: every other login is treated as one without a role."""
+        return self.is_superuser or (self.role is not None and self.district_id is not None)
 
     @property
     def sees_personal_data(self):

@@ -10,7 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from core.access import scope_required
+from core.access import role_required
 from core.excel import xlsx_response
 from core.paging import querystring_without_page
 from core.scoping import scope_for
@@ -75,12 +75,6 @@ def _township_name(townships, township_id):
     return next((t["name"] for t in townships if t["pk"] == township_id), "")
 
 
-# Dashboards, drill-downs and reports: the org department and township staff.
-dashboard_role_required = scope_required(
-    lambda scope: scope.is_org or scope.is_township, "仅区委组织部和乡镇工作人员可以查看"
-)
-
-
 def _page(request, items):
     return Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
 
@@ -101,7 +95,7 @@ def _drill(request, template, items, title, description):
 # ---------------------------------------------------------------- drill-down lists
 
 
-@dashboard_role_required
+@role_required("org", "township")
 def demands(request):
     """The demand items behind a dashboard figure."""
     user, params = request.user, request.GET
@@ -136,7 +130,7 @@ def demands(request):
     return _drill(request, "dashboard/drill_demands.html", qs, "需求事项", described)
 
 
-@dashboard_role_required
+@role_required("org", "township")
 def missing(request):
     """Villages that have not submitted for a round, with the secretary to call."""
     user = request.user
@@ -153,7 +147,7 @@ def missing(request):
     return _drill(request, "dashboard/drill_missing.html", items, "未报送的村", described)
 
 
-@dashboard_role_required
+@role_required("org", "township")
 def activities(request):
     user, params = request.user, request.GET
     township_id = scoped_township_id(user, params.get("township"))
@@ -177,7 +171,7 @@ def activities(request):
     return _drill(request, "dashboard/drill_activities.html", qs.order_by("-date", "-pk"), "志愿服务活动", described)
 
 
-@dashboard_role_required
+@role_required("org", "township")
 def shifts(request):
     user, params = request.user, request.GET
     township_id = scoped_township_id(user, params.get("township"))
@@ -204,7 +198,7 @@ def shifts(request):
     return _drill(request, "dashboard/drill_shifts.html", qs.order_by("date", "station__name"), "值班安排", described)
 
 
-@dashboard_role_required
+@role_required("org", "township")
 def resources(request):
     user = request.user
     qs = Scoped(user).resources().select_related("category", "secretary", "dispatch_unit")
@@ -228,7 +222,7 @@ def _report_round(request, pk):
     )
 
 
-@dashboard_role_required
+@role_required("org", "township")
 def round_report(request, pk):
     rnd = _report_round(request, pk)
     township_id = scoped_township_id(request.user, request.GET.get("township"))
@@ -236,7 +230,7 @@ def round_report(request, pk):
     return render(request, "dashboard/report_round.html", {"report": report, "round": rnd})
 
 
-@dashboard_role_required
+@role_required("org", "township")
 def round_report_xlsx(request, pk):
     rnd = _report_round(request, pk)
     township_id = scoped_township_id(request.user, request.GET.get("township"))
@@ -254,7 +248,7 @@ def _report_month(request):
     return add_months(timezone.localdate(), -1)
 
 
-@dashboard_role_required
+@role_required("org", "township")
 def monthly_report(request):
     month = _report_month(request)
     township_id = scoped_township_id(request.user, request.GET.get("township"))
@@ -262,7 +256,7 @@ def monthly_report(request):
     return render(request, "dashboard/report_monthly.html", {"report": report})
 
 
-@dashboard_role_required
+@role_required("org", "township")
 def monthly_report_xlsx(request):
     month = _report_month(request)
     township_id = scoped_township_id(request.user, request.GET.get("township"))

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from core.access import roles_required as role_required
+from core.access import role_required
 from core.excel import xlsx_response
 from core.importing import ImportFileError
 from core.scoping import scope_for
@@ -47,9 +47,6 @@ from secretaries.models import District
 PER_PAGE = 30
 
 
-ANY_ROLE = ("org", "township", "secretary", "station")
-
-
 def _page(request, items, per_page=PER_PAGE):
     return Paginator(items, per_page).get_page(request.GET.get("page"))
 
@@ -80,7 +77,7 @@ def _township_param(request, *, required):
 # Rounds ----------------------------------------------------------------------------------------
 
 
-@role_required(*ANY_ROLE)
+@role_required()
 def round_list(request):
     return render(request, "demands/round_list.html", {"page": _page(request, rounds_for(request.user))})
 
@@ -110,7 +107,7 @@ def round_create(request):
     return render(request, "demands/round_form.html", {"form": form})
 
 
-@role_required(*ANY_ROLE)
+@role_required()
 def round_detail(request, pk):
     collection_round = _round(request, pk)
     scope = scope_for(request.user)
@@ -278,7 +275,7 @@ def _submission(request, pk):
     )
 
 
-@role_required(*ANY_ROLE)
+@role_required()
 def submission_edit(request, pk):
     submission = _submission(request, pk)
     fillable = (
@@ -375,7 +372,7 @@ def demand_row(request):
 # Resources -------------------------------------------------------------------------------------
 
 
-@role_required(*ANY_ROLE)
+@role_required()
 def resource_list(request):
     scope = scope_for(request.user)
     mine = scope.is_secretary and request.GET.get("all") != "1"
@@ -459,7 +456,7 @@ def resource_confirm(request):
 # Projects --------------------------------------------------------------------------------------
 
 
-@role_required(*ANY_ROLE)
+@role_required()
 def project_list(request):
     status = request.GET.get("status", "")
     status = status if status in ProjectItem.Status.values else ""

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from openpyxl import Workbook
 
-from core.access import scope_required as role_required
+from core.access import role_required
 from core.excel import write_only_sheet, xlsx_response
 from core.paging import querystring_without_page
 from demands import selectors_loop as selectors
@@ -25,16 +25,8 @@ from demands.services.supervision import days_overdue
 PAGE_SIZE = 30
 
 
-def _any_role(scope):
-    return scope.has_access
-
-
-def _oversees(scope):
-    return scope.is_org or scope.is_township or scope.is_station_manager
-
-
 @require_GET
-@role_required(_any_role)
+@role_required()
 def queue(request):
     tabs = selectors.queue_tabs(request.user)
     if not tabs:
@@ -55,7 +47,7 @@ def queue(request):
 
 
 @require_GET
-@role_required(_any_role)
+@role_required()
 def item_detail(request, pk):
     item = selectors.item_for(request.user, pk)
     return _render_item(request, item)
@@ -79,7 +71,7 @@ def _render_item(request, item, bound=None, status=200):
 
 
 @require_POST
-@role_required(_any_role)
+@role_required()
 def item_step(request, pk, step):
     if step not in STEP_FORMS:
         raise Http404
@@ -152,7 +144,7 @@ def _dispatchable_item(request, pk):
 
 
 @require_GET
-@role_required(_any_role)
+@role_required()
 def item_candidates(request, pk):
     item = _dispatchable_item(request, pk)
     candidates = candidates_for(item) if item.status in loop.STEPS["dispatch"][1] else []
@@ -161,7 +153,7 @@ def item_candidates(request, pk):
 
 
 @require_GET
-@role_required(_any_role)
+@role_required()
 def item_candidates_json(request, pk):
     item = _dispatchable_item(request, pk)
     candidates = candidates_for(item)
@@ -221,7 +213,7 @@ def _cobuild_filters(request):
 
 
 @require_GET
-@role_required(_oversees)
+@role_required("org", "township", "station")
 def cobuild_list(request):
     form, rows, round_obj, township = _cobuild_filters(request)
     page = Paginator(rows if rows is not None else [], PAGE_SIZE * 2).get_page(request.GET.get("page"))
@@ -230,7 +222,7 @@ def cobuild_list(request):
 
 
 @require_GET
-@role_required(_oversees)
+@role_required("org", "township", "station")
 def cobuild_export(request):
     form, rows, round_obj, township = _cobuild_filters(request)
     if rows is None:
@@ -291,7 +283,7 @@ def _supervision_filters(request):
 
 
 @require_GET
-@role_required(_oversees)
+@role_required("org", "township", "station")
 def supervision_list(request):
     form, rows = _supervision_filters(request)
     page = Paginator(rows if rows is not None else [], PAGE_SIZE * 2).get_page(request.GET.get("page"))
@@ -303,7 +295,7 @@ def supervision_list(request):
 
 
 @require_GET
-@role_required(_oversees)
+@role_required("org", "township", "station")
 def supervision_export(request):
     form, rows = _supervision_filters(request)
     if rows is None:

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from core.access import org_required, role_required
+from core.access import role_required
 from core.excel import xlsx_response
 from core.importing import ImportFileError, import_dataset, read_xlsx
 from core.paging import querystring_without_page
@@ -48,7 +48,7 @@ def history_rows(obj, limit=20):
 # Secretaries ---------------------------------------------------------------------------------
 
 
-@role_required
+@role_required()
 def secretary_list(request):
     form = SecretaryFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -60,7 +60,7 @@ def secretary_list(request):
     )
 
 
-@role_required
+@role_required()
 def secretary_detail(request, pk):
     secretary = get_object_or_404(
         Secretary.objects.for_user(request.user).select_related(
@@ -82,7 +82,7 @@ def secretary_detail(request, pk):
     )
 
 
-@org_required
+@role_required("org")
 def secretary_create(request):
     form = SecretaryForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -92,7 +92,7 @@ def secretary_create(request):
     return render(request, "secretaries/form.html", {"form": form, "title": "添加第一书记"})
 
 
-@role_required
+@role_required()
 def secretary_edit(request, pk):
     secretary = get_object_or_404(Secretary.objects.for_user(request.user), pk=pk)
     if not scope_for(request.user).is_org:
@@ -105,7 +105,7 @@ def secretary_edit(request, pk):
     return render(request, "secretaries/form.html", {"form": form, "title": f"编辑 {secretary.name}"})
 
 
-@role_required
+@role_required()
 def secretary_export(request):
     form = SecretaryFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -118,7 +118,7 @@ def secretary_export(request):
 # Villages and townships ----------------------------------------------------------------------
 
 
-@role_required
+@role_required()
 def village_list(request):
     township = None
     if request.GET.get("township"):
@@ -145,7 +145,7 @@ def _int_or_none(value):
         return None
 
 
-@role_required
+@role_required()
 def village_detail(request, pk):
     village = get_object_or_404(Village.objects.for_user(request.user).select_related("township"), pk=pk)
     secretaries = Secretary.objects.for_user(request.user).filter(village=village).select_related("dispatch_unit")
@@ -156,7 +156,7 @@ def village_detail(request, pk):
     )
 
 
-@org_required
+@role_required("org")
 def village_create(request):
     form = VillageForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -166,7 +166,7 @@ def village_create(request):
     return render(request, "secretaries/form.html", {"form": form, "title": "添加村（社区）"})
 
 
-@role_required
+@role_required()
 def village_edit(request, pk):
     village = get_object_or_404(Village.objects.for_user(request.user), pk=pk)
     if not scope_for(request.user).is_org:
@@ -179,18 +179,18 @@ def village_edit(request, pk):
     return render(request, "secretaries/form.html", {"form": form, "title": f"编辑 {village.name}"})
 
 
-@role_required
+@role_required()
 def village_export(request):
     resource = VillageResource(queryset=Village.objects.for_user(request.user).select_related("township"))
     return xlsx_response(resource.export().xlsx, f"村（社区）-{timezone.localdate():%Y%m%d}.xlsx")
 
 
-@role_required
+@role_required()
 def township_list(request):
     return render(request, "secretaries/township_list.html", {"townships": township_overview(request.user)})
 
 
-@role_required
+@role_required()
 def township_detail(request, pk):
     township = get_object_or_404(township_overview(request.user), pk=pk)
     villages = village_overview(request.user, township=township)
@@ -200,7 +200,7 @@ def township_detail(request, pk):
 # Dispatch units ------------------------------------------------------------------------------
 
 
-@role_required
+@role_required()
 def unit_list(request):
     from django.db.models import Count, Q
 
@@ -213,7 +213,7 @@ def unit_list(request):
     return render(request, "secretaries/unit_list.html", {"units": units, "can_edit": scope.is_org})
 
 
-@org_required
+@role_required("org")
 def unit_create(request):
     form = DispatchUnitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -223,7 +223,7 @@ def unit_create(request):
     return render(request, "secretaries/form.html", {"form": form, "title": "添加派出单位"})
 
 
-@org_required
+@role_required("org")
 def unit_edit(request, pk):
     unit = get_object_or_404(DispatchUnit, pk=pk)
     form = DispatchUnitForm(request.POST or None, instance=unit)
@@ -234,7 +234,7 @@ def unit_edit(request, pk):
     return render(request, "secretaries/form.html", {"form": form, "title": f"编辑 {unit.name}"})
 
 
-@org_required
+@role_required("org")
 def unit_export(request):
     resource = DispatchUnitResource(unmasked=True, queryset=DispatchUnit.objects.all())
     return xlsx_response(resource.export().xlsx, f"派出单位-{timezone.localdate():%Y%m%d}.xlsx")
@@ -255,7 +255,7 @@ def _import_dir():
     return path
 
 
-@org_required
+@role_required("org")
 def import_upload(request, kind):
     if kind not in IMPORTS:
         raise Http404("未知的导入类型")
@@ -284,7 +284,7 @@ def import_upload(request, kind):
     return render(request, "secretaries/import.html", context)
 
 
-@org_required
+@role_required("org")
 @require_POST
 def import_confirm(request, kind):
     if kind not in IMPORTS:
@@ -319,7 +319,7 @@ def import_confirm(request, kind):
     return redirect(back)
 
 
-@org_required
+@role_required("org")
 def import_template(request, kind):
     if kind not in IMPORTS:
         raise Http404("未知的导入类型")

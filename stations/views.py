@@ -6,7 +6,6 @@ from datetime import timedelta
 from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -17,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from core.access import scope_required
+from core.access import role_required
 from core.dates import add_months, month_end, month_start, parse_day, parse_month
 from core.scoping import scope_for
 from secretaries.models import Secretary
@@ -35,18 +34,18 @@ from stations.models import (
 )
 from stations.services.roster import managed_station_ids
 
-# Logged in and holding a role; everyone else gets 404 (the page does not exist for them).
-scoped = scope_required(hide=True)
+scoped = role_required()
 
 
 def secretary_only(view):
-    @login_required
+    """A secretary's own page: other roles get 403; `request.secretary` is the user's record."""
+
+    @role_required("secretary")
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        scope = scope_for(request.user)
-        if not scope.is_secretary:
-            raise Http404
-        request.secretary = get_object_or_404(Secretary.objects.for_user(request.user), pk=scope.secretary_id)
+        request.secretary = get_object_or_404(
+            Secretary.objects.for_user(request.user), pk=scope_for(request.user).secretary_id
+        )
         return view(request, *args, **kwargs)
 
     return wrapper

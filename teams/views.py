@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from core.access import scope_required
+from core.access import role_required
 from core.dates import add_months, month_start, next_month, parse_month
 from core.excel import xlsx_response
 from core.scoping import scope_for
@@ -43,15 +43,6 @@ from teams.models import (
     TeamMembership,
 )
 
-# Logged in and holding a role in a district; otherwise 403.
-with_role = scope_required(
-    lambda scope: scope.has_access and (scope.district_id is not None or scope.is_superuser),
-    "您的账号没有角色，无法查看先锋队。",
-)
-
-
-org_only = scope_required(lambda scope: scope.is_org, "仅区委组织部可以执行此操作。")
-
 
 def _district_id(request):
     scope = scope_for(request.user)
@@ -76,7 +67,7 @@ def _month_param(request, name="month", default=None):
 # --- teams -------------------------------------------------------------------------------------
 
 
-@with_role
+@role_required()
 def team_list(request):
     teams = (
         PioneerTeam.objects.for_user(request.user)
@@ -88,7 +79,7 @@ def team_list(request):
     return render(request, "teams/team_list.html", {"rows": rows, "is_org": scope_for(request.user).is_org})
 
 
-@with_role
+@role_required()
 def team_detail(request, pk):
     team = get_object_or_404(PioneerTeam.objects.for_user(request.user).select_related("captain"), pk=pk)
     composition = services.team_composition(team, all_expertise=list(Expertise.objects.values_list("name", flat=True)))
@@ -107,7 +98,7 @@ def team_detail(request, pk):
     return render(request, "teams/team_detail.html", context)
 
 
-@org_only
+@role_required("org")
 def team_edit(request, pk=None):
     team = None
     if pk is not None:
@@ -127,7 +118,7 @@ def team_edit(request, pk=None):
     return render(request, "teams/team_form.html", {"form": form, "team": team})
 
 
-@org_only
+@role_required("org")
 @require_POST
 def member_add(request, pk):
     team = get_object_or_404(PioneerTeam.objects.for_user(request.user), pk=pk)
@@ -143,7 +134,7 @@ def member_add(request, pk):
     return redirect("teams:team_detail", pk=team.pk)
 
 
-@org_only
+@role_required("org")
 @require_POST
 def member_edit(request, pk):
     membership = get_object_or_404(
@@ -165,7 +156,7 @@ def member_edit(request, pk):
     return redirect("teams:team_detail", pk=membership.team_id)
 
 
-@org_only
+@role_required("org")
 def team_split(request):
     district_id = _district_id(request)
     teams = list(PioneerTeam.objects.for_user(request.user).order_by("pk"))
@@ -233,7 +224,7 @@ def _filtered_activities(request):
     return activities, filters
 
 
-@with_role
+@role_required()
 def activity_list(request):
     activities, filters = _filtered_activities(request)
     page = Paginator(
@@ -251,7 +242,7 @@ def activity_list(request):
     return render(request, "teams/activity_list.html", context)
 
 
-@with_role
+@role_required()
 def activity_export(request):
     activities, _filters = _filtered_activities(request)
     rows = (
@@ -269,7 +260,7 @@ def activity_export(request):
     return xlsx_response(workbook, f"志愿服务活动_{timezone.localdate():%Y%m%d}.xlsx")
 
 
-@with_role
+@role_required()
 def activity_stats(request):
     activities = TeamActivity.objects.for_user(request.user)
     context = {
@@ -281,7 +272,7 @@ def activity_stats(request):
     return render(request, "teams/stats.html", context)
 
 
-@with_role
+@role_required()
 def activity_detail(request, pk):
     activity = get_object_or_404(
         TeamActivity.objects.for_user(request.user).select_related("team", "village", "created_by"), pk=pk
@@ -295,7 +286,7 @@ def activity_detail(request, pk):
     return render(request, "teams/activity_detail.html", context)
 
 
-@with_role
+@role_required()
 def activity_edit(request, pk=None):
     district_id = _district_id(request)
     teams = access.teams_user_may_log_for(request.user, PioneerTeam.objects.for_user(request.user))
@@ -332,7 +323,7 @@ def activity_edit(request, pk=None):
     return render(request, "teams/activity_form.html", {"form": form, "activity": activity})
 
 
-@with_role
+@role_required()
 @require_POST
 def activity_delete(request, pk):
     activity = get_object_or_404(TeamActivity.objects.for_user(request.user).select_related("team"), pk=pk)
@@ -344,7 +335,7 @@ def activity_delete(request, pk):
     return redirect("teams:activity_list")
 
 
-@with_role
+@role_required()
 def photo_view(request, pk):
     """Photos are served through the scope, never as public media files."""
     photo = get_object_or_404(
@@ -356,7 +347,7 @@ def photo_view(request, pk):
         raise Http404("照片文件不存在") from None
 
 
-@with_role
+@role_required()
 @require_POST
 def photo_delete(request, pk):
     photo = get_object_or_404(
@@ -386,7 +377,7 @@ def _schedulable_teams(user):
     return teams.none()
 
 
-@with_role
+@role_required()
 def meeting_list(request):
     meetings = Meeting.objects.for_user(request.user).select_related("team", "host")
     team = request.GET.get("team", "")
@@ -403,7 +394,7 @@ def meeting_list(request):
     return render(request, "teams/meeting_list.html", context)
 
 
-@with_role
+@role_required()
 def meeting_detail(request, pk):
     meeting = get_object_or_404(Meeting.objects.for_user(request.user).select_related("team", "host"), pk=pk)
     can_edit = access.can_edit_meeting(request.user, meeting)
@@ -417,7 +408,7 @@ def meeting_detail(request, pk):
     return render(request, "teams/meeting_detail.html", context)
 
 
-@with_role
+@role_required()
 def meeting_edit(request, pk=None):
     teams = _schedulable_teams(request.user)
     meeting = None
@@ -445,7 +436,7 @@ def meeting_edit(request, pk=None):
     return render(request, "teams/meeting_form.html", {"form": form, "meeting": meeting})
 
 
-@with_role
+@role_required()
 @require_POST
 def decision_add(request, pk):
     meeting = get_object_or_404(Meeting.objects.for_user(request.user), pk=pk)
@@ -460,7 +451,7 @@ def decision_add(request, pk):
     return redirect("teams:meeting_detail", pk=meeting.pk)
 
 
-@with_role
+@role_required()
 def decision_convert(request, pk):
     decision = get_object_or_404(MeetingDecision.objects.for_user(request.user).select_related("meeting__team"), pk=pk)
     if not access.can_edit_meeting(request.user, decision.meeting):
@@ -492,7 +483,7 @@ def _last_month():
     return add_months(timezone.localdate(), -1)
 
 
-@with_role
+@role_required()
 def ranking(request):
     month = _month_param(request, default=month_start(timezone.localdate()))
     district_id = _district_id(request)
@@ -524,7 +515,7 @@ def _period(request):
     return months
 
 
-@with_role
+@role_required()
 def evaluation(request):
     months = _period(request)
     district_id = _district_id(request)
@@ -546,7 +537,7 @@ def evaluation(request):
     return render(request, "teams/evaluation.html", context)
 
 
-@with_role
+@role_required()
 def evaluation_export(request):
     months = _period(request)
     district_id = _district_id(request)
@@ -558,7 +549,7 @@ def evaluation_export(request):
     return xlsx_response(workbook, f"先锋队考评_{months[0]:%Y%m}-{months[-1]:%Y%m}.xlsx")
 
 
-@org_only
+@role_required("org")
 @require_POST
 def award_add(request):
     district_id = _district_id(request)
@@ -575,7 +566,7 @@ def award_add(request):
     return redirect(reverse("teams:evaluation") + (f"?{urlencode({'to': to})}" if to else ""))
 
 
-@org_only
+@role_required("org")
 @require_POST
 def award_delete(request, pk):
     award = get_object_or_404(Award.objects.for_user(request.user), pk=pk)
@@ -584,7 +575,7 @@ def award_delete(request, pk):
     return redirect("teams:evaluation")
 
 
-@org_only
+@role_required("org")
 def scoring_rules(request):
     rules = ScoringRule.objects.all()
     formset = ScoringRuleFormSet(request.POST or None, queryset=rules)

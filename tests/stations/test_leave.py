@@ -31,7 +31,7 @@ WITHDRAW_BY_ROLE = [
     ("station_manager", 302, True),
     ("secretary_b", 404, False),
     ("township_b", 404, False),
-    ("outsider", 404, False),
+    ("outsider", 403, False),
     ("anonymous", 302, False),
 ]
 

@@ -31,6 +31,8 @@ def world(station, secretary, township_a):
 def get_cases(station, world):
     s, shift = station.pk, world["shift"].pk
     staff = ("org", "township_a", "station_manager")
+    # A secretary's own pages refuse every other role (403); another secretary's shift is not found.
+    not_secretaries = ok("org", "township_a", "township_b", "station_manager", status=403)
     return [
         ("/stations/", ok(*ALL_ROLES)),
         (f"/stations/{s}/", ok(*staff, "secretary_a")),
@@ -45,11 +47,11 @@ def get_cases(station, world):
         ("/stations/overview/", ok("org")),
         ("/stations/overview/?week=bad", ok("org")),
         (f"/stations/shifts/{shift}/", ok(*staff, "secretary_a")),
-        (f"/stations/shifts/{world['later'].pk}/swap/", ok("secretary_a")),
+        (f"/stations/shifts/{world['later'].pk}/swap/", {**ok("secretary_a"), **not_secretaries}),
         ("/stations/swaps/", ok(*ALL_ROLES)),
-        ("/stations/mine/", ok("secretary_a", "secretary_b")),
+        ("/stations/mine/", {**ok("secretary_a", "secretary_b"), **not_secretaries}),
         ("/stations/leave/", ok(*ALL_ROLES)),
-        ("/stations/calendar/", ok("secretary_a", "secretary_b")),
+        ("/stations/calendar/", {**ok("secretary_a", "secretary_b"), **not_secretaries}),
         (f"/stations/ical/{world['token']}.ics", ok(*ALL_ROLES, "anonymous", "outsider")),
         ("/stations/ical/not-a-token.ics", {"anonymous": 404}),
         ("/stations/999999/", {}),
