@@ -9,12 +9,14 @@ PYTEST_ARGS ?=
 
 .PHONY: run test lint format venv browsers web worker beat seed check clean-db
 
+# Development venv: the runtime packages and the test/lint tools (requirements-dev.txt includes
+# requirements.txt). Production installs requirements.txt only (README, Production).
 venv: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.txt
-	$(PYTHON) -m venv $(VENV)
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -r requirements.txt
+	$(VENV)/bin/pip install --quiet -r requirements-dev.txt
 	touch $@
 
 # Web + Celery worker + beat on the embedded default (SQLite under var/, filesystem broker).
