@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test lint format venv browsers web worker beat seed check clean-db
+.PHONY: run test lint imports format venv browsers web worker beat seed check clean-db
 
 # Development venv: the runtime packages and the test/lint tools (requirements-dev.txt includes
 # requirements.txt). Production installs requirements.txt only (README, Production).
@@ -45,9 +45,15 @@ browsers:
 	  fi; \
 	fi
 
-lint: venv
+lint: venv imports
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# Dependencies run one way: the contracts in pyproject.toml ([tool.importlinter]), then no import
+# cycle between modules and no upward import (.ci/import_graph.py -v lists them).
+imports: venv
+	$(VENV)/bin/lint-imports
+	$(PY) .ci/import_graph.py
 
 format: venv
 	$(VENV)/bin/ruff check --fix .
