@@ -7,14 +7,16 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test lint format venv browsers web worker beat seed check clean-db
+.PHONY: run test lint imports format venv browsers web worker beat seed check clean-db
 
+# Development venv: the runtime packages and the test/lint tools (requirements-dev.txt includes
+# requirements.txt). Production installs requirements.txt only (README, Production).
 venv: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.txt
-	$(PYTHON) -m venv $(VENV)
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -r requirements.txt
+	$(VENV)/bin/pip install --quiet -r requirements-dev.txt
 	touch $@
 
 # Web + Celery worker + beat on the embedded default (SQLite under var/, filesystem broker).
@@ -43,9 +45,15 @@ browsers:
 	  fi; \
 	fi
 
-lint: venv
+lint: venv imports
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# Dependencies run one way: the contracts in pyproject.toml ([tool.importlinter]), then no import
+# cycle between modules and no upward import (.ci/import_graph.py -v lists them).
+imports: venv
+	$(VENV)/bin/lint-imports
+	$(PY) .ci/import_graph.py
 
 format: venv
 	$(VENV)/bin/ruff check --fix .

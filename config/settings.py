@@ -221,12 +221,23 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
+# Collection rounds (issue: the three lists). The beat job below opens a round on the 1st of each
+# ROUND_OPEN_MONTHS month.
+ROUND_OPEN_MONTHS = env_int_list("ROUND_OPEN_MONTHS", [1, 3, 5, 7, 9, 11])
+if not ROUND_OPEN_MONTHS or any(not 1 <= month <= 12 for month in ROUND_OPEN_MONTHS):
+    raise ImproperlyConfigured(f"环境变量 ROUND_OPEN_MONTHS 的值 {ROUND_OPEN_MONTHS} 应为 1—12 的月份（逗号分隔）")
+ROUND_DEADLINE_DAY = env_int("ROUND_DEADLINE_DAY", 15, minimum=1, maximum=28)
+ROUND_REMINDER_DAYS_BEFORE = env_int_list("ROUND_REMINDER_DAYS_BEFORE", [7, 1])
+ROUND_OVERDUE_NOTICE_DAYS_AFTER = env_int("ROUND_OVERDUE_NOTICE_DAYS_AFTER", 1, minimum=0)
+
 # Periodic jobs, reviewed like code. Every job is idempotent: a second run, or a second beat
 # started by mistake, changes nothing (each relies on a unique constraint, see the task).
 CELERY_BEAT_SCHEDULE = {
     "demands-open-due-round": {
         "task": "demands.tasks.open_due_round",
-        "schedule": crontab(minute=5, hour=0, day_of_month=1, month_of_year="1,3,5,7,9,11"),
+        "schedule": crontab(
+            minute=5, hour=0, day_of_month=1, month_of_year=",".join(str(m) for m in sorted(set(ROUND_OPEN_MONTHS)))
+        ),
     },
     "demands-send-round-reminders": {
         "task": "demands.tasks.send_round_reminders",
@@ -266,12 +277,6 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/5"),
     },
 }
-
-# Collection rounds (issue: the three lists).
-ROUND_OPEN_MONTHS = env_int_list("ROUND_OPEN_MONTHS", [1, 3, 5, 7, 9, 11])
-ROUND_DEADLINE_DAY = env_int("ROUND_DEADLINE_DAY", 15, minimum=1, maximum=28)
-ROUND_REMINDER_DAYS_BEFORE = env_int_list("ROUND_REMINDER_DAYS_BEFORE", [7, 1])
-ROUND_OVERDUE_NOTICE_DAYS_AFTER = env_int("ROUND_OVERDUE_NOTICE_DAYS_AFTER", 1, minimum=0)
 
 # The closed loop (issue: accept, match, dispatch, resolve, rate).
 TOWNSHIP_MAY_DISPATCH = env_bool("TOWNSHIP_MAY_DISPATCH", False)

@@ -69,6 +69,29 @@ def test_start_fails_naming_the_variable_when_a_value_is_bad():
     assert "CACHE_URL" in result.stderr
 
 
+def beat_months(extra_env):
+    """The months in which beat opens a collection round, as settings builds them from extra_env."""
+    code = (
+        "from config import settings; "
+        "print(sorted(settings.CELERY_BEAT_SCHEDULE['demands-open-due-round']['schedule'].month_of_year))"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "ROUND_OPEN_MONTHS"}
+    env.update({"DEBUG": "1", "VAR_DIR": str(ROOT / "var" / "test"), **extra_env})
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+
+
+def test_the_round_opening_job_runs_in_the_round_open_months():
+    default = beat_months({})
+    assert default.returncode == 0, default.stderr
+    assert default.stdout.strip() == "[1, 3, 5, 7, 9, 11]"
+    quarterly = beat_months({"ROUND_OPEN_MONTHS": "10,1,4,7"})
+    assert quarterly.returncode == 0, quarterly.stderr
+    assert quarterly.stdout.strip() == "[1, 4, 7, 10]"
+    bad = beat_months({"ROUND_OPEN_MONTHS": "1,13"})
+    assert bad.returncode != 0
+    assert "ROUND_OPEN_MONTHS" in bad.stderr
+
+
 def test_the_embedded_default_cache_is_shared_between_processes(tmp_path):
     """make run starts the web, a worker and beat as separate processes: the dashboards' data
     version written by one must be read by the others."""
