@@ -5,7 +5,7 @@ the layers, pairs of apps that import each other, and imports placed inside func
     python .ci/import_graph.py -v       # and every offending import
 
 The layers (STYLE.md): config → dashboard → demands / teams / stations → secretaries → core; notices
-is a service any app may call, and calls only core and secretaries.
+is a service any app may call; it imports only core.
 """
 
 import ast
