@@ -69,7 +69,7 @@ modules = {module_name(path): path for path in files}
 current_is_package = {module_name(path): path.name == "__init__.py" for path in files}
 
 edges = defaultdict(set)
-inside_functions = []
+inside_functions = set()
 for name, path in modules.items():
     tree = ast.parse(path.read_text(encoding="utf-8"))
     function_nodes = set()
@@ -87,7 +87,7 @@ for name, path in modules.items():
                 continue
             edges[name].add(target)
             if id(node) in function_nodes:
-                inside_functions.append((name, target, node.lineno))
+                inside_functions.add((name, target, node.lineno))
 
 
 def app_of(module):

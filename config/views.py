@@ -1,10 +1,13 @@
 import logging
 
+from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from config.celery import app
 
 logger = logging.getLogger(__name__)
 
@@ -20,10 +23,6 @@ def _database_ok():
 
 
 def _broker_ok():
-    from django.conf import settings
-
-    from config.celery import app
-
     try:
         # A fresh connection to the configured URL, not one from Celery's pool.
         with app.connection_for_write(url=settings.CELERY_BROKER_URL) as conn:

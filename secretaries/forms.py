@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from secretaries.models import AreaBranch, DispatchUnit, Expertise, Secretary, Township, Village
+
 
 class LoginForm(AuthenticationForm):
     error_messages = {
@@ -45,8 +47,6 @@ class SecretaryFilterForm(BootstrapFormMixin, forms.Form):
     status = forms.ChoiceField(label="状态", required=False)
 
     def __init__(self, *args, user, **kwargs):
-        from secretaries.models import AreaBranch, DispatchUnit, Expertise, Secretary, Township
-
         super().__init__(*args, **kwargs)
         self.fields["township"].queryset = Township.objects.for_user(user)
         self.fields["dispatch_unit"].queryset = DispatchUnit.objects.all()
@@ -58,8 +58,6 @@ class SecretaryFilterForm(BootstrapFormMixin, forms.Form):
 
 class SecretaryForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
-        from secretaries.models import Secretary
-
         model = Secretary
         fields = [
             "name", "gender", "birth_date", "phone", "id_number", "email", "dispatch_unit", "position",
@@ -78,8 +76,6 @@ class SecretaryForm(BootstrapFormMixin, forms.ModelForm):
         }
 
     def __init__(self, *args, user, **kwargs):
-        from secretaries.models import AreaBranch, Village
-
         super().__init__(*args, **kwargs)
         self.fields["village"].queryset = Village.objects.for_user(user).select_related("township")
         self.fields["village"].label_from_instance = lambda v: f"{v.township.name} · {v.name}"
@@ -91,15 +87,11 @@ class SecretaryForm(BootstrapFormMixin, forms.ModelForm):
 
 class VillageForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
-        from secretaries.models import Village
-
         model = Village
         fields = ["township", "name", "kind", "population", "households", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, user, **kwargs):
-        from secretaries.models import Township
-
         super().__init__(*args, **kwargs)
         self.fields["township"].queryset = Township.objects.for_user(user)
 
@@ -109,8 +101,6 @@ class VillageForm(BootstrapFormMixin, forms.ModelForm):
 
 class DispatchUnitForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
-        from secretaries.models import DispatchUnit
-
         model = DispatchUnit
         fields = ["name", "level", "kind", "contact_name", "contact_phone"]
 
