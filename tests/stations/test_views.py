@@ -53,7 +53,7 @@ def get_cases(station, world):
         ("/stations/leave/", ok(*ALL_ROLES)),
         ("/stations/calendar/", {**ok("secretary_a", "secretary_b"), **not_secretaries}),
         (f"/stations/ical/{world['token']}.ics", ok(*ALL_ROLES, "anonymous", "outsider")),
-        ("/stations/ical/not-a-token.ics", {"anonymous": 404}),
+        ("/stations/ical/not-a-token.ics", {"anonymous": 404, "outsider": 404}),
         ("/stations/999999/", {}),
         ("/stations/shifts/999999/", {}),
     ]
