@@ -9,6 +9,11 @@ per data version into a DistrictSummary row, and a view that finds no cached res
 a restarted cache) reads that row instead (`Figures`). The row also keeps the department's default
 panels (the whole district, this round), built from the same counts as a request would build them.
 
+What is kept is declared once, in FIGURES: each figure's name, how it is counted, how it is stored
+as JSON and read back (exactly: dates, Decimals and tuple keys return as counted), and whether every
+view of the district reads it. `count` runs the registry, `Figures` reads through it, and FORMAT is
+derived from it: a row of another format is recounted before it is read.
+
 Freshness. A summary records the data version it was counted at (dashboard.caching) and the day
 (overdue counts depend on it); it is current while neither has moved. `checked_at` is the last time
 it was known current: the beat job (dashboard.tasks.warm_org_dashboards, every five minutes)
