@@ -28,6 +28,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 
+from celery import signature
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
@@ -35,6 +36,8 @@ from django.utils import timezone
 from core.scoping import scope_for
 
 VERSION_KEY = "dashboard:version"
+# Queued by name: the task (dashboard.tasks) is built on this module, which must not import it back.
+REFRESH_TASK = "dashboard.tasks.refresh_dashboard"
 REFRESH_LOCK_SECONDS = 120
 MAX_STALE_SECONDS = 600
 ENTRY_SECONDS = 26 * 3600  # entries are per day; let yesterday's expire on their own
@@ -142,11 +145,10 @@ def lock_key(user, filters):
 
 def schedule_refresh(user, filters):
     """Queue a recomputation of this entry unless one is already queued or running."""
-    from dashboard.tasks import refresh_dashboard
-
     if cache.add(lock_key(user, filters), 1, REFRESH_LOCK_SECONDS):
         period = filters.period
-        refresh_dashboard.delay(user.pk, period.kind, f"{period.start:%Y-%m}", filters.township_id, filters.round_id)
+        args = (user.pk, period.kind, f"{period.start:%Y-%m}", filters.township_id, filters.round_id)
+        signature(REFRESH_TASK, args=args).delay()
 
 
 WATCHED_MODELS = [

@@ -14,6 +14,7 @@ from dashboard import caching, summary
 from dashboard.filters import Filters
 from dashboard.panels import dashboard_panels
 from dashboard.periods import PERIOD_KINDS, Period, parse_month
+from secretaries.models import StaffProfile, Township
 
 MONTH = re.compile(r"\d{4}-\d{2}")
 
@@ -26,11 +27,8 @@ def _filters(user, kind, month, township_id, round_id):
     for name, value in (("乡镇", township_id), ("轮次", round_id)):
         if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value <= 0):
             raise ValueError(f"{name}参数 {value!r} 无效，应为正整数或空")
-    if township_id is not None:
-        from secretaries.models import Township
-
-        if not Township.objects.for_user(user).filter(pk=township_id).exists():
-            raise ValueError(f"乡镇 {township_id} 不存在或不在该用户范围内")
+    if township_id is not None and not Township.objects.for_user(user).filter(pk=township_id).exists():
+        raise ValueError(f"乡镇 {township_id} 不存在或不在该用户范围内")
     return Filters(period=Period.of(kind, parse_month(month)), township_id=township_id, round_id=round_id)
 
 
@@ -46,9 +44,7 @@ def _dashboard_user(user_id):
     return user
 
 
-@shared_task(
-    name="dashboard.tasks.refresh_dashboard", autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3
-)
+@shared_task(name=caching.REFRESH_TASK, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3)
 def refresh_dashboard(user_id, kind, month, township_id=None, round_id=None):
     """Recompute the dashboard entry of this user's scope and these filters."""
     user = _dashboard_user(user_id)
@@ -70,8 +66,6 @@ def warm_org_dashboards():
     """Beat job: recount every district's summary that is no longer current (confirm the others),
     then compute each district's department view for this month if missing or outdated, so the
     leadership's first look of the day does not wait. Returns the districts whose view was computed."""
-    from secretaries.models import StaffProfile
-
     summary.refresh_all()
     refreshed = []
     month = f"{timezone.localdate():%Y-%m}"

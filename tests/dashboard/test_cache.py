@@ -6,13 +6,19 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from dashboard import caching, summary, tasks
 from dashboard.filters import Filters
 from dashboard.models import DistrictSummary
+from dashboard.panels import _ranking, dashboard_panels
 from dashboard.periods import Period
+from dashboard.selectors import Scoped
 from demands.models import DemandItem
+from teams import scoring
+from teams.models import PioneerTeam
 from tests.dashboard import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -141,9 +147,6 @@ def test_the_refresh_task_refuses_a_user_without_a_dashboard(world, secretary_us
 
 
 def _ranking_points(user, month):
-    from dashboard.panels import _ranking
-    from dashboard.selectors import Scoped
-
     base = Scoped(user)
     rows, _ = _ranking(base, month, summary.Figures(base))
     return {r["name"]: r["points"] for r in rows}
@@ -152,9 +155,6 @@ def _ranking_points(user, month):
 def test_the_district_ranking_is_computed_once_for_every_township_until_the_next_write(
     world, org_user, township_a_user, township_b_user, django_assert_num_queries
 ):
-    from dashboard.panels import _ranking
-    from dashboard.selectors import Scoped
-
     first = _ranking_points(township_a_user, world.M)
     # Another township (and the department) reuse it: only the township's own activity figures are read.
     base = Scoped(township_b_user)
@@ -169,9 +169,6 @@ def test_the_district_ranking_is_computed_once_for_every_township_until_the_next
 def test_a_write_makes_the_next_view_recount_the_district_ranking(
     world, district, org_user, township_b_user, village_b
 ):
-    from teams import scoring
-    from teams.models import PioneerTeam
-
     before = _ranking_points(township_b_user, world.M)
     team2 = PioneerTeam.objects.get(district=district, name="致富先锋")
     for day in (4, 5, 6):
@@ -184,11 +181,6 @@ def test_a_write_makes_the_next_view_recount_the_district_ranking(
 
 
 def _panels_and_queries(user, filters):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from dashboard.panels import dashboard_panels
-
     with CaptureQueriesContext(connection) as context:
         panels = dashboard_panels(user, filters)
     return _without_svg(panels), len(context.captured_queries)

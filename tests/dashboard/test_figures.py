@@ -5,8 +5,12 @@ from decimal import Decimal
 import pytest
 
 from dashboard import selectors, summary
+from dashboard.filters import Filters
+from dashboard.panels import _ranking, dashboard_panels
 from dashboard.periods import Period
 from dashboard.selectors import Scoped
+from teams import scoring
+from teams.models import RankingSnapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -189,10 +193,6 @@ def test_station_week_lists_the_roster_and_the_gaps(world, org_user, township_a_
 
 
 def test_the_ranking_of_the_month_is_the_teams_apps_points_ranking(world, district, org_user, township_b_user):
-    from dashboard.filters import Filters
-    from dashboard.panels import _ranking, dashboard_panels
-    from teams import scoring
-
     official = scoring.rankings(district.pk, [world.M])[world.M]["teams"]
     rows, frozen_at = _ranking(Scoped(org_user), world.M, summary.Figures(Scoped(org_user)))
     assert frozen_at is None
@@ -208,10 +208,6 @@ def test_the_ranking_of_the_month_is_the_teams_apps_points_ranking(world, distri
 
 
 def test_a_frozen_month_shows_its_snapshot_not_a_live_recount(world, district, org_user):
-    from dashboard.panels import _ranking
-    from teams import scoring
-    from teams.models import RankingSnapshot
-
     snapshot, _ = scoring.freeze_month(district.pk, world.M, today=world.today)
     data = snapshot.data
     data["teams"][0]["total"] = "999.00"
