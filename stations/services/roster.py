@@ -21,6 +21,7 @@ from core.scoping import ROLE_ORG, ROLE_STATION, scope_for
 from dashboard.caching import data_changed
 from notices.services import notify_each
 from secretaries.models import Secretary, StaffProfile
+from stations import rules
 from stations.models import (
     LIVE_STATUSES,
     OPEN_STATUSES,
@@ -58,18 +59,6 @@ def _weeks(start, end):
         monday += timedelta(days=7)
 
 
-class _Leave:
-    """Leave periods per secretary, asked 'is this person away on that day?'."""
-
-    def __init__(self, rows):
-        self.periods = defaultdict(list)
-        for secretary_id, first, last in rows:
-            self.periods[secretary_id].append((first, last))
-
-    def away(self, secretary_id, day):
-        return any(first <= day <= last for first, last in self.periods.get(secretary_id, ()))
-
-
 def roster_generate(station_ids, start, end, *, notify_people=True, cap=None):
     """Fill every open duty slot of the given stations between start and end (inclusive).
 
@@ -93,20 +82,18 @@ def roster_generate(station_ids, start, end, *, notify_people=True, cap=None):
             return result
         pools = pool_ids_by_station([s.pk for s in stations])
         window_start, window_end = monday_of(start), monday_of(end) + timedelta(days=6)
-        leave = _Leave(
+        # Rules.Bookings.load's two reads, the shifts' one also counting each station's day.
+        bookings = rules.Bookings(cap)
+        bookings.add_leave(
             Unavailability.objects.filter(start__lte=window_end, end__gte=window_start).values_list(
                 "secretary_id", "start", "end"
             )
         )
-
-        busy = set()  # (secretary, day)
-        week_load = Counter()  # (secretary, monday)
         filled = Counter()  # (station, day)
         for station_id, day, secretary_id in DutyShift.objects.filter(
             date__range=(window_start, window_end), status__in=LIVE_STATUSES
         ).values_list("station_id", "date", "secretary_id"):
-            busy.add((secretary_id, day))
-            week_load[(secretary_id, monday_of(day))] += 1
+            bookings.book(secretary_id, day)
             filled[(station_id, day)] += 1
 
         here_count, total_count = Counter(), Counter()
@@ -132,7 +119,8 @@ def roster_generate(station_ids, start, end, *, notify_people=True, cap=None):
         order = sorted(stations, key=lambda s: (len(pools.get(s.pk, ())), s.pk))
         for monday in _weeks(start, end):
             for station in order:
-                pool = sorted(pools.get(station.pk, ()))
+                pool = pools.get(station.pk, set())
+                in_order = sorted(pool)
                 for weekday in sorted(set(station.duty_weekdays or [])):
                     day = monday + timedelta(days=weekday)
                     if day < start or day > end:
@@ -141,9 +129,7 @@ def roster_generate(station_ids, start, end, *, notify_people=True, cap=None):
                     chosen = []
                     if need > 0:
                         eligible = [
-                            sid
-                            for sid in pool
-                            if (sid, day) not in busy and week_load[(sid, monday)] < cap and not leave.away(sid, day)
+                            sid for sid in in_order if not rules.reasons_not_free(sid, day, bookings, pool=pool)
                         ]
                         eligible.sort(
                             key=lambda sid: (
@@ -158,8 +144,7 @@ def roster_generate(station_ids, start, end, *, notify_people=True, cap=None):
                     for sid in chosen:
                         shift = DutyShift(station_id=station.pk, date=day, secretary_id=sid)
                         new_shifts.append(shift)
-                        busy.add((sid, day))
-                        week_load[(sid, monday)] += 1
+                        bookings.book(sid, day)
                         filled[(station.pk, day)] += 1
                         here_count[(station.pk, sid)] += 1
                         total_count[sid] += 1
@@ -168,7 +153,7 @@ def roster_generate(station_ids, start, end, *, notify_people=True, cap=None):
                     missing = max(need - len(chosen), 0)
                     gap = gaps.get((station.pk, day))
                     if missing:
-                        reason = _gap_reason(pool, day, monday, busy, week_load, cap, leave)
+                        reason = rules.gap_reason(pool, day, bookings)
                         if gap is None:
                             gap = RosterGap(station_id=station.pk, date=day, missing=missing, reason=reason)
                             new_gaps.append(gap)
@@ -211,18 +196,6 @@ def _fetch_pks(shifts):
     for pk, secretary_id, day in rows.values_list("pk", "secretary_id", "date"):
         if (secretary_id, day) in by_key:
             by_key[(secretary_id, day)].pk = pk
-
-
-def _gap_reason(pool, day, monday, busy, week_load, cap, leave):
-    if not pool:
-        return "值班池为空"
-    # Each person counts under the first reason that applies, so the text does not change when a
-    # later run sees the same week complete (someone on leave Monday may well serve on Tuesday).
-    on_leave = {sid for sid in pool if leave.away(sid, day)}
-    on_duty = {sid for sid in pool if (sid, day) in busy} - on_leave
-    at_cap = {sid for sid in pool if week_load[(sid, monday)] >= cap} - on_leave - on_duty
-    on_leave, on_duty, at_cap = len(on_leave), len(on_duty), len(at_cap)
-    return f"值班池{len(pool)}人：请假{on_leave}人，当天已有班次{on_duty}人，本周已达上限{at_cap}人"
 
 
 def station_managers(station_ids):
