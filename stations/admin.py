@@ -5,6 +5,7 @@ from django.contrib import admin
 
 from secretaries.admin import ScopedAdminMixin as ScopedFormsMixin
 from secretaries.admin import ScopedHistoryAdmin
+from secretaries.models import Secretary
 from stations.models import (
     CalendarToken,
     DutyShift,
@@ -103,8 +104,6 @@ class CalendarTokenAdmin(admin.ModelAdmin):
     readonly_fields = ["secretary", "created_at"]
 
     def get_queryset(self, request):
-        from secretaries.models import Secretary
-
         return super().get_queryset(request).filter(secretary__in=Secretary.objects.for_user(request.user))
 
     def has_add_permission(self, request):

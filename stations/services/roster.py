@@ -9,7 +9,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from celery import current_app
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Max
@@ -17,11 +19,13 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from core.scoping import ROLE_ORG, ROLE_STATION, scope_for
+from core.scoping import ROLE_ORG, ROLE_STATION
 from dashboard.caching import data_changed
-from notices.services import notify_each
+from notices.models import Notice
+from notices.services import notify, notify_each
 from secretaries.models import Secretary, StaffProfile
 from stations import rules
+from stations.access import can_change_leave, can_manage_station
 from stations.models import (
     LIVE_STATUSES,
     OPEN_STATUSES,
@@ -199,8 +203,6 @@ def _fetch_pks(shifts):
 
 
 def station_managers(station_ids):
-    from django.contrib.auth import get_user_model
-
     return list(
         get_user_model().objects.filter(
             staff_profile__role=ROLE_STATION, staff_profile__station__in=list(station_ids), is_active=True
@@ -209,8 +211,6 @@ def station_managers(station_ids):
 
 
 def org_users(district_ids):
-    from django.contrib.auth import get_user_model
-
     return list(
         get_user_model()
         .objects.filter(staff_profile__role=ROLE_ORG, staff_profile__district__in=list(district_ids), is_active=True)
@@ -231,8 +231,6 @@ def roster_notify(result):
     over, and managers plus the org department about gaps. Every notice has a dedupe key. The
     people and stations of the whole run are read together and the notices written together, so
     a run over a province costs a fixed number of queries, not a few per gap."""
-    from notices.models import Notice
-
     if result.created:
         _notify_new_shifts([s.pk for s in result.created])
     notices = []
@@ -289,8 +287,6 @@ def roster_notify(result):
 def _notify_new_shifts(shift_ids):
     """One notice per new shift, built in bulk: a few queries for the whole run instead of notify()'s
     three per shift."""
-    from notices.models import Notice
-
     shifts = DutyShift.objects.filter(pk__in=shift_ids, secretary__user__is_active=True).select_related(
         "station", "secretary__user"
     )
@@ -341,12 +337,6 @@ def _check_leave(start, end, reason):
         raise ValidationError("请填写请假事由")
 
 
-def can_change_leave(user, leave):
-    """The secretary themself, and the org department, township staff and station managers for
-    people they can see. Secretaries see only their own leave, so scope decides it all."""
-    return Unavailability.objects.for_user(user).filter(pk=leave.pk).exists()
-
-
 def _leave_not_started(leave, today):
     if leave.start <= today:
         raise ValidationError("请假已经开始，不能再修改或撤回")
@@ -371,8 +361,6 @@ def leave_change(leave, user, start, end, reason, *, today=None):
 def leave_withdraw(leave, user, *, today=None):
     """Withdraw leave that has not started. Nothing else changes: shifts it freed stay freed and
     their gaps stay open; the next roster run may give them to this person again."""
-    from notices.services import notify
-
     today = today or timezone.localdate()
     if not can_change_leave(user, leave):
         raise PermissionDenied("无权撤回这条请假")
@@ -395,8 +383,6 @@ def leave_withdraw(leave, user, *, today=None):
 
 
 def _free_shifts_for_leave(leave, today, *, key=None):
-    from notices.services import notify
-
     secretary, start, end, reason = leave.secretary, leave.start, leave.end, leave.reason
     key = key or f"leave-freed:{leave.pk}"
     freed = list(
@@ -443,11 +429,12 @@ def _free_shifts_for_leave(leave, today, *, key=None):
             )
         station_ids = sorted({s.station_id for s in freed})
         first, last = min(s.date for s in freed), max(s.date for s in freed)
-        from stations.tasks import extend_roster
-
-        transaction.on_commit(
-            lambda: extend_roster.delay(station_ids=station_ids, start=first.isoformat(), end=last.isoformat())
+        # The task is named, not imported: stations.tasks calls these services.
+        refill = current_app.signature(
+            "stations.tasks.extend_roster",
+            kwargs={"station_ids": station_ids, "start": first.isoformat(), "end": last.isoformat()},
         )
+        transaction.on_commit(refill.delay)
     return freed
 
 
@@ -461,21 +448,3 @@ def roster_confirm_week(station, monday, user):
     ).update(status=DutyShift.Status.CONFIRMED, updated_at=timezone.now())
     data_changed()
     return confirmed
-
-
-def can_manage_station(user, station):
-    scope = scope_for(user)
-    if scope.is_org:
-        return ServiceStation.objects.for_user(user).filter(pk=station.pk).exists()
-    return scope.is_station_manager and scope.station_id == station.pk
-
-
-def managed_station_ids(user):
-    """can_manage_station for every station at once: the ids of those `user` may manage."""
-    scope = scope_for(user)
-    stations = ServiceStation.objects.for_user(user)
-    if scope.is_org:
-        return set(stations.values_list("pk", flat=True))
-    if scope.is_station_manager:
-        return set(stations.filter(pk=scope.station_id).values_list("pk", flat=True))
-    return set()

@@ -5,12 +5,14 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from notices.services import notify
 from secretaries.models import Secretary
 from stations import rules
+from stations.access import can_manage_station, is_swap_invitee, is_swap_proposer
 from stations.models import DutyShift, SwapRequest
 from stations.selectors import pool_ids
 from stations.services.duty import _own_shift
-from stations.services.roster import can_manage_station, station_managers
+from stations.services.roster import station_managers
 
 # --- swaps ---------------------------------------------------------------------------------
 
@@ -46,8 +48,6 @@ def swap_problems(swap, today=None):
 
 
 def swap_propose(shift, user, to_secretary, *, to_shift=None, reason="", today=None):
-    from notices.services import notify
-
     today = today or timezone.localdate()
     _own_shift(shift, user)
     if to_secretary.pk == shift.secretary_id:
@@ -92,9 +92,7 @@ def _decide(swap, user, new_status, allowed_from):
 
 
 def swap_accept(swap, user):
-    from notices.services import notify
-
-    if swap.to_secretary.user_id != user.pk:
+    if not is_swap_invitee(user, swap):
         raise PermissionDenied("只有被邀请的第一书记可以同意")
     if swap.status != SwapRequest.Status.PROPOSED:
         raise ValidationError("该申请已处理")
@@ -111,7 +109,7 @@ def swap_accept(swap, user):
 
 
 def swap_decline(swap, user):
-    if swap.to_secretary.user_id != user.pk:
+    if not is_swap_invitee(user, swap):
         raise PermissionDenied("只有被邀请的第一书记可以拒绝")
     if swap.status != SwapRequest.Status.PROPOSED:
         raise ValidationError("该申请已处理")
@@ -119,7 +117,7 @@ def swap_decline(swap, user):
 
 
 def swap_cancel(swap, user):
-    if swap.shift.secretary.user_id != user.pk:
+    if not is_swap_proposer(user, swap):
         raise PermissionDenied("只有申请人可以撤回")
     if swap.status not in (SwapRequest.Status.PROPOSED, SwapRequest.Status.ACCEPTED):
         raise ValidationError("该申请已处理，不能撤回")
@@ -161,8 +159,6 @@ def swap_approve(swap, user, *, today=None):
 
 
 def _tell_swap_people(swap, title):
-    from notices.services import notify
-
     users = [swap.shift.secretary.user, swap.to_secretary.user]
     notify(
         users,
