@@ -57,7 +57,9 @@ WHOLE_DISTRICT = (
 # ---------------------------------------------------------------- counting
 
 
-FORMAT = 3  # raise when the data's layout changes: rows of another format are recounted
+# Raise when the data's layout or meaning changes: rows of another format are recounted.
+# 4: the week's gaps are the open RosterGap rows.
+FORMAT = 4
 
 
 def count(district_id):

@@ -20,8 +20,8 @@ from stations.models import (
 
 @admin.register(ServiceStation)
 class ServiceStationAdmin(ScopedHistoryAdmin):
-    list_display = ["name", "township", "weekdays_display", "secretaries_per_week", "contact_name", "active"]
-    list_filter = ["active", "secretaries_per_week", ("township", admin.RelatedOnlyFieldListFilter)]
+    list_display = ["name", "township", "weekdays_display", "secretaries_per_duty_day", "contact_name", "active"]
+    list_filter = ["active", "secretaries_per_duty_day", ("township", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "township__name", "address", "contact_name"]
     list_select_related = ["township"]
     filter_horizontal = ["covered_townships"]

@@ -81,7 +81,7 @@ def roster_generate(station_ids, start, end, *, notify_people=True, cap=None):
         if station_ids is not None:
             stations = stations.filter(pk__in=list(station_ids))
         # Serialise concurrent runs over the same stations (a no-op on SQLite, which locks the file).
-        stations = list(stations.select_for_update().only("pk", "name", "duty_weekdays", "secretaries_per_week"))
+        stations = list(stations.select_for_update().only("pk", "name", "duty_weekdays", "secretaries_per_duty_day"))
         if not stations:
             return result
         pools = pool_ids_by_station([s.pk for s in stations])
@@ -129,7 +129,7 @@ def roster_generate(station_ids, start, end, *, notify_people=True, cap=None):
                     day = monday + timedelta(days=weekday)
                     if day < start or day > end:
                         continue
-                    need = station.secretaries_per_week - filled[(station.pk, day)]
+                    need = station.secretaries_per_duty_day - filled[(station.pk, day)]
                     chosen = []
                     if need > 0:
                         eligible = [
@@ -176,7 +176,7 @@ def roster_generate(station_ids, start, end, *, notify_people=True, cap=None):
                             refills[gap.pk] = (gap, [s for s in new_shifts[-len(chosen) :]])
 
         bulk_create_with_history(new_shifts, DutyShift, batch_size=1000)
-        if new_shifts:
+        if new_shifts or new_gaps or gap_changes:  # the dashboard counts shifts and open gaps
             data_changed()
         if not all(s.pk for s in new_shifts):
             _fetch_pks(new_shifts)
