@@ -317,7 +317,7 @@ def build():
 
         insert_select(
             c, ServiceStation,
-            ["name", "township_id", "address", "contact_name", "contact_phone", "duty_weekdays", "secretaries_per_week", "active"],
+            ["name", "township_id", "address", "contact_name", "contact_phone", "duty_weekdays", "secretaries_per_duty_day", "active"],
             "SELECT t.name || '服务站', t.id, '', '', '', '[2]'::jsonb, 1 + t.id %% 2, true {extras} "
             "FROM secretaries_township t WHERE t.district_id = %s",
             [district.pk],
@@ -335,7 +335,7 @@ def build():
             "JOIN LATERAL (SELECT s.id FROM secretaries_secretary s JOIN secretaries_village v ON v.id = s.village_id "
             "  WHERE v.township_id = st.township_id AND s.status = 'on_post' ORDER BY s.id "
             "  OFFSET ((w + 8) * 2 + k) %% 15 LIMIT 1) sec ON true "
-            "WHERE k < st.secretaries_per_week AND (w < 2 OR st.id %% 7 <> 0)",
+            "WHERE k < st.secretaries_per_duty_day AND (w < 2 OR st.id %% 7 <> 0)",
             [monday],
         )  # fmt: skip
         step("stations, shifts")

@@ -125,7 +125,7 @@ def large(stations_count=1000, secretaries_count=20000):
                 name=f"压测{i}站",
                 township=t,
                 duty_weekdays=[i % 5],
-                secretaries_per_week=2 if i % 3 == 0 else 1,
+                secretaries_per_duty_day=2 if i % 3 == 0 else 1,
             )
             for i, t in enumerate(towns)
         ],

@@ -164,6 +164,7 @@ WATCHED_MODELS = [
     ("teams", "ScoringRule"),
     ("stations", "DutyShift"),
     ("stations", "ServiceStation"),
+    ("stations", "RosterGap"),
     ("secretaries", "Secretary"),
     ("secretaries", "Village"),
     ("secretaries", "Township"),

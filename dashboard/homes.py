@@ -100,12 +100,13 @@ def station_home(user):
         week = week_of(row)[0]
         filled[week] = filled.get(week, 0) + 1
     gaps = []
+    needed = station.secretaries_per_duty_day * len(set(station.duty_weekdays or []))
     if station.active:
         for i in range(UPCOMING_WEEKS):
             week = monday + timedelta(weeks=i)
             have = filled.get(week, 0)
-            if have < station.secretaries_per_week:
-                gaps.append({"monday": week, "needed": station.secretaries_per_week, "filled": have})
+            if have < needed:
+                gaps.append({"monday": week, "needed": needed, "filled": have})
     received = DemandItem.objects.for_user(user).filter(Q(station=station) | Q(assignee_station=station))
     counts = received.aggregate(
         total=Count("pk"),

@@ -189,7 +189,7 @@ def _mondays(first, last):
 
 
 def _station_month(base, first, last):
-    """Per station: positions to fill (weeks starting in the month x people per week), shifts
+    """Per station: positions to fill (weeks starting in the month x people per duty day x duty days), shifts
     filled, done, absent, swapped, unfilled positions and the absence rate."""
     weeks = len(list(_mondays(first, last)))
     in_month = Q(shifts__date__range=(first, last))
@@ -202,15 +202,17 @@ def _station_month(base, first, last):
             absent=Count("shifts", filter=in_month & Q(shifts__status=S.ABSENT)),
             swapped=Count("shifts", filter=in_month & Q(shifts__status=S.SWAPPED)),
         )
-        .values("pk", "name", "secretaries_per_week", "filled", "done", "absent", "swapped")
+        .values("pk", "name", "secretaries_per_duty_day", "duty_weekdays", "filled", "done", "absent", "swapped")
         .order_by("name")
     )
     result = []
     for row in rows:
-        positions = weeks * row["secretaries_per_week"]
+        per_week = row["secretaries_per_duty_day"] * len(set(row["duty_weekdays"] or []))
+        positions = weeks * per_week
         result.append(
             {
                 **row,
+                "per_week": per_week,
                 "positions": positions,
                 "gap": max(0, positions - row["filled"] - row["absent"]),
                 "absence_rate": selectors._rate(row["absent"], row["done"] + row["absent"]),
@@ -422,7 +424,7 @@ def monthly_report_xlsx(report):
         [
             [
                 r["name"],
-                r["secretaries_per_week"],
+                r["per_week"],
                 r["positions"],
                 r["filled"],
                 r["done"],

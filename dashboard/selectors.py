@@ -32,7 +32,7 @@ from dashboard.periods import add_months, month_end, month_start, week_of
 from demands.models import CollectionRound, DemandCategory, DemandItem, ProjectItem, ResourceItem, Submission
 from secretaries.models import Secretary, Township, Village
 from secretaries.validators import mask_phone
-from stations.models import DutyShift, ServiceStation
+from stations.models import DutyShift, RosterGap, ServiceStation
 from teams.models import PioneerTeam, TeamActivity, TeamMembership
 
 S = DemandItem.Status
@@ -674,8 +674,17 @@ def activity_by_month(base, last_month, months=12, found=None):
 
 
 def station_week(base, day=None, roster_limit=60):
-    """This week's roster (who is where) and the gaps: stations with fewer people than they need."""
+    """This week's roster (who is where) and the gaps: stations whose open RosterGap rows (the duty
+    days the roster could not fill, or that leave freed) this week miss people. `needed` is the
+    week's positions (people per duty day x duty days), `filled` the shifts held."""
     monday, sunday = week_of(day or timezone.localdate())
+    missing = (
+        RosterGap.objects.open()
+        .filter(station=OuterRef("pk"), date__range=(monday, sunday))
+        .values("station")
+        .annotate(n=Sum("missing"))
+        .values("n")
+    )
     stations = (
         base.stations()
         .annotate(
@@ -683,21 +692,22 @@ def station_week(base, day=None, roster_limit=60):
             absent=Count(
                 "shifts", filter=Q(shifts__date__range=(monday, sunday), shifts__status=DutyShift.Status.ABSENT)
             ),
+            missing=Subquery(missing),
         )
-        .values("pk", "name", "secretaries_per_week", "filled", "absent")
+        .values("pk", "name", "secretaries_per_duty_day", "duty_weekdays", "filled", "absent", "missing")
         .order_by("name")
     )
     gaps = [
         {
             "station_id": row["pk"],
             "station": row["name"],
-            "needed": row["secretaries_per_week"],
+            "needed": row["secretaries_per_duty_day"] * len(set(row["duty_weekdays"] or [])),
             "filled": row["filled"],
-            "missing": row["secretaries_per_week"] - row["filled"],
+            "missing": row["missing"],
             "absent": row["absent"],
         }
         for row in stations
-        if row["filled"] < row["secretaries_per_week"]
+        if row["missing"]
     ]
     statuses = dict(DutyShift.Status.choices)
     roster = (

@@ -242,7 +242,9 @@ FIGURES = {
         Figure("activity_months", lambda c: c.months, **MONTHS),
         Figure("headlines", _headlines, **TAGGED),
         Figure("completeness", _completeness, **TAGGED),
-        Figure("station_week", lambda c: selectors.station_week(c.base, c.today), **TAGGED),
+        Figure(
+            "station_week", lambda c: selectors.station_week(c.base, c.today), layout=2, **TAGGED
+        ),  # 2: open RosterGap rows
         Figure("resources", lambda c: selectors.resources_by_category(c.base), **TAGGED, district_wide=True),
         Figure("ranking", _stored_ranking, **TAGGED, district_wide=True),
         Figure("panels", _default_panels, **TAGGED),

@@ -5,6 +5,7 @@ from django.contrib import admin
 
 from secretaries.admin import ScopedAdminMixin as ScopedFormsMixin
 from secretaries.admin import ScopedHistoryAdmin
+from secretaries.models import Secretary
 from stations.models import (
     CalendarToken,
     DutyShift,
@@ -19,8 +20,8 @@ from stations.models import (
 
 @admin.register(ServiceStation)
 class ServiceStationAdmin(ScopedHistoryAdmin):
-    list_display = ["name", "township", "weekdays_display", "secretaries_per_week", "contact_name", "active"]
-    list_filter = ["active", "secretaries_per_week", ("township", admin.RelatedOnlyFieldListFilter)]
+    list_display = ["name", "township", "weekdays_display", "secretaries_per_duty_day", "contact_name", "active"]
+    list_filter = ["active", "secretaries_per_duty_day", ("township", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "township__name", "address", "contact_name"]
     list_select_related = ["township"]
     filter_horizontal = ["covered_townships"]
@@ -103,8 +104,6 @@ class CalendarTokenAdmin(admin.ModelAdmin):
     readonly_fields = ["secretary", "created_at"]
 
     def get_queryset(self, request):
-        from secretaries.models import Secretary
-
         return super().get_queryset(request).filter(secretary__in=Secretary.objects.for_user(request.user))
 
     def has_add_permission(self, request):

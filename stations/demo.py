@@ -50,13 +50,13 @@ def seed(stdout):
 def stations_and_managers():
     townships = {t.name: t for t in Township.objects.filter(district__name="房山区")}
     User = get_user_model()
-    for township_name, covered, weekday, per_week, username in STATIONS:
+    for township_name, covered, weekday, per_day, username in STATIONS:
         station, created = ServiceStation.objects.get_or_create(
             name=f"{township_name}乡村振兴服务站",
             defaults={
                 "township": townships[township_name],
                 "duty_weekdays": [weekday],
-                "secretaries_per_week": per_week,
+                "secretaries_per_duty_day": per_day,
                 "address": f"北京市房山区{township_name}人民政府院内",
                 "contact_name": "站长",
             },

@@ -45,7 +45,7 @@ class ServiceStation(models.Model):
     contact_name = models.CharField("联系人", max_length=30, blank=True)
     contact_phone = models.CharField("联系电话", max_length=20, blank=True)
     duty_weekdays = models.JSONField("值班日（0=周一）", default=list, blank=True)
-    secretaries_per_week = models.PositiveSmallIntegerField("每周值班人数", default=1)
+    secretaries_per_duty_day = models.PositiveSmallIntegerField("每个值班日人数", default=1)
     active = models.BooleanField("启用", default=True)
     history = HistoricalRecords()
 
@@ -56,9 +56,9 @@ class ServiceStation(models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(secretaries_per_week__gte=1) & Q(secretaries_per_week__lte=2),
-                name="station_one_or_two_per_week",
-                violation_error_message="每周值班人数应为1到2人",
+                condition=Q(secretaries_per_duty_day__gte=1) & Q(secretaries_per_duty_day__lte=2),
+                name="station_one_or_two_per_duty_day",
+                violation_error_message="每个值班日人数应为1到2人",
             )
         ]
 

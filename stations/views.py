@@ -1,5 +1,5 @@
 """Pages of the stations app. Every object comes through `for_user`; foreign ones answer 404.
-Who may change what is decided in stations/services.py."""
+Who may change what is decided in stations/access.py."""
 
 import calendar
 from datetime import timedelta
@@ -19,8 +19,10 @@ from django.views.decorators.http import require_POST
 from core.access import role_required
 from core.dates import add_months, month_end, month_start, parse_day, parse_month
 from core.scoping import scope_for
+from demands.models import DemandItem
 from secretaries.models import Secretary
 from stations import selectors, services
+from stations.access import can_edit_pool, can_manage_station, is_own_shift, managed_station_ids
 from stations.forms import LeaveForm, PoolAddForm, SwapForm, WorkNoteForm
 from stations.models import (
     LIVE_STATUSES,
@@ -32,7 +34,7 @@ from stations.models import (
     SwapRequest,
     Unavailability,
 )
-from stations.services.roster import managed_station_ids
+from stations.tasks import extend_roster
 
 scoped = role_required()
 
@@ -105,7 +107,7 @@ def station_week(request, pk):
         "prev_week": monday - timedelta(days=7),
         "next_week": monday + timedelta(days=7),
         "today": today,
-        "can_manage": services.can_manage_station(request.user, station),
+        "can_manage": can_manage_station(request.user, station),
         "is_org": scope_for(request.user).is_org,
     }
     return render(request, "stations/station_week.html", context)
@@ -140,7 +142,7 @@ def station_month(request, pk):
 @scoped
 def station_pool(request, pk):
     station = _station_staff(request, pk)
-    is_org = scope_for(request.user).is_org
+    is_org = can_edit_pool(request.user)
     rows = selectors.pool_rows(station)
     in_pool = {r.secretary.pk for r in rows}
     candidates = (
@@ -192,7 +194,7 @@ def station_gaps(request, pk):
     open_gaps = gaps.open().filter(date__gte=today)
     closed = gaps.exclude(pk__in=open_gaps.values("pk")).order_by("-date")[:30]
     context = {"station": station, "open_gaps": open_gaps, "closed": closed}
-    context["can_manage"] = services.can_manage_station(request.user, station)
+    context["can_manage"] = can_manage_station(request.user, station)
     return render(request, "stations/station_gaps.html", context)
 
 
@@ -210,10 +212,8 @@ def station_confirm_week(request, pk):
 @scoped
 def station_generate(request, pk):
     station = _station(request, pk)
-    if not services.can_manage_station(request.user, station):
+    if not can_manage_station(request.user, station):
         raise PermissionDenied("只有本站负责人或组织部可以排班")
-    from stations.tasks import extend_roster
-
     transaction.on_commit(lambda: extend_roster.delay(station_ids=[station.pk]))
     messages.success(request, "已开始排班，稍后刷新即可看到新班次和缺口。")
     return redirect("stations:station_week", pk=station.pk)
@@ -232,12 +232,10 @@ def shift_detail(request, pk):
         DutyShift.objects.for_user(request.user).select_related("station", "secretary__village"), pk=pk
     )
     today = timezone.localdate()
-    own = shift.secretary.user_id == request.user.pk
+    own = is_own_shift(request.user, shift)
     # The secretary on duty sees everything they received on the shift; anyone else sees the items
     # their own scope allows (a station serves several townships: township A's staff must not read
     # township B's needs through a shift at a station in A).
-    from demands.models import DemandItem
-
     received = DemandItem.objects.all() if own else DemandItem.objects.for_user(request.user)
     received = received.filter(received_shift=shift, channel="station").select_related("village", "category")
     context = {

@@ -13,8 +13,6 @@ from stations.services.duty import (  # noqa: F401
 )
 from stations.services.roster import (  # noqa: F401
     RosterResult,
-    can_change_leave,
-    can_manage_station,
     leave_add,
     leave_change,
     leave_withdraw,

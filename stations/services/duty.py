@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
-from core.scoping import scope_for
 from core.signals import records_written
-from notices.services import notify_each
+from notices.models import Notice
+from notices.services import notify, notify_each
+from stations.access import can_edit_pool, is_own_shift
 from stations.models import (
     OPEN_STATUSES,
     CalendarToken,
@@ -27,7 +28,7 @@ from stations.services.roster import _managers_by_station, org_users
 
 
 def _own_shift(shift, user):
-    if shift.secretary.user_id is None or shift.secretary.user_id != user.pk:
+    if not is_own_shift(user, shift):
         raise PermissionDenied("只有本班次的值班第一书记可以签到、签退")
 
 
@@ -80,8 +81,6 @@ def shifts_mark_absent(day):
     but not out is done. Idempotent: only open shifts on or before `day` change. The shifts are
     written and the reports sent in bulk, so a province's day costs a fixed number of queries;
     the reports stay inside the transaction, so a failed run changes nothing and is retried whole."""
-    from notices.models import Notice
-
     absent = []
     with transaction.atomic():
         shifts = list(
@@ -122,8 +121,6 @@ def shifts_mark_absent(day):
 def shifts_send_reminders(day):
     """Remind each secretary on duty the day after `day`. ShiftReminderLog's unique constraint
     makes a second run send nothing."""
-    from notices.services import notify
-
     target = day + timedelta(days=1)
     shifts = list(
         DutyShift.objects.filter(date=target, status__in=OPEN_STATUSES)
@@ -154,7 +151,7 @@ def shifts_send_reminders(day):
 def pool_set_member(station, secretary, active, user):
     """Org department only: put a person into or out of the pool. A default person who is
     taken out keeps a row with active=False; someone from elsewhere is added with active=True."""
-    if not scope_for(user).is_org:
+    if not can_edit_pool(user):
         raise PermissionDenied("只有组织部可以调整值班池")
     is_default = station.covered_townships.filter(pk=secretary.village.township_id).exists()
     if active and is_default:

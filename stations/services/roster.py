@@ -9,7 +9,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from celery import current_app
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Max
@@ -17,10 +19,13 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from core.scoping import ROLE_ORG, ROLE_STATION, scope_for
+from core.scoping import ROLE_ORG, ROLE_STATION
 from core.signals import records_written
-from notices.services import notify_each
+from notices.models import Notice
+from notices.services import notify, notify_each
 from secretaries.models import Secretary, StaffProfile
+from stations import rules
+from stations.access import can_change_leave, can_manage_station
 from stations.models import (
     LIVE_STATUSES,
     OPEN_STATUSES,
@@ -58,18 +63,6 @@ def _weeks(start, end):
         monday += timedelta(days=7)
 
 
-class _Leave:
-    """Leave periods per secretary, asked 'is this person away on that day?'."""
-
-    def __init__(self, rows):
-        self.periods = defaultdict(list)
-        for secretary_id, first, last in rows:
-            self.periods[secretary_id].append((first, last))
-
-    def away(self, secretary_id, day):
-        return any(first <= day <= last for first, last in self.periods.get(secretary_id, ()))
-
-
 def roster_generate(station_ids, start, end, *, notify_people=True, cap=None):
     """Fill every open duty slot of the given stations between start and end (inclusive).
 
@@ -88,25 +81,23 @@ def roster_generate(station_ids, start, end, *, notify_people=True, cap=None):
         if station_ids is not None:
             stations = stations.filter(pk__in=list(station_ids))
         # Serialise concurrent runs over the same stations (a no-op on SQLite, which locks the file).
-        stations = list(stations.select_for_update().only("pk", "name", "duty_weekdays", "secretaries_per_week"))
+        stations = list(stations.select_for_update().only("pk", "name", "duty_weekdays", "secretaries_per_duty_day"))
         if not stations:
             return result
         pools = pool_ids_by_station([s.pk for s in stations])
         window_start, window_end = monday_of(start), monday_of(end) + timedelta(days=6)
-        leave = _Leave(
+        # Rules.Bookings.load's two reads, the shifts' one also counting each station's day.
+        bookings = rules.Bookings(cap)
+        bookings.add_leave(
             Unavailability.objects.filter(start__lte=window_end, end__gte=window_start).values_list(
                 "secretary_id", "start", "end"
             )
         )
-
-        busy = set()  # (secretary, day)
-        week_load = Counter()  # (secretary, monday)
         filled = Counter()  # (station, day)
         for station_id, day, secretary_id in DutyShift.objects.filter(
             date__range=(window_start, window_end), status__in=LIVE_STATUSES
         ).values_list("station_id", "date", "secretary_id"):
-            busy.add((secretary_id, day))
-            week_load[(secretary_id, monday_of(day))] += 1
+            bookings.book(secretary_id, day)
             filled[(station_id, day)] += 1
 
         here_count, total_count = Counter(), Counter()
@@ -132,18 +123,17 @@ def roster_generate(station_ids, start, end, *, notify_people=True, cap=None):
         order = sorted(stations, key=lambda s: (len(pools.get(s.pk, ())), s.pk))
         for monday in _weeks(start, end):
             for station in order:
-                pool = sorted(pools.get(station.pk, ()))
+                pool = pools.get(station.pk, set())
+                in_order = sorted(pool)
                 for weekday in sorted(set(station.duty_weekdays or [])):
                     day = monday + timedelta(days=weekday)
                     if day < start or day > end:
                         continue
-                    need = station.secretaries_per_week - filled[(station.pk, day)]
+                    need = station.secretaries_per_duty_day - filled[(station.pk, day)]
                     chosen = []
                     if need > 0:
                         eligible = [
-                            sid
-                            for sid in pool
-                            if (sid, day) not in busy and week_load[(sid, monday)] < cap and not leave.away(sid, day)
+                            sid for sid in in_order if not rules.reasons_not_free(sid, day, bookings, pool=pool)
                         ]
                         eligible.sort(
                             key=lambda sid: (
@@ -158,8 +148,7 @@ def roster_generate(station_ids, start, end, *, notify_people=True, cap=None):
                     for sid in chosen:
                         shift = DutyShift(station_id=station.pk, date=day, secretary_id=sid)
                         new_shifts.append(shift)
-                        busy.add((sid, day))
-                        week_load[(sid, monday)] += 1
+                        bookings.book(sid, day)
                         filled[(station.pk, day)] += 1
                         here_count[(station.pk, sid)] += 1
                         total_count[sid] += 1
@@ -168,7 +157,7 @@ def roster_generate(station_ids, start, end, *, notify_people=True, cap=None):
                     missing = max(need - len(chosen), 0)
                     gap = gaps.get((station.pk, day))
                     if missing:
-                        reason = _gap_reason(pool, day, monday, busy, week_load, cap, leave)
+                        reason = rules.gap_reason(pool, day, bookings)
                         if gap is None:
                             gap = RosterGap(station_id=station.pk, date=day, missing=missing, reason=reason)
                             new_gaps.append(gap)
@@ -187,7 +176,7 @@ def roster_generate(station_ids, start, end, *, notify_people=True, cap=None):
                             refills[gap.pk] = (gap, [s for s in new_shifts[-len(chosen) :]])
 
         bulk_create_with_history(new_shifts, DutyShift, batch_size=1000)
-        if new_shifts:
+        if new_shifts or new_gaps or gap_changes:  # the dashboard counts shifts and open gaps
             records_written.send(sender=DutyShift)
         if not all(s.pk for s in new_shifts):
             _fetch_pks(new_shifts)
@@ -213,21 +202,7 @@ def _fetch_pks(shifts):
             by_key[(secretary_id, day)].pk = pk
 
 
-def _gap_reason(pool, day, monday, busy, week_load, cap, leave):
-    if not pool:
-        return "值班池为空"
-    # Each person counts under the first reason that applies, so the text does not change when a
-    # later run sees the same week complete (someone on leave Monday may well serve on Tuesday).
-    on_leave = {sid for sid in pool if leave.away(sid, day)}
-    on_duty = {sid for sid in pool if (sid, day) in busy} - on_leave
-    at_cap = {sid for sid in pool if week_load[(sid, monday)] >= cap} - on_leave - on_duty
-    on_leave, on_duty, at_cap = len(on_leave), len(on_duty), len(at_cap)
-    return f"值班池{len(pool)}人：请假{on_leave}人，当天已有班次{on_duty}人，本周已达上限{at_cap}人"
-
-
 def station_managers(station_ids):
-    from django.contrib.auth import get_user_model
-
     return list(
         get_user_model().objects.filter(
             staff_profile__role=ROLE_STATION, staff_profile__station__in=list(station_ids), is_active=True
@@ -236,8 +211,6 @@ def station_managers(station_ids):
 
 
 def org_users(district_ids):
-    from django.contrib.auth import get_user_model
-
     return list(
         get_user_model()
         .objects.filter(staff_profile__role=ROLE_ORG, staff_profile__district__in=list(district_ids), is_active=True)
@@ -258,8 +231,6 @@ def roster_notify(result):
     over, and managers plus the org department about gaps. Every notice has a dedupe key. The
     people and stations of the whole run are read together and the notices written together, so
     a run over a province costs a fixed number of queries, not a few per gap."""
-    from notices.models import Notice
-
     if result.created:
         _notify_new_shifts([s.pk for s in result.created])
     notices = []
@@ -316,8 +287,6 @@ def roster_notify(result):
 def _notify_new_shifts(shift_ids):
     """One notice per new shift, built in bulk: a few queries for the whole run instead of notify()'s
     three per shift."""
-    from notices.models import Notice
-
     shifts = DutyShift.objects.filter(pk__in=shift_ids, secretary__user__is_active=True).select_related(
         "station", "secretary__user"
     )
@@ -368,12 +337,6 @@ def _check_leave(start, end, reason):
         raise ValidationError("请填写请假事由")
 
 
-def can_change_leave(user, leave):
-    """The secretary themself, and the org department, township staff and station managers for
-    people they can see. Secretaries see only their own leave, so scope decides it all."""
-    return Unavailability.objects.for_user(user).filter(pk=leave.pk).exists()
-
-
 def _leave_not_started(leave, today):
     if leave.start <= today:
         raise ValidationError("请假已经开始，不能再修改或撤回")
@@ -398,8 +361,6 @@ def leave_change(leave, user, start, end, reason, *, today=None):
 def leave_withdraw(leave, user, *, today=None):
     """Withdraw leave that has not started. Nothing else changes: shifts it freed stay freed and
     their gaps stay open; the next roster run may give them to this person again."""
-    from notices.services import notify
-
     today = today or timezone.localdate()
     if not can_change_leave(user, leave):
         raise PermissionDenied("无权撤回这条请假")
@@ -422,8 +383,6 @@ def leave_withdraw(leave, user, *, today=None):
 
 
 def _free_shifts_for_leave(leave, today, *, key=None):
-    from notices.services import notify
-
     secretary, start, end, reason = leave.secretary, leave.start, leave.end, leave.reason
     key = key or f"leave-freed:{leave.pk}"
     freed = list(
@@ -470,11 +429,12 @@ def _free_shifts_for_leave(leave, today, *, key=None):
             )
         station_ids = sorted({s.station_id for s in freed})
         first, last = min(s.date for s in freed), max(s.date for s in freed)
-        from stations.tasks import extend_roster
-
-        transaction.on_commit(
-            lambda: extend_roster.delay(station_ids=station_ids, start=first.isoformat(), end=last.isoformat())
+        # The task is named, not imported: stations.tasks calls these services.
+        refill = current_app.signature(
+            "stations.tasks.extend_roster",
+            kwargs={"station_ids": station_ids, "start": first.isoformat(), "end": last.isoformat()},
         )
+        transaction.on_commit(refill.delay)
     return freed
 
 
@@ -488,21 +448,3 @@ def roster_confirm_week(station, monday, user):
     ).update(status=DutyShift.Status.CONFIRMED, updated_at=timezone.now())
     records_written.send(sender=DutyShift)
     return confirmed
-
-
-def can_manage_station(user, station):
-    scope = scope_for(user)
-    if scope.is_org:
-        return ServiceStation.objects.for_user(user).filter(pk=station.pk).exists()
-    return scope.is_station_manager and scope.station_id == station.pk
-
-
-def managed_station_ids(user):
-    """can_manage_station for every station at once: the ids of those `user` may manage."""
-    scope = scope_for(user)
-    stations = ServiceStation.objects.for_user(user)
-    if scope.is_org:
-        return set(stations.values_list("pk", flat=True))
-    if scope.is_station_manager:
-        return set(stations.filter(pk=scope.station_id).values_list("pk", flat=True))
-    return set()

@@ -1,58 +1,34 @@
 """Swaps: the secretary proposes, the other accepts, the station manager approves (rules rechecked)."""
 
-from datetime import timedelta
-
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from notices.services import notify
 from secretaries.models import Secretary
-from stations.models import (
-    LIVE_STATUSES,
-    DutyShift,
-    SwapRequest,
-    Unavailability,
-)
-from stations.selectors import monday_of, pool_ids
+from stations import rules
+from stations.access import can_manage_station, is_swap_invitee, is_swap_proposer
+from stations.models import DutyShift, SwapRequest
+from stations.selectors import pool_ids
 from stations.services.duty import _own_shift
-from stations.services.roster import can_manage_station, station_managers
+from stations.services.roster import station_managers
 
 # --- swaps ---------------------------------------------------------------------------------
 
 
-def _week_load(secretary_id, day, exclude_ids=()):
-    monday = monday_of(day)
-    return (
-        DutyShift.objects.filter(
-            secretary_id=secretary_id, date__range=(monday, monday + timedelta(days=6)), status__in=LIVE_STATUSES
-        )
-        .exclude(pk__in=[pk for pk in exclude_ids if pk])
-        .count()
-    )
-
-
 def _taking_over_problems(person, station, day, giving_up, today):
     """Why `person` may not take `station`'s shift on `day` when giving up the shift `giving_up`."""
-    problems = []
-    if day < today:
-        problems.append(f"{day:%m月%d日}的班次已过去")
-    if person.status != Secretary.Status.ON_POST:
-        problems.append(f"{person.name}不在岗")
-    if person.pk not in pool_ids(station):
-        problems.append(f"{person.name}不在{station.name}的值班池中")
-    if Unavailability.objects.filter(secretary=person, start__lte=day, end__gte=day).exists():
-        problems.append(f"{person.name}在{day:%m月%d日}请假")
-    same_day = DutyShift.objects.filter(secretary=person, date=day, status__in=LIVE_STATUSES)
-    if giving_up is not None:
-        same_day = same_day.exclude(pk=giving_up.pk)
-    if same_day.exists():
-        problems.append(f"{person.name}在{day:%m月%d日}已有班次")
-    cap = settings.ROSTER_MAX_SHIFTS_PER_WEEK
-    if _week_load(person.pk, day, exclude_ids=[giving_up.pk if giving_up else None]) >= cap:
-        problems.append(f"{person.name}在该周已有{cap}个班次（上限）")
-    return problems
+    bookings = rules.Bookings.load(day, day, secretary_ids=[person.pk], excluding=[giving_up.pk if giving_up else None])
+    reasons = rules.reasons_not_free(
+        person.pk,
+        day,
+        bookings,
+        pool=pool_ids(station),
+        on_post=person.status == Secretary.Status.ON_POST,
+        today=today,
+    )
+    return [reason.message(person, station, day, bookings.cap) for reason in reasons]
 
 
 def swap_problems(swap, today=None):
@@ -72,8 +48,6 @@ def swap_problems(swap, today=None):
 
 
 def swap_propose(shift, user, to_secretary, *, to_shift=None, reason="", today=None):
-    from notices.services import notify
-
     today = today or timezone.localdate()
     _own_shift(shift, user)
     if to_secretary.pk == shift.secretary_id:
@@ -118,9 +92,7 @@ def _decide(swap, user, new_status, allowed_from):
 
 
 def swap_accept(swap, user):
-    from notices.services import notify
-
-    if swap.to_secretary.user_id != user.pk:
+    if not is_swap_invitee(user, swap):
         raise PermissionDenied("只有被邀请的第一书记可以同意")
     if swap.status != SwapRequest.Status.PROPOSED:
         raise ValidationError("该申请已处理")
@@ -137,7 +109,7 @@ def swap_accept(swap, user):
 
 
 def swap_decline(swap, user):
-    if swap.to_secretary.user_id != user.pk:
+    if not is_swap_invitee(user, swap):
         raise PermissionDenied("只有被邀请的第一书记可以拒绝")
     if swap.status != SwapRequest.Status.PROPOSED:
         raise ValidationError("该申请已处理")
@@ -145,7 +117,7 @@ def swap_decline(swap, user):
 
 
 def swap_cancel(swap, user):
-    if swap.shift.secretary.user_id != user.pk:
+    if not is_swap_proposer(user, swap):
         raise PermissionDenied("只有申请人可以撤回")
     if swap.status not in (SwapRequest.Status.PROPOSED, SwapRequest.Status.ACCEPTED):
         raise ValidationError("该申请已处理，不能撤回")
@@ -187,8 +159,6 @@ def swap_approve(swap, user, *, today=None):
 
 
 def _tell_swap_people(swap, title):
-    from notices.services import notify
-
     users = [swap.shift.secretary.user, swap.to_secretary.user]
     notify(
         users,

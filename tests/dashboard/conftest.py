@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from dashboard.periods import add_months, week_of
+from stations.models import RosterGap
 from tests.dashboard import factories as f
 from tests.factories import DistrictFactory, SecretaryFactory, TownshipFactory, VillageFactory
 
@@ -78,9 +79,10 @@ def world(
     f.make_project(village_a, "done", end_date=M + d(5))
     f.make_project(village_b, "done", end_date=P + d(5))
 
-    # Stations: the conftest station sits in A (1 a week); station_b in B needs 2 a week and has none.
+    # Stations: the conftest station sits in A (1 each Wednesday); station_b in B needs 2 each
+    # Wednesday and has none: the roster recorded this week's Wednesday as a gap of 2.
     # M: done 2, absent 1 (33.3%); P: done 2, absent 0 (0.0%). All these shifts are at the A station.
-    station_b = f.make_station(township_b, "佛子庄乡乡村振兴服务站", per_week=2)
+    station_b = f.make_station(township_b, name="佛子庄乡乡村振兴服务站", per_day=2)
     f.shift(station, secretary, M + d(2), "done")
     f.shift(station, secretary_b, M + d(3), "absent")
     f.shift(station, sec_a2, M + d(4), "done")
@@ -88,6 +90,9 @@ def world(
     f.shift(station, secretary_b, P + d(9), "done")
     monday, _ = week_of(today)
     this_week = f.shift(station, secretary, monday, "scheduled")
+    RosterGap.objects.create(
+        station=station_b, date=monday + d(2), missing=2, reason="值班池2人：请假0人，当天已有班次2人"
+    )
 
     # Rounds: the open one starts in M with a deadline of M+14; an older closed one.
     r_prev = f.make_round(district, add_months(M, -2), status="closed", title="上一轮需求清单征集")

@@ -15,8 +15,9 @@ from demands.models import (
     ResourceItem,
     Submission,
 )
-from stations.models import DutyShift, ServiceStation
+from stations.models import DutyShift
 from teams.models import PioneerTeam, TeamActivity, TeamMembership
+from tests.stations.factories import make_station
 
 _serial = count(1)
 
@@ -118,12 +119,6 @@ def make_project(village, status, *, end_date=None, funds=0):
     return project
 
 
-def make_station(township, name, per_week=1):
-    station = ServiceStation.objects.create(name=name, township=township, secretaries_per_week=per_week)
-    station.covered_townships.add(township)
-    return station
-
-
 def shift(station, secretary, day, status):
     return DutyShift.objects.create(station=station, secretary=secretary, date=day, status=status)
 
@@ -138,7 +133,7 @@ def populate(district, batch, unit, rounds, teams, categories, *, townships, sta
     statuses = ["submitted", "accepted", "dispatched", "in_progress", "resolved", "rated", "returned", "merged"]
     for n in range(start, start + townships):
         township = into or Township.objects.create(district=district, name=f"规模{n}镇")
-        station = make_station(township, f"规模{n}服务站", per_week=2)
+        station = make_station(township, name=f"规模{n}服务站", per_day=2)
         for v in range(3):
             village = Village.objects.create(township=township, name=f"规模{n}-{v}村")
             secretary = Secretary.objects.create(

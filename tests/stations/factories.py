@@ -13,12 +13,12 @@ def make_township(district, name=None):
     return TownshipFactory(district=district, name=name or f"测试乡{next(_counter)}")
 
 
-def make_station(township, *, covered=None, weekdays=(2,), per_week=1, name=None):
+def make_station(township, *, covered=None, weekdays=(2,), per_day=1, name=None):
     station = ServiceStation.objects.create(
         name=name or f"{township.name}服务站{next(_counter)}",
         township=township,
         duty_weekdays=list(weekdays),
-        secretaries_per_week=per_week,
+        secretaries_per_duty_day=per_day,
         address=f"{township.name}政府院内",
     )
     station.covered_townships.set(covered if covered is not None else [township])

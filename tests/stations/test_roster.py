@@ -19,7 +19,7 @@ def live_shifts(**filters):
 
 
 def test_each_duty_day_gets_its_people_from_the_pool(township_a, township_b, district):
-    station = make_station(township_a, covered=[township_a, township_b], weekdays=[1, 3], per_week=2)
+    station = make_station(township_a, covered=[township_a, township_b], weekdays=[1, 3], per_day=2)
     people = make_people(township_a, 3) + make_people(township_b, 3)
 
     result = roster_generate([station.pk], MONDAY, MONDAY + timedelta(days=13))
@@ -33,7 +33,7 @@ def test_each_duty_day_gets_its_people_from_the_pool(township_a, township_b, dis
 
 
 def test_running_twice_changes_nothing(township_a):
-    station = make_station(township_a, per_week=2)
+    station = make_station(township_a, per_day=2)
     make_people(township_a, 5)
     roster_generate([station.pk], MONDAY, MONDAY + timedelta(days=27))
     before = sorted(live_shifts().values_list("pk", "secretary_id", "date", "status"))
@@ -45,7 +45,7 @@ def test_running_twice_changes_nothing(township_a):
 
 
 def test_confirmed_shifts_stay_and_only_gaps_are_filled(township_a):
-    station = make_station(township_a, per_week=2)
+    station = make_station(township_a, per_day=2)
     first, second, *_ = make_people(township_a, 4)
     wednesday = MONDAY + timedelta(days=2)
     kept = DutyShift.objects.create(station=station, date=wednesday, secretary=first, status="confirmed")
@@ -208,7 +208,7 @@ def test_unrelated_user_gets_no_notice(township_a, station):
 def test_new_shift_notices_are_built_in_bulk_one_per_shift_with_its_own_date(
     township_a, django_assert_max_num_queries, django_capture_on_commit_callbacks, mailoutbox
 ):
-    station = make_station(township_a, weekdays=[0, 2, 4], per_week=2)
+    station = make_station(township_a, weekdays=[0, 2, 4], per_day=2)
     people = make_people(township_a, 12, login=True)
     people[1].user.is_active = False
     people[1].user.save(update_fields=["is_active"])

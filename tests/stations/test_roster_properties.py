@@ -23,7 +23,7 @@ SETTINGS = settings(
 station_shape = st.fixed_dictionaries(
     {
         "pool": st.integers(0, 6),
-        "per_week": st.integers(1, 2),
+        "per_day": st.integers(1, 2),
         "weekdays": st.sets(st.integers(0, 6), min_size=1, max_size=2),
         "shares": st.booleans(),
     }
@@ -40,7 +40,7 @@ def build(district, shapes, shared, leaves):
     for shape in shapes:
         town = make_township(district)
         covered = [town, shared_town] if shape["shares"] else [town]
-        stations.append(make_station(town, covered=covered, weekdays=shape["weekdays"], per_week=shape["per_week"]))
+        stations.append(make_station(town, covered=covered, weekdays=shape["weekdays"], per_day=shape["per_day"]))
         people += make_people(town, shape["pool"], batch=batch)
     for who, first, length in leaves:
         if people:
@@ -76,7 +76,7 @@ def check_hard_rules(stations, end, cap):
         day = START
         while day <= end:
             if day.weekday() in station.duty_weekdays:
-                missing = station.secretaries_per_week - filled[(station.pk, day)]
+                missing = station.secretaries_per_duty_day - filled[(station.pk, day)]
                 if missing <= 0:
                     assert (station.pk, day) not in gaps
                 else:
@@ -99,8 +99,8 @@ def check_hard_rules(stations, end, cap):
 # Found on PostgreSQL: someone on leave Monday who serves Tuesday made the second run reword the gap.
 @example(
     shapes=[
-        {"pool": 0, "per_week": 1, "weekdays": {0}, "shares": False},
-        {"pool": 1, "per_week": 1, "weekdays": {0, 1}, "shares": False},
+        {"pool": 0, "per_day": 1, "weekdays": {0}, "shares": False},
+        {"pool": 1, "per_day": 1, "weekdays": {0, 1}, "shares": False},
     ],
     shared=0,
     leaves=[(0, 0, 0)],
@@ -134,7 +134,7 @@ def test_counts_in_a_pool_differ_by_at_most_one_where_the_pool_allows(district, 
     person not on leave ends within one shift of everyone else not on leave."""
     for shape, more in zip(shapes, extra, strict=False):
         shape["shares"] = False
-        shape["pool"] = shape["per_week"] * len(shape["weekdays"]) + more
+        shape["pool"] = shape["per_day"] * len(shape["weekdays"]) + more
     with transaction.atomic():
         stations, _ = build(district, shapes, 0, leaves)
         end = START + timedelta(days=7 * weeks - 1)
