@@ -3,7 +3,6 @@ Who may change what is decided in stations/access.py."""
 
 import calendar
 from datetime import timedelta
-from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -36,21 +35,10 @@ from stations.models import (
 )
 from stations.tasks import extend_roster
 
-scoped = role_required()
 
-
-def secretary_only(view):
-    """A secretary's own page: other roles get 403; `request.secretary` is the user's record."""
-
-    @role_required("secretary")
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        request.secretary = get_object_or_404(
-            Secretary.objects.for_user(request.user), pk=scope_for(request.user).secretary_id
-        )
-        return view(request, *args, **kwargs)
-
-    return wrapper
+def _own_secretary(request):
+    """The secretary record of the logged-in secretary (role_required("secretary") let them in)."""
+    return get_object_or_404(Secretary.objects.for_user(request.user), pk=scope_for(request.user).secretary_id)
 
 
 def _fail(request, error):
@@ -72,7 +60,7 @@ def _station_staff(request, pk):
 # --- stations ------------------------------------------------------------------------------
 
 
-@scoped
+@role_required()
 def station_list(request):
     stations = (
         ServiceStation.objects.for_user(request.user).select_related("township").prefetch_related("covered_townships")
@@ -90,7 +78,7 @@ def station_list(request):
     return render(request, "stations/station_list.html", {"stations": stations})
 
 
-@scoped
+@role_required()
 def station_week(request, pk):
     station = _station(request, pk)
     today = timezone.localdate()
@@ -113,7 +101,7 @@ def station_week(request, pk):
     return render(request, "stations/station_week.html", context)
 
 
-@scoped
+@role_required()
 def station_month(request, pk):
     station = _station(request, pk)
     today = timezone.localdate()
@@ -139,7 +127,7 @@ def station_month(request, pk):
     return render(request, "stations/station_month.html", context)
 
 
-@scoped
+@role_required()
 def station_pool(request, pk):
     station = _station_staff(request, pk)
     is_org = can_edit_pool(request.user)
@@ -179,14 +167,14 @@ def station_pool(request, pk):
     )
 
 
-@scoped
+@role_required()
 def station_fairness(request, pk):
     station = _station_staff(request, pk)
     rows, spread = selectors.fairness_report(station, timezone.localdate())
     return render(request, "stations/station_fairness.html", {"station": station, "rows": rows, "spread": spread})
 
 
-@scoped
+@role_required()
 def station_gaps(request, pk):
     station = _station_staff(request, pk)
     today = timezone.localdate()
@@ -199,7 +187,7 @@ def station_gaps(request, pk):
 
 
 @require_POST
-@scoped
+@role_required()
 def station_confirm_week(request, pk):
     station = _station(request, pk)
     monday = selectors.monday_of(parse_day(request.POST.get("week"), timezone.localdate()))
@@ -209,7 +197,7 @@ def station_confirm_week(request, pk):
 
 
 @require_POST
-@scoped
+@role_required()
 def station_generate(request, pk):
     station = _station(request, pk)
     if not can_manage_station(request.user, station):
@@ -226,7 +214,7 @@ def _url(name, *args):
 # --- shifts --------------------------------------------------------------------------------
 
 
-@scoped
+@role_required()
 def shift_detail(request, pk):
     shift = get_object_or_404(
         DutyShift.objects.for_user(request.user).select_related("station", "secretary__village"), pk=pk
@@ -261,7 +249,7 @@ def _shift_action(request, pk, action):
 
 
 @require_POST
-@scoped
+@role_required()
 def shift_check_in(request, pk):
     def act(shift):
         services.shift_check_in(shift, request.user)
@@ -271,7 +259,7 @@ def shift_check_in(request, pk):
 
 
 @require_POST
-@scoped
+@role_required()
 def shift_check_out(request, pk):
     def act(shift):
         services.shift_check_out(shift, request.user)
@@ -281,7 +269,7 @@ def shift_check_out(request, pk):
 
 
 @require_POST
-@scoped
+@role_required()
 def shift_note(request, pk):
     form = WorkNoteForm(request.POST)
 
@@ -294,15 +282,14 @@ def shift_note(request, pk):
     return _shift_action(request, pk, act)
 
 
-@secretary_only
+@role_required("secretary")
 def shift_swap(request, pk):
+    secretary = _own_secretary(request)
     shift = get_object_or_404(
-        DutyShift.objects.for_user(request.user).select_related("station"), pk=pk, secretary=request.secretary
+        DutyShift.objects.for_user(request.user).select_related("station"), pk=pk, secretary=secretary
     )
     colleagues = (
-        Secretary.objects.on_post()
-        .filter(pk__in=selectors.pool_ids(shift.station) - {request.secretary.pk})
-        .order_by("name")
+        Secretary.objects.on_post().filter(pk__in=selectors.pool_ids(shift.station) - {secretary.pk}).order_by("name")
     )
     form = SwapForm(request.POST or None, colleagues=colleagues)
     if request.method == "POST" and form.is_valid():
@@ -325,7 +312,7 @@ def shift_swap(request, pk):
 # --- swaps ---------------------------------------------------------------------------------
 
 
-@scoped
+@role_required()
 def swap_list(request):
     swaps = SwapRequest.objects.for_user(request.user).select_related(
         "shift__station", "shift__secretary", "to_secretary", "to_shift__station"
@@ -344,7 +331,7 @@ SWAP_ACTIONS = {
 
 
 @require_POST
-@scoped
+@role_required()
 def swap_action(request, pk, action):
     if action not in SWAP_ACTIONS:
         raise Http404
@@ -365,17 +352,18 @@ def swap_action(request, pk, action):
 # --- the secretary's own pages ---------------------------------------------------------------
 
 
-@secretary_only
+@role_required("secretary")
 def my_shifts(request):
+    secretary = _own_secretary(request)
     today = timezone.localdate()
     shifts = DutyShift.objects.for_user(request.user).select_related("station")
     upcoming = shifts.filter(date__gte=today, status__in=LIVE_STATUSES).order_by("date")
     past = Paginator(shifts.filter(date__lt=today).order_by("-date"), 20).get_page(request.GET.get("page"))
-    context = {"upcoming": upcoming, "page": past, "today": today, "secretary": request.secretary}
+    context = {"upcoming": upcoming, "page": past, "today": today, "secretary": secretary}
     return render(request, "stations/my_shifts.html", context)
 
 
-@scoped
+@role_required()
 def leave_list(request):
     scope = scope_for(request.user)
     others = None if scope.is_secretary else Secretary.objects.for_user(request.user).on_post().order_by("name")
@@ -407,7 +395,7 @@ def _leave(request, pk):
     return get_object_or_404(Unavailability.objects.for_user(request.user).select_related("secretary"), pk=pk)
 
 
-@scoped
+@role_required()
 def leave_edit(request, pk):
     leave = _leave(request, pk)
     if leave.start <= timezone.localdate():
@@ -429,7 +417,7 @@ def leave_edit(request, pk):
 
 
 @require_POST
-@scoped
+@role_required()
 def leave_withdraw(request, pk):
     leave = _leave(request, pk)
     try:
@@ -441,11 +429,12 @@ def leave_withdraw(request, pk):
     return redirect("stations:my_leave")
 
 
-@secretary_only
+@role_required("secretary")
 def my_calendar(request):
-    token = services.calendar_token_for(request.secretary)
+    secretary = _own_secretary(request)
+    token = services.calendar_token_for(secretary)
     if request.method == "POST":
-        token = services.calendar_token_regenerate(request.secretary)
+        token = services.calendar_token_regenerate(secretary)
         messages.success(request, "已生成新的订阅地址，旧地址立即失效。")
         return redirect("stations:my_calendar")
     feed_url = request.build_absolute_uri(_url("stations:ical_feed", token.token))
@@ -464,7 +453,7 @@ def ical_feed(request, token):
 # --- the org department's week at a glance ---------------------------------------------------
 
 
-@scoped
+@role_required()
 def overview(request):
     if not scope_for(request.user).is_org:
         raise Http404
