@@ -8,13 +8,12 @@ from django.utils import timezone
 from core.scoping import scope_for
 from dashboard.periods import week_of
 from dashboard.selectors import FILLED_SHIFTS, current_round, rounds_for
+from demands.lifecycle import DONE, UNMET, UNRESOLVED
 from demands.models import DemandItem, Submission
 from notices.models import Notice
 from stations.models import DutyShift, ServiceStation
 from teams.models import TeamActivity, TeamMembership
 
-S = DemandItem.Status
-MY_OPEN = [S.ACCEPTED, S.DISPATCHED, S.IN_PROGRESS]
 UPCOMING_WEEKS = 4
 
 
@@ -23,7 +22,7 @@ def secretary_home(user):
     today = timezone.localdate()
     assigned = list(
         DemandItem.objects.for_user(user)
-        .filter(assignee_secretary_id=scope.secretary_id, status__in=MY_OPEN)
+        .filter(assignee_secretary_id=scope.secretary_id, status__in=UNRESOLVED)
         .select_related("village", "category")
         .order_by("due_date", "pk")[:20]
     )
@@ -110,8 +109,8 @@ def station_home(user):
     received = DemandItem.objects.for_user(user).filter(Q(station=station) | Q(assignee_station=station))
     counts = received.aggregate(
         total=Count("pk"),
-        open=Count("pk", filter=Q(status__in=[S.SUBMITTED, *MY_OPEN])),
-        resolved=Count("pk", filter=Q(status__in=[S.RESOLVED, S.RATED])),
+        open=Count("pk", filter=Q(status__in=UNMET)),
+        resolved=Count("pk", filter=Q(status__in=DONE)),
     )
     return {
         "station": station,

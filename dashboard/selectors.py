@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from core.scoping import scope_for
 from dashboard.periods import add_months, month_end, month_start, week_of
+from demands import lifecycle
 from demands.models import CollectionRound, DemandCategory, DemandItem, ProjectItem, ResourceItem, Submission
 from secretaries.models import Secretary, Township, Village
 from secretaries.validators import mask_phone
@@ -36,22 +37,15 @@ from stations.models import DutyShift, RosterGap, ServiceStation
 from teams.models import PioneerTeam, TeamActivity, TeamMembership
 
 S = DemandItem.Status
-# The funnel of the loop. Each stage counts the items that reached it (their status is at or past it).
-STAGES = [
-    ("submitted", "点单（提交）", None),
-    ("accepted", "接单", [S.ACCEPTED, S.DISPATCHED, S.IN_PROGRESS, S.RESOLVED, S.RATED]),
-    ("dispatched", "派单", [S.DISPATCHED, S.IN_PROGRESS, S.RESOLVED, S.RATED]),
-    ("resolved", "办结", [S.RESOLVED, S.RATED]),
-    ("rated", "评价", [S.RATED]),
-]
+# The funnel and the groups of statuses are the lifecycle's (demands/lifecycle.py); the names the
+# dashboard's modules read them by:
+STAGES = lifecycle.FUNNEL
 STAGE_KEYS = [key for key, _, _ in STAGES]
-RESOLVED = [S.RESOLVED, S.RATED]
-TAKEN_ON = STAGES[1][2]
-# Needs still waiting for help: in the loop, not yet resolved.
-UNMET = [S.SUBMITTED, S.ACCEPTED, S.DISPATCHED, S.IN_PROGRESS]
-# The supervision list (督导清单): past due and not finished.
-NOT_SUPERVISED = [S.RESOLVED, S.RATED, S.MERGED]
-SUBMITTED_SUBMISSIONS = [Submission.Status.SUBMITTED, Submission.Status.ACCEPTED]
+RESOLVED = lifecycle.DONE
+TAKEN_ON = lifecycle.TAKEN_ON
+UNMET = lifecycle.UNMET  # needs still waiting for help
+NOT_SUPERVISED = lifecycle.FINISHED  # the supervision figure (督导清单): past due and not finished
+SUBMITTED_SUBMISSIONS = lifecycle.SUBMISSION_DONE
 FILLED_SHIFTS = [DutyShift.Status.SCHEDULED, DutyShift.Status.CONFIRMED, DutyShift.Status.DONE]
 TABLE_LIMIT = 30
 
@@ -559,11 +553,6 @@ def needs_from(totals, rounds, names):
     return result
 
 
-def needs_over_rounds(base, rounds, group):
-    totals = stage_totals(status_counts(base, group, [r["pk"] for r in rounds]))
-    return needs_from(totals, rounds, names_for(base, group))
-
-
 def resources_by_category(base):
     rows = (
         base.resources()
@@ -614,10 +603,6 @@ def unmet_from(category_counts, names, resources, villages=None):
         )
     result.sort(key=lambda r: (-r["count"], r["name"]))
     return {"rows": result, "to_recruit": [row for row in result if not row["has_resource"]]}
-
-
-def unmet_needs(base, resources):
-    return unmet_from(status_counts(base, "category"), names_for(base, "category"), resources, unmet_villages(base))
 
 
 # ---------------------------------------------------------------- teams and stations

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from demands.lifecycle import SUBMISSION_DONE
 from demands.models import (
     CollectionRound,
     DemandCategory,
@@ -222,7 +223,7 @@ def _demands(rng, collection_round, submissions, categories, secretaries, by_vil
     else:
         phase = "old"
     for submission in submissions:
-        if submission.status not in (Submission.Status.SUBMITTED, Submission.Status.ACCEPTED) or submission.is_nil:
+        if submission.status not in SUBMISSION_DONE or submission.is_nil:
             continue
         village = submission.village
         local = [s for s in secretaries if s.village.township_id == village.township_id] or secretaries

@@ -5,6 +5,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from core.scoping import ROLE_SECRETARY, ROLE_STATION, DistrictWideQuerySet, ScopedQuerySet, scope_for
+from demands import lifecycle
 
 
 class CollectionRoundQuerySet(DistrictWideQuerySet):
@@ -101,11 +102,7 @@ class SubmissionQuerySet(ScopedQuerySet):
 class Submission(models.Model):
     """A village's answer to a round. A nil return ('no new needs') counts as submitted."""
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", "草稿"
-        SUBMITTED = "submitted", "已报送"
-        RETURNED = "returned", "已退回"
-        ACCEPTED = "accepted", "已接收"
+    Status = lifecycle.SubmissionStatus
 
     round = models.ForeignKey(
         CollectionRound, on_delete=models.CASCADE, related_name="submissions", verbose_name="轮次"
@@ -149,56 +146,19 @@ class DemandItemQuerySet(ScopedQuerySet):
     village_path = "village"
 
     def for_user(self, user):
-
         scope = scope_for(user)
+        # Beside their places' items, a secretary and a station manager see the items they work.
         if scope.role == ROLE_SECRETARY and not scope.is_superuser:
-            # Own village's items, and items dispatched to the secretary.
-            return self.filter(
-                Q(village__in=scope.village_ids)
-                | Q(assignee_secretary_id=scope.secretary_id)
-                | Q(assignee_team__in=_current_team_ids(scope.secretary_id))
-                | Q(assignee_unit__in=_own_unit_ids(scope.secretary_id))
-                | Q(assignee_station__in=_on_duty_station_ids(scope.secretary_id))
-            )
+            return self.filter(Q(village__in=scope.village_ids) | lifecycle.items_worked_by(scope))
         if scope.role == ROLE_STATION and not scope.is_superuser:
-            return self.filter(Q(village__township__in=scope.township_ids) | Q(assignee_station_id=scope.station_id))
+            return self.filter(Q(village__township__in=scope.township_ids) | lifecycle.items_worked_by(scope))
         return super().for_user(user)
-
-
-def _current_team_ids(secretary_id):
-    from teams.models import TeamMembership
-
-    return TeamMembership.objects.filter(secretary_id=secretary_id, left__isnull=True).values("team_id")
-
-
-def _own_unit_ids(secretary_id):
-    from secretaries.models import Secretary
-
-    return Secretary.objects.filter(pk=secretary_id, status=Secretary.Status.ON_POST).values("dispatch_unit_id")
-
-
-def _on_duty_station_ids(secretary_id):
-    """Stations where the secretary is on duty today: the on-duty secretary works the station's items."""
-    from django.utils import timezone
-
-    from stations.models import DutyShift
-
-    return DutyShift.objects.on_duty(timezone.localdate()).filter(secretary_id=secretary_id).values("station_id")
 
 
 class DemandItem(models.Model):
     """需求清单 item, and the closed loop it goes through (点单 → 接单 → 派单 → 办结 → 评价)."""
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", "草稿"
-        SUBMITTED = "submitted", "已提交"
-        ACCEPTED = "accepted", "已接单"
-        RETURNED = "returned", "已退回"
-        DISPATCHED = "dispatched", "已派单"
-        IN_PROGRESS = "in_progress", "办理中"
-        RESOLVED = "resolved", "已办结"
-        RATED = "rated", "已评价"
-        MERGED = "merged", "已合并"
+    Status = lifecycle.Status  # the statuses, their groups and the steps between them: demands/lifecycle.py
 
     class Urgency(models.TextChoices):
         LOW = "low", "一般"
@@ -211,11 +171,7 @@ class DemandItem(models.Model):
         STATION = "station", "服务站受理"
         OTHER = "other", "其他渠道"
 
-    class AssigneeKind(models.TextChoices):
-        SECRETARY = "secretary", "第一书记"
-        TEAM = "team", "先锋队"
-        STATION = "station", "服务站"
-        UNIT = "unit", "派出单位"
+    AssigneeKind = lifecycle.AssigneeKind
 
     round = models.ForeignKey(
         CollectionRound, on_delete=models.PROTECT, null=True, blank=True, related_name="demands", verbose_name="轮次"
@@ -340,7 +296,7 @@ class DemandItem(models.Model):
             models.Index(
                 fields=["due_date"],
                 name="demand_overdue_due_idx",
-                condition=~Q(status__in=["resolved", "rated", "merged"]),
+                condition=~Q(status__in=list(lifecycle.FINISHED)),
             ),
         ]
         constraints = [

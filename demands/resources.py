@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from import_export import fields, resources, widgets
 
+from demands.lifecycle import SUBMISSION_DONE
 from demands.models import DemandCategory, DemandItem, ProjectItem, ResourceCategory, ResourceItem, Submission
 from secretaries.models import Secretary, Village
 
@@ -176,7 +177,7 @@ class DemandItemResource(_RoundResource):
             Submission.objects.filter(
                 round=self.collection_round,
                 village__township=self.township,
-                status__in=[Submission.Status.SUBMITTED, Submission.Status.ACCEPTED],
+                status__in=SUBMISSION_DONE,
             ).values_list("village__name", flat=True)
         )
         on_behalf = set(villages_filled_on_behalf(self.township).values_list("name", flat=True))

@@ -7,10 +7,9 @@ from django.db.models import Count, FilteredRelation, Prefetch, Q
 from django.utils import timezone
 
 from core.scoping import scope_for
+from demands.lifecycle import SUBMISSION_DONE
 from demands.models import CollectionRound, DemandItem, ProjectItem, ResourceItem, Submission
 from secretaries.models import Secretary, Township, Village
-
-DONE_STATUSES = (Submission.Status.SUBMITTED, Submission.Status.ACCEPTED)
 
 
 @dataclass
@@ -52,7 +51,7 @@ def deadline_end(collection_round):
 
 def completeness_by_township(collection_round, user):
     """(rows, total) for the townships the user may see. One query, whatever the number of villages."""
-    done = Q(sub__status__in=DONE_STATUSES)
+    done = Q(sub__status__in=SUBMISSION_DONE)
     rows = (
         Village.objects.for_user(user)
         .filter(township__district_id=collection_round.district_id)
@@ -88,7 +87,7 @@ def completeness_by_township(collection_round, user):
 
 def missing_villages_for(collection_round, user, township_id=None):
     """Villages in the user's scope that have not submitted, with their secretary on post (2 queries)."""
-    done = Submission.objects.filter(round=collection_round, status__in=DONE_STATUSES).values("village_id")
+    done = Submission.objects.filter(round=collection_round, status__in=SUBMISSION_DONE).values("village_id")
     villages = (
         Village.objects.for_user(user)
         .filter(township__district_id=collection_round.district_id)

@@ -10,18 +10,10 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from core.scoping import scope_for
-from demands.models import (
-    DemandEvent,
-    DemandItem,
-    SupervisionFlag,
-    _current_team_ids,
-    _on_duty_station_ids,
-    _own_unit_ids,
-)
+from demands.lifecycle import DONE, EVENT_LABELS, MATCHED, OPEN, items_worked_by
+from demands.models import DemandEvent, DemandItem, SupervisionFlag
 
 Status = DemandItem.Status
-OPEN_STATUSES = (Status.DISPATCHED, Status.IN_PROGRESS)
-MATCHED_STATUSES = (Status.DISPATCHED, Status.IN_PROGRESS, Status.RESOLVED, Status.RATED)
 
 ITEM_RELATED = (
     "village__township",
@@ -43,27 +35,12 @@ def item_for(user, pk):
     return get_object_or_404(items_for(user), pk=pk)
 
 
-ACTION_LABELS = {
-    "create": "填报",
-    "submit": "提交",
-    "accept": "接单",
-    "return": "退回",
-    "dispatch": "派单",
-    "progress": "进展",
-    "resolve": "办结",
-    "rate": "评价",
-    "reopen": "重新办理",
-    "request_reopen": "申请重新办理",
-    "merge": "合并",
-}
-
-
 def timeline(item):
     """The item's events, oldest first, with Chinese labels for the action and the statuses."""
     labels = dict(Status.choices)
     events = list(DemandEvent.objects.filter(item=item).select_related("actor").order_by("at", "pk"))
     for event in events:
-        event.action_label = ACTION_LABELS.get(event.action, event.action)
+        event.action_label = EVENT_LABELS.get(event.action, event.action)
         event.from_label = labels.get(event.from_status, event.from_status)
         event.to_label = labels.get(event.to_status, event.to_status)
     return events
@@ -71,19 +48,7 @@ def timeline(item):
 
 def assigned_to(user):
     """Items the user works as an assignee (their own, their team's, their unit's, the station's)."""
-    scope = scope_for(user)
-    items = items_for(user)
-    if scope.is_station_manager:
-        return items.filter(assignee_station_id=scope.station_id)
-    if scope.is_secretary:
-        sid = scope.secretary_id
-        return items.filter(
-            Q(assignee_secretary_id=sid)
-            | Q(assignee_team__in=_current_team_ids(sid))
-            | Q(assignee_unit__in=_own_unit_ids(sid))
-            | Q(assignee_station__in=_on_duty_station_ids(sid))
-        )
-    return items.none()
+    return items_for(user).filter(items_worked_by(scope_for(user)))
 
 
 def queue_tabs(user, today=None):
@@ -91,14 +56,14 @@ def queue_tabs(user, today=None):
     today = today or timezone.localdate()
     scope = scope_for(user)
     items = items_for(user)
-    overdue = items.filter(status__in=OPEN_STATUSES, due_date__lt=today)
+    overdue = items.filter(status__in=OPEN, due_date__lt=today)
     if scope.is_org:
         return [
             ("to_accept", "待接单", items.filter(status=Status.SUBMITTED)),
             ("to_dispatch", "待派单", items.filter(status=Status.ACCEPTED)),
             ("to_reopen", "申请重办", reopen_requested(items)),
             ("overdue", "已逾期", overdue),
-            ("open", "办理中", items.filter(status__in=OPEN_STATUSES)),
+            ("open", "办理中", items.filter(status__in=OPEN)),
             ("resolved", "待评价", items.filter(status=Status.RESOLVED)),
         ]
     if scope.is_township:
@@ -111,24 +76,24 @@ def queue_tabs(user, today=None):
             ]
         return tabs + [
             ("all", "本乡镇需求", items.exclude(status=Status.DRAFT)),
-            ("open", "办理中", items.filter(status__in=OPEN_STATUSES)),
+            ("open", "办理中", items.filter(status__in=OPEN)),
             ("to_rate", "待评价", items.filter(status=Status.RESOLVED)),
             ("overdue", "已逾期", overdue),
         ]
     if scope.is_secretary:
         village_items = items.filter(village__in=scope.village_ids)
         return [
-            ("mine", "我承办的", assigned_to(user).filter(status__in=OPEN_STATUSES)),
+            ("mine", "我承办的", assigned_to(user).filter(status__in=OPEN)),
             ("village", "本村需求", village_items.exclude(status=Status.DRAFT)),
             ("to_rate", "待我评价", village_items.filter(status=Status.RESOLVED)),
-            ("done", "我已办结", assigned_to(user).filter(status__in=(Status.RESOLVED, Status.RATED))),
+            ("done", "我已办结", assigned_to(user).filter(status__in=DONE)),
         ]
     if scope.is_station_manager:
         station_items = assigned_to(user)
         return [
-            ("station", "服务站承办", station_items.filter(status__in=OPEN_STATUSES)),
+            ("station", "服务站承办", station_items.filter(status__in=OPEN)),
             ("received", "服务站受理", items.filter(station_id=scope.station_id).exclude(status=Status.DRAFT)),
-            ("done", "已办结", station_items.filter(status__in=(Status.RESOLVED, Status.RATED))),
+            ("done", "已办结", station_items.filter(status__in=DONE)),
         ]
     return []
 
@@ -141,7 +106,7 @@ def reopen_requested(items):
 
 def cobuild_rows(user, *, round_id=None, township_id=None):
     """共建清单: the matched pairs (item ↔ assignee / resource) of a round."""
-    rows = items_for(user).filter(status__in=MATCHED_STATUSES)
+    rows = items_for(user).filter(status__in=MATCHED)
     if round_id:
         rows = rows.filter(round_id=round_id)
     if township_id:

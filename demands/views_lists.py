@@ -29,6 +29,7 @@ from demands.forms_lists import (
     RoundForm,
     UploadForm,
 )
+from demands.lifecycle import SUBMISSION_EDITABLE
 from demands.models import CollectionRound, DemandItem, ProjectItem, ResourceCategory, ResourceItem, Submission
 from demands.selectors_lists import (
     completeness_by_township,
@@ -281,7 +282,7 @@ def submission_edit(request, pk):
     fillable = (
         list_services.can_fill(request.user, submission)
         and submission.round.status == CollectionRound.Status.OPEN
-        and submission.status in list_services.EDITABLE_STATUSES
+        and submission.status in SUBMISSION_EDITABLE
     )
     drafts = submission.demands.filter(status=DemandItem.Status.DRAFT).select_related("category")
     formset = None
@@ -309,6 +310,7 @@ def submission_edit(request, pk):
             "items": items,
             "drafts": drafts,
             "can_review": list_services.can_review(request.user, submission),
+            "editable": submission.status in SUBMISSION_EDITABLE,
             "return_form": ReturnForm(),
         },
     )

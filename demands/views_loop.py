@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from core.access import role_required
 from core.excel import write_only_sheet, xlsx_response
 from core.paging import querystring_without_page
+from demands import lifecycle
 from demands import selectors_loop as selectors
 from demands.forms_loop import STEP_FORMS, CobuildFilterForm, DispatchForm, SupervisionFilterForm
 from demands.models import DemandItem, SupervisionFlag
@@ -42,6 +43,7 @@ def queue(request):
         "page": page,
         "querystring": f"tab={current}",
         "today": timezone.localdate(),
+        "open_statuses": lifecycle.OPEN,
     }
     return render(request, "demands/loop_queue.html", context)
 
@@ -61,7 +63,8 @@ def _render_item(request, item, bound=None, status=200):
         "item": item,
         "events": selectors.timeline(item),
         "steps": steps,
-        "forms": forms,
+        # (the step's row of lifecycle.STEPS: its name, heading and button, the form)
+        "forms": [(lifecycle.STEPS[step], form) for step, form in forms.items()],
         "days_overdue": days_overdue(item),
         "flags": item.supervision_flags.filter(cleared_at__isnull=True),
         "reopen_requested": loop.reopen_requested(item),
@@ -76,8 +79,8 @@ def item_step(request, pk, step):
     if step not in STEP_FORMS:
         raise Http404
     item = selectors.item_for(request.user, pk)
-    if not loop.STEPS[step][2](request.user, item):
-        raise PermissionDenied(f"您无权对该需求进行“{loop.STEPS[step][0]}”操作")
+    if not loop.may(step, request.user, item):
+        raise PermissionDenied(f"您无权对该需求进行“{lifecycle.STEPS[step].label}”操作")
     form = STEP_FORMS[step](request.POST, prefix=None if step == "dispatch" else step)
     if form.is_valid():
         try:
@@ -85,7 +88,7 @@ def item_step(request, pk, step):
         except loop.TransitionError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, f"已{loop.STEPS[step][0]}：{item.title}")
+            messages.success(request, f"已{lifecycle.STEPS[step].label}：{item.title}")
             return redirect("demands:item_detail", pk=item.pk)
     if step == "dispatch":
         for error in form.non_field_errors() + [e for f in form.errors.values() for e in f]:
@@ -147,7 +150,7 @@ def _dispatchable_item(request, pk):
 @role_required()
 def item_candidates(request, pk):
     item = _dispatchable_item(request, pk)
-    candidates = candidates_for(item) if item.status in loop.STEPS["dispatch"][1] else []
+    candidates = candidates_for(item) if item.status in lifecycle.STEPS["dispatch"].sources else []
     context = {"item": item, "candidates": candidates, "form": DispatchForm(), "can_dispatch_now": bool(candidates)}
     return render(request, "demands/loop_candidates.html", context)
 

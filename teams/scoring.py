@@ -32,6 +32,7 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from demands.lifecycle import DONE
 from teams.models import PioneerTeam, RankingSnapshot, ScoringRule, TeamActivity, TeamMembership
 from teams.services import month_start, next_month
 
@@ -184,7 +185,7 @@ def _member_source_counts(district_id, start, end, today):
     demands = (
         DemandItem.objects.filter(
             assignee_secretary__village__township__district_id=district_id,
-            status__in=[DemandItem.Status.RESOLVED, DemandItem.Status.RATED],
+            status__in=DONE,
             resolved_at__gte=_aware(start),
             resolved_at__lt=_aware(end),
         )

@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from core.dates import month_start, next_month  # teams.scoring and teams.demo read them from here
 from core.signals import records_written
+from demands.models import ProjectItem
+from demands.services.loop import demand_create
 from secretaries.models import Expertise, Secretary, age_on
 from teams.models import ActivityPhoto, Meeting, PioneerTeam, TeamMembership
 from teams.photos import MAX_PHOTOS, normalized_photo
@@ -381,8 +383,6 @@ def pick_next_month_hosts(today=None):
 @transaction.atomic
 def decision_to_project(decision, *, village, user, category=None):
     """Turn a meeting decision into a planned ProjectItem led by the meeting host, linked back."""
-    from demands.models import ProjectItem
-
     if decision.project_id or decision.demand_id:
         raise ValidationError("该议定事项已经转办，不能重复转办。")
     project = ProjectItem.objects.create(
@@ -401,20 +401,13 @@ def decision_to_project(decision, *, village, user, category=None):
 
 @transaction.atomic
 def decision_to_demand(decision, *, village, category, user):
-    """Turn a meeting decision into a submitted DemandItem of `village`, linked back."""
-    from demands.models import DemandItem
-
+    """Turn a meeting decision into a submitted DemandItem of `village` (through the demands
+    service, which writes its submit event), linked back."""
     if decision.project_id or decision.demand_id:
         raise ValidationError("该议定事项已经转办，不能重复转办。")
-    demand = DemandItem.objects.create(
-        village=village,
-        category=category,
-        title=decision.text[:100],
-        detail=f"来源：{decision.meeting}议定事项",
-        channel=DemandItem.Channel.OTHER,
-        status=DemandItem.Status.SUBMITTED,
-        submitted_at=timezone.now(),
-        created_by=user,
+    source = f"来源：{decision.meeting}议定事项"
+    demand = demand_create(
+        village=village, category=category, title=decision.text[:100], detail=source, user=user, note=source
     )
     decision.demand = demand
     decision.save(update_fields=["demand"])

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from core.scoping import scope_for
 from core.signals import records_written
+from demands.lifecycle import SUBMISSION_EDITABLE, SUBMIT
 from demands.models import (
     CollectionRound,
     DemandEvent,
@@ -17,8 +18,6 @@ from demands.models import (
 )
 from notices.services import notify
 from secretaries.models import Secretary
-
-EDITABLE_STATUSES = (Submission.Status.DRAFT, Submission.Status.RETURNED)
 
 
 class ListError(Exception):
@@ -110,7 +109,7 @@ def _lock(submission):
 def _check_fillable(submission):
     if submission.round.status != CollectionRound.Status.OPEN:
         raise ListError("本轮征集未发布或已截止，不能再填报")
-    if submission.status not in EDITABLE_STATUSES:
+    if submission.status not in SUBMISSION_EDITABLE:
         raise ListError("本村本轮清单已报送，不能再修改；如需修改，请联系乡镇退回")
 
 
@@ -156,7 +155,7 @@ def submission_submit(submission, user, *, nil=False):
             DemandEvent(
                 item=item,
                 actor=user,
-                action="submit",
+                action=SUBMIT,
                 from_status=DemandItem.Status.DRAFT,
                 to_status=DemandItem.Status.SUBMITTED,
                 note="乡镇代报" if on_behalf else "",

@@ -1,27 +1,34 @@
-"""The closed loop of a demand item (点单 → 接单 → 派单 → 办结 → 评价).
+"""The closed loop of a demand item (点单 → 接单 → 派单 → 办结 → 评价), and how an item raised
+outside the lists enters it (demand_create).
 
 Each step is one function: it locks the item, checks the step is legal for this item and this
 person, changes the item, writes a DemandEvent and notifies the people concerned, all in one
 transaction. An illegal step raises TransitionError with a Chinese message and changes nothing.
+Which statuses a step starts from, the status it leaves and who may take it are read from the
+table in demands/lifecycle.py (STEPS).
 """
 
 from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from core.scoping import scope_for
+from demands import lifecycle
+from demands.lifecycle import ASSIGNEE, DISPATCHERS, STEPS, SUBMIT, VILLAGE
 from demands.models import DemandEvent, DemandItem, ResourceItem, SupervisionFlag
 from notices.services import notify
+from secretaries.models import DispatchUnit, Secretary, StaffProfile
+from stations.models import ServiceStation
+from teams.models import PioneerTeam
 
 Status = DemandItem.Status
 Kind = DemandItem.AssigneeKind
 Flag = SupervisionFlag.Reason
-OPEN_STATUSES = (Status.DISPATCHED, Status.IN_PROGRESS)
-DONE_STATUSES = (Status.RESOLVED, Status.RATED)
 
 
 class TransitionError(Exception):
@@ -53,40 +60,10 @@ def can_dispatch(user, item):
 
 
 def is_assignee(user, item):
-    """The assignee works the item: the secretary; a team's captain or current members; a
-    station's manager or its on-duty secretary today; a unit's secretaries on post here."""
-    scope = scope_for(user)
-    kind = item.assignee_kind
-    if kind == Kind.SECRETARY:
-        return scope.is_secretary and scope.secretary_id == item.assignee_secretary_id
-    if kind == Kind.STATION:
-        if scope.is_station_manager:
-            return scope.station_id == item.assignee_station_id
-        return scope.is_secretary and _on_duty_today(scope.secretary_id, item.assignee_station_id)
-    if not scope.is_secretary:
-        return False
-    if kind == Kind.TEAM:
-        from teams.models import PioneerTeam, TeamMembership
-
-        return (
-            TeamMembership.objects.filter(
-                team_id=item.assignee_team_id, secretary_id=scope.secretary_id, left__isnull=True
-            ).exists()
-            or PioneerTeam.objects.filter(pk=item.assignee_team_id, captain_id=scope.secretary_id).exists()
-        )
-    if kind == Kind.UNIT:
-        from secretaries.models import Secretary
-
-        return (
-            Secretary.objects.on_post()
-            .filter(
-                pk=scope.secretary_id,
-                dispatch_unit_id=item.assignee_unit_id,
-                village__township__district_id=_district_id(item),
-            )
-            .exists()
-        )
-    return False
+    """The assignee's people work the item (lifecycle.workers_of): the secretary; a team's captain
+    or current members; a station's manager or its on-duty secretary today; a unit's secretaries
+    on post in the item's district."""
+    return lifecycle.works_on(scope_for(user), item)
 
 
 def can_rate(user, item):
@@ -99,40 +76,24 @@ def can_rate(user, item):
     return False
 
 
-def _on_duty_today(secretary_id, station_id):
-    from stations.models import DutyShift
-
-    return (
-        DutyShift.objects.on_duty(timezone.localdate())
-        .filter(secretary_id=secretary_id, station_id=station_id)
-        .exists()
-    )
-
-
 def _is_poorly_rated(item):
     return item.rating is not None and item.rating <= settings.SUPERVISION_POOR_RATING
 
 
-# step name -> (label, statuses it may start from, permission check)
-STEPS = {
-    "accept": ("接单", (Status.SUBMITTED,), can_dispatch),
-    "return": ("退回", (Status.SUBMITTED, Status.ACCEPTED), can_dispatch),
-    # Re-dispatch (改派) is possible while the item is open: a stuck assignee can be replaced.
-    "dispatch": ("派单", (Status.ACCEPTED, Status.DISPATCHED, Status.IN_PROGRESS), can_dispatch),
-    "merge": ("合并", (Status.SUBMITTED, Status.ACCEPTED), can_dispatch),
-    "progress": ("填报进展", OPEN_STATUSES, is_assignee),
-    "resolve": ("办结", OPEN_STATUSES, is_assignee),
-    "rate": ("评价", (Status.RESOLVED,), can_rate),
-    "request_reopen": ("申请重新办理", (Status.RATED,), can_rate),
-    "reopen": ("重新办理", (Status.RATED,), can_dispatch),
-}
+# Who may take a step (lifecycle.Step.who) -> the check.
+MAY = {DISPATCHERS: can_dispatch, ASSIGNEE: is_assignee, VILLAGE: can_rate}
+
+
+def may(step, user, item):
+    """May this user take this step on this item, whatever its status?"""
+    return MAY[STEPS[step].who](user, item)
 
 
 def step_allowed(step, item, user):
-    label, statuses, permitted = STEPS[step]
-    if item.status not in statuses or not permitted(user, item):
+    rule = STEPS[step]
+    if item.status not in rule.sources or not may(step, user, item):
         return False
-    if step in ("reopen", "request_reopen") and not _is_poorly_rated(item):
+    if rule.needs_poor_rating and not _is_poorly_rated(item):
         return False
     return not (step == "request_reopen" and reopen_requested(item))
 
@@ -150,19 +111,30 @@ def allowed_steps(item, user):
 
 
 def _check(step, item, user):
-    label, statuses, permitted = STEPS[step]
-    if not permitted(user, item):
-        raise TransitionError(f"您无权对该需求进行“{label}”操作")
-    if item.status not in statuses:
-        raise TransitionError(f"该需求当前状态为“{item.get_status_display()}”，不能{label}")
-    if step in ("reopen", "request_reopen") and not _is_poorly_rated(item):
-        raise TransitionError(f"只有评价为 {settings.SUPERVISION_POOR_RATING} 分及以下的需求才能{label}")
+    rule = STEPS[step]
+    if not may(step, user, item):
+        raise TransitionError(f"您无权对该需求进行“{rule.label}”操作")
+    if item.status not in rule.sources:
+        raise TransitionError(f"该需求当前状态为“{item.get_status_display()}”，不能{rule.label}")
+    if rule.needs_poor_rating and not _is_poorly_rated(item):
+        raise TransitionError(f"只有评价为 {settings.SUPERVISION_POOR_RATING} 分及以下的需求才能{rule.label}")
     if step == "request_reopen" and reopen_requested(item):
         raise TransitionError("已申请重新办理，请等待区委组织部处理")
 
 
+def _advance(item, step):
+    """Move the (locked, checked) item to the status the step leads to; returns the status before."""
+    before = item.status
+    item.status = STEPS[step].target
+    return before
+
+
 def _lock(item):
-    return DemandItem.objects.select_for_update(of=("self",)).select_related("village__township").get(pk=item.pk)
+    return (
+        DemandItem.objects.select_for_update(of=("self",))
+        .select_related("village__township", "assignee_secretary")
+        .get(pk=item.pk)
+    )
 
 
 def _record(item, actor, action, from_status, note=""):
@@ -185,6 +157,28 @@ def default_due_date(item, today=None):
     return today + timedelta(days=settings.DUE_DAYS_BY_URGENCY.get(item.urgency, 15))
 
 
+# --- entering the loop ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def demand_create(*, village, category, title, user, detail="", channel=DemandItem.Channel.OTHER, note=""):
+    """An item raised outside the village's list (a team meeting's decision, …): it enters the loop
+    submitted, with its submit event, as a list's items do when the list is submitted. Every item
+    made outside the lists is made here."""
+    item = DemandItem.objects.create(
+        village=village,
+        category=category,
+        title=title,
+        detail=detail,
+        channel=channel,
+        status=Status.SUBMITTED,
+        submitted_at=timezone.now(),
+        created_by=user,
+    )
+    _record(item, user, SUBMIT, Status.DRAFT, note)
+    return item
+
+
 # --- the steps --------------------------------------------------------------------------------
 
 
@@ -192,8 +186,7 @@ def default_due_date(item, today=None):
 def accept(item, actor, note=""):
     item = _lock(item)
     _check("accept", item, actor)
-    before = item.status
-    item.status = Status.ACCEPTED
+    before = _advance(item, "accept")
     item.accepted_at = timezone.now()
     item.save(update_fields=["status", "accepted_at", "updated_at"])
     _record(item, actor, "accept", before, note)
@@ -208,8 +201,7 @@ def return_item(item, actor, reason):
         raise TransitionError("退回必须填写原因")
     item = _lock(item)
     _check("return", item, actor)
-    before = item.status
-    item.status = Status.RETURNED
+    before = _advance(item, "return")
     item.return_reason = reason
     item.save(update_fields=["status", "return_reason", "updated_at"])
     _record(item, actor, "return", before, reason)
@@ -226,7 +218,7 @@ def dispatch(item, actor, *, kind, assignee_id, resource_id=None, due_date=None,
     today = timezone.localdate()
     if due_date is not None and due_date < today:
         raise TransitionError("办理期限不能早于今天")
-    before = item.status
+    before = _advance(item, "dispatch")
     item.assignee_kind = kind
     item.assignee_secretary = assignee if kind == Kind.SECRETARY else None
     item.assignee_team = assignee if kind == Kind.TEAM else None
@@ -234,7 +226,6 @@ def dispatch(item, actor, *, kind, assignee_id, resource_id=None, due_date=None,
     item.assignee_unit = assignee if kind == Kind.UNIT else None
     item.matched_resource = resource
     item.due_date = due_date or default_due_date(item, today)
-    item.status = Status.DISPATCHED
     item.dispatched_at = timezone.now()
     item.save()
     # A (re-)dispatch gives a new due date and restarts the stale clock.
@@ -260,8 +251,7 @@ def add_progress(item, actor, note):
         raise TransitionError("请填写进展情况")
     item = _lock(item)
     _check("progress", item, actor)
-    before = item.status
-    item.status = Status.IN_PROGRESS
+    before = _advance(item, "progress")
     item.last_progress_at = timezone.now()
     item.save(update_fields=["status", "last_progress_at", "updated_at"])
     _clear_flags(item, Flag.STALE)
@@ -283,8 +273,7 @@ def resolve(item, actor, *, resolution, funds_secured=None, resolved_on=None):
         raise TransitionError("办结日期不能晚于今天")
     item = _lock(item)
     _check("resolve", item, actor)
-    before = item.status
-    item.status = Status.RESOLVED
+    before = _advance(item, "resolve")
     item.resolution = resolution
     item.funds_secured = funds_secured
     item.resolved_on = resolved_on or today
@@ -310,8 +299,7 @@ def rate(item, actor, *, rating, comment="", request_reopen=False):
         raise TransitionError(f"只有评价为 {settings.SUPERVISION_POOR_RATING} 分及以下时才能申请重新办理")
     item = _lock(item)
     _check("rate", item, actor)
-    before = item.status
-    item.status = Status.RATED
+    before = _advance(item, "rate")
     item.rating = rating
     item.rating_comment = (comment or "").strip()
     item.rated_at = timezone.now()
@@ -338,7 +326,7 @@ def request_reopen(item, actor, note=""):
 
 
 def _ask_to_reopen(item, actor, note):
-    _record(item, actor, "request_reopen", item.status, note)
+    _record(item, actor, "request_reopen", _advance(item, "request_reopen"), note)
     body = f"评价 {item.rating} 分，村里申请重新办理。" + (f"意见：{note}" if note else "")
     _tell(
         item,
@@ -353,10 +341,9 @@ def _ask_to_reopen(item, actor, note):
 def reopen(item, actor, note=""):
     item = _lock(item)
     _check("reopen", item, actor)
-    before = item.status
+    before = _advance(item, "reopen")
     old = f"原评价 {item.rating} 分"
     item.cycle += 1
-    item.status = Status.DISPATCHED
     item.rating = None
     item.rating_comment = ""
     item.rated_at = None
@@ -379,12 +366,11 @@ def merge(item, actor, into, note=""):
     if into.pk == item.pk:
         raise TransitionError("不能把需求合并到它自己")
     into = DemandItem.objects.select_related("village__township").get(pk=into.pk)
-    if into.status in (Status.DRAFT, Status.RETURNED, Status.MERGED):
+    if into.status in lifecycle.NOT_MERGEABLE_INTO:
         raise TransitionError(f"目标需求状态为“{into.get_status_display()}”，不能作为合并目标")
     if _district_id(into) != _district_id(item):
         raise TransitionError("只能合并同一区内的需求")
-    before = item.status
-    item.status = Status.MERGED
+    before = _advance(item, "merge")
     item.merged_into = into
     item.save(update_fields=["status", "merged_into", "updated_at"])
     _record(item, actor, "merge", before, "；".join(p for p in [f"合并至 #{into.pk} {into.title}", note.strip()] if p))
@@ -396,10 +382,6 @@ def merge(item, actor, into, note=""):
 
 
 def _find_assignee(kind, assignee_id, district_id):
-    from secretaries.models import DispatchUnit, Secretary
-    from stations.models import ServiceStation
-    from teams.models import PioneerTeam
-
     try:
         assignee_id = int(assignee_id)
     except (TypeError, ValueError):
@@ -446,8 +428,6 @@ def _resource_unit_id(resource):
 
 def village_people(item):
     """The village's secretaries on post and its township's staff."""
-    from secretaries.models import Secretary, StaffProfile
-
     users = [
         s.user
         for s in Secretary.objects.on_post()
@@ -464,8 +444,6 @@ def village_people(item):
 
 
 def org_people(item):
-    from secretaries.models import StaffProfile
-
     return [
         p.user for p in StaffProfile.objects.filter(role="org", district_id=_district_id(item)).select_related("user")
     ]
@@ -474,8 +452,6 @@ def org_people(item):
 def dispatcher_people(item):
     """Who decides on dispatch and reopening: the org department, and the township's staff when
     the district lets townships dispatch."""
-    from secretaries.models import StaffProfile
-
     people = org_people(item)
     if settings.TOWNSHIP_MAY_DISPATCH:
         people += [
@@ -488,41 +464,10 @@ def dispatcher_people(item):
 
 
 def assignee_users(item):
-    from secretaries.models import Secretary, StaffProfile
-
-    kind = item.assignee_kind
-    if kind == Kind.SECRETARY:
-        user = item.assignee_secretary.user if item.assignee_secretary_id else None
-        return [user] if user else []
-    if kind == Kind.TEAM:
-        # One filter() over the membership: a current membership *of this team* (two filter() calls
-        # would also match someone who left it and is a current member elsewhere).
-        secretaries = Secretary.objects.filter(
-            team_memberships__team_id=item.assignee_team_id, team_memberships__left__isnull=True
-        ) | Secretary.objects.filter(captain_of=item.assignee_team_id)
-        return [s.user for s in secretaries.filter(user__isnull=False).select_related("user").distinct()]
-    if kind == Kind.STATION:
-        from stations.models import DutyShift
-
-        managers = StaffProfile.objects.filter(role="station_manager", station_id=item.assignee_station_id)
-        on_duty = (
-            DutyShift.objects.on_duty(timezone.localdate())
-            .filter(station_id=item.assignee_station_id, secretary__user__isnull=False)
-            .select_related("secretary__user")
-        )
-        return [p.user for p in managers.select_related("user")] + [s.secretary.user for s in on_duty]
-    if kind == Kind.UNIT:
-        return [
-            s.user
-            for s in Secretary.objects.on_post()
-            .filter(
-                dispatch_unit_id=item.assignee_unit_id,
-                village__township__district_id=_district_id(item),
-                user__isnull=False,
-            )
-            .select_related("user")
-        ]
-    return []
+    """The people who work the item (lifecycle.workers_of) and have a login."""
+    ids = lifecycle.worker_user_ids([item])[item.pk]
+    users = get_user_model().objects.in_bulk(ids)
+    return [users[pk] for pk in ids if pk in users]
 
 
 def _tell(item, users, step, title, body=""):

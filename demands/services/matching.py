@@ -7,6 +7,8 @@ Four parts, each scored 0..1 and weighted by settings.MATCH_WEIGHTS:
   (a team: its nearest current member; a station: its own township, then the townships it covers);
 - load: open items already assigned (1 / (1 + open));
 - record: items resolved (up to 5) and their mean rating (no rating yet counts as 3 of 5).
+The tiers and the formula's numbers are the named constants below; the SQL is generated from them
+(each number a query parameter), so Python and SQL cannot drift apart.
 
 The query count does not grow with the number of candidates (17 queries, pinned in the tests).
 Secretaries, the many, are scored in one SQL statement (expertise, resource and load figures
@@ -33,16 +35,38 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Least
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from demands.lifecycle import DONE, OPEN
 from demands.models import DemandItem, ResourceCategory, ResourceItem
+from secretaries.models import AreaBranch, DispatchUnit, Expertise, Secretary, Township, Village
+from stations.models import ServiceStation
+from teams.models import PioneerTeam, TeamMembership
 
 Kind = DemandItem.AssigneeKind
-OPEN_STATUSES = (DemandItem.Status.DISPATCHED, DemandItem.Status.IN_PROGRESS)
-DONE_STATUSES = (DemandItem.Status.RESOLVED, DemandItem.Status.RATED)
+RATED = DemandItem.Status.RATED
 
+# Fit: how well a candidate's skills and means match the item's category (0..1).
+FIT_EXPERTISE = 1.0  # a secretary with an expertise the category maps to
+FIT_OWN_RESOURCE = 0.9  # a secretary with an own valid resource in a mapped resource category
+FIT_UNIT_RESOURCE = 0.6  # a secretary whose dispatching unit has one
+FIT_NONE = 0.0
+FIT_UNIT = 0.9  # a unit with a matching resource of its own (it is a candidate only then)
+FIT_STATION = 0.3  # a station coordinates; whatever the category
+FIT_TEAM_BASE = 0.5  # a team with fitting members (expertise or own resource): this, plus an equal
+FIT_TEAM_FULL_AT = 5  # share of the rest for each fitting member up to this many (1.0)
+# Nearness to the item's village (0..1); a team is as near as its nearest member.
 NEAR_VILLAGE, NEAR_TOWNSHIP, NEAR_AREA, NEAR_DISTRICT = 1.0, 0.75, 0.5, 0.25
+# Load: 1 / (LOAD_BASE + open items).
+LOAD_BASE = 1
+# Record: half for the items resolved (counted up to RECORD_RESOLVED_CAP), half for their mean
+# rating on the scale RATING_LOW..RATING_HIGH (RATING_UNKNOWN before any rating).
+RECORD_RESOLVED_SHARE, RECORD_RATING_SHARE = 0.5, 0.5
+RECORD_RESOLVED_CAP = 5
+RATING_LOW, RATING_HIGH, RATING_UNKNOWN = 1, 5, 3
+PER_RESOLVED = RECORD_RESOLVED_SHARE / RECORD_RESOLVED_CAP
+PER_RATING_POINT = RECORD_RATING_SHARE / (RATING_HIGH - RATING_LOW)
 
 
 @dataclass
@@ -108,7 +132,13 @@ def candidates_for(item, limit=20, today=None):
         )
     for unit_id, nearness in _unit_nearness(ctx, units).items():
         pool.append(
-            (scorer.score(0.9, nearness, stats.get((Kind.UNIT, unit_id), no_stats)), Kind.UNIT, unit_id, 0.9, nearness)
+            (
+                scorer.score(FIT_UNIT, nearness, stats.get((Kind.UNIT, unit_id), no_stats)),
+                Kind.UNIT,
+                unit_id,
+                FIT_UNIT,
+                nearness,
+            )
         )
     teams = _teams(ctx)
     for team_id, (fit, nearness, *_rest) in teams.items():
@@ -119,10 +149,10 @@ def candidates_for(item, limit=20, today=None):
     for station_id, (nearness, *_rest) in stations.items():
         pool.append(
             (
-                scorer.score(0.3, nearness, stats.get((Kind.STATION, station_id), no_stats)),
+                scorer.score(FIT_STATION, nearness, stats.get((Kind.STATION, station_id), no_stats)),
                 Kind.STATION,
                 station_id,
-                0.3,
+                FIT_STATION,
                 nearness,
             )
         )
@@ -140,7 +170,7 @@ def candidates_for(item, limit=20, today=None):
 
 
 class _Scorer:
-    """The one scoring formula, in Python and as a SQL expression."""
+    """The one scoring formula: in Python (score) and as SQL (sql), both from the constants above."""
 
     def __init__(self, weights):
         total = sum(weights.values()) or 1
@@ -150,20 +180,29 @@ class _Scorer:
 
     def score(self, fit, nearness, stats):
         open_items, resolved, mean_rating = stats
-        record = 0.5 * min(resolved, 5) / 5 + 0.5 * ((mean_rating if mean_rating is not None else 3) - 1) / 4
-        return self.fit * fit + self.nearness * nearness + self.load / (1 + open_items) + self.record * record
+        rating = mean_rating if mean_rating is not None else RATING_UNKNOWN
+        record = PER_RESOLVED * min(resolved, RECORD_RESOLVED_CAP) + PER_RATING_POINT * (rating - RATING_LOW)
+        return self.fit * fit + self.nearness * nearness + self.load / (LOAD_BASE + open_items) + self.record * record
 
     def sql(self, fit, nearness, open_items, resolved, mean_rating):
-        def f(number):
-            return Value(float(number), output_field=FloatField())
-
-        record = f(0.1) * Least(resolved, Value(5)) + f(0.125) * (Coalesce(mean_rating, f(3)) - f(1))
-        return (
-            f(self.fit) * fit
-            + f(self.nearness) * nearness
-            + f(self.load) / (f(1) + open_items)
-            + f(self.record) * record
-        )
+        """score() over SQL expressions (each a (sql, params) pair, open_items and resolved never
+        NULL): (sql, params), every number a parameter."""
+        parts = [
+            ("%s * ", [self.fit]),
+            fit,
+            (" + %s * ", [self.nearness]),
+            nearness,
+            (" + %s / (%s + ", [self.load, float(LOAD_BASE)]),
+            open_items,
+            (") + %s * (%s * (CASE WHEN ", [self.record, PER_RESOLVED]),
+            resolved,
+            (" > %s THEN %s ELSE ", [RECORD_RESOLVED_CAP, RECORD_RESOLVED_CAP]),
+            resolved,
+            (" END) + %s * (COALESCE(", [PER_RATING_POINT]),
+            mean_rating,
+            (", %s) - %s))", [float(RATING_UNKNOWN), float(RATING_LOW)]),
+        ]
+        return "".join(sql for sql, _ in parts), [param for _, params in parts for param in params]
 
 
 def _current_assignee_id(item):
@@ -176,9 +215,6 @@ def _current_assignee_id(item):
 
 
 def _context(item, today):
-    from secretaries.models import AreaBranch, Expertise, Village
-    from stations.models import ServiceStation
-
     township_id, district_id = Village.objects.filter(pk=item.village_id).values_list(
         "township_id", "township__district_id"
     )[0]
@@ -245,12 +281,38 @@ def _marks(values):
     return ", ".join(["%s"] * len(values))
 
 
+def _near_case(ctx, village, township, branch):
+    """The nearness tiers as a SQL CASE over the given columns: (sql, params)."""
+    cases = [
+        (f"{village} = %s", [ctx.village_id], NEAR_VILLAGE),
+        (f"{township} = %s", [ctx.township_id], NEAR_TOWNSHIP),
+    ]
+    area, area_params = [], []
+    if ctx.area_branch_ids:
+        area.append(f"{branch} IN ({_marks(ctx.area_branch_ids)})")
+        area_params += list(ctx.area_branch_ids)
+    if ctx.station_zone:
+        area.append(f"{township} IN ({_marks(ctx.station_zone)})")
+        area_params += list(ctx.station_zone)
+    if area:
+        cases.append((" OR ".join(area), area_params, NEAR_AREA))
+    return _case(cases, NEAR_DISTRICT)
+
+
+def _case(cases, default):
+    """CASE WHEN condition THEN value … ELSE default END from [(condition, its params, value)]:
+    (sql, params), the values parameters too."""
+    sql, params = [], []
+    for condition, condition_params, value in cases:
+        sql.append(f"WHEN {condition} THEN %s")
+        params += [*condition_params, value]
+    return f"(CASE {' '.join(sql)} ELSE %s END)", [*params, default]
+
+
 def _fit_joins(ctx, secretary_column):
     """LEFT JOINs that mark the secretaries (`secretary_column`) who fit the item's category: by
     expertise (alias ex) and by an own active resource (alias own). Returns (joins, params, the
     aliases joined); each set is aggregated once as a derived table, never probed per row."""
-    from secretaries.models import Secretary
-
     q = connection.ops.quote_name
     joins, params, aliases = [], [], []
     if ctx.expertise:
@@ -274,13 +336,17 @@ def _fit_joins(ctx, secretary_column):
 
 
 def _best_secretary_ids(ctx, scorer, units, limit):
-    """The `limit` best-scoring secretaries on post in the district, scored in the database.
+    return [sid for sid, _score in _best_secretaries(ctx, scorer, units, limit)]
+
+
+def _best_secretaries(ctx, scorer, units, limit):
+    """[(id, score)] of the `limit` best-scoring secretaries on post in the district, scored in the
+    database, best first.
 
     Plain SQL that PostgreSQL and SQLite both run: the expertise, resource and load figures are
-    aggregated once in derived tables and hash-joined, never looked up row by row (the same
-    formula as _Scorer.score; the few winners are re-scored in Python for the reasons)."""
-    from secretaries.models import Secretary, Township, Village
-
+    aggregated once in derived tables and hash-joined, never looked up row by row. The score is
+    _Scorer.sql, the fit and nearness tiers CASEs generated from the constants (the few winners
+    are re-scored in Python with _Scorer.score for the reasons; a test checks the two agree)."""
     q = connection.ops.quote_name
     table = {
         "secretary": q(Secretary._meta.db_table),
@@ -288,44 +354,29 @@ def _best_secretary_ids(ctx, scorer, units, limit):
         "township": q(Township._meta.db_table),
         "item": q(DemandItem._meta.db_table),
     }
-
-    select_params = []
     joins, join_params, fitting = _fit_joins(ctx, "s.id")
-    fit_cases = [
-        {"ex": "WHEN ex.sid IS NOT NULL THEN 1.0", "own": "WHEN own.sid IS NOT NULL THEN 0.9"}[a] for a in fitting
-    ]
+    tiers = {"ex": FIT_EXPERTISE, "own": FIT_OWN_RESOURCE}
+    fit_cases = [(f"{alias}.sid IS NOT NULL", [], tiers[alias]) for alias in fitting]
     if units:
-        fit_cases.append(f"WHEN s.dispatch_unit_id IN ({_marks(units)}) THEN 0.6")
-        select_params += list(units)
-    fit = f"(CASE {' '.join(fit_cases)} ELSE 0.0 END)" if fit_cases else "0.0"
-    near_cases = ["WHEN s.village_id = %s THEN 1.0", "WHEN v.township_id = %s THEN 0.75"]
-    select_params += [ctx.village_id, ctx.township_id]
-    area = []
-    if ctx.area_branch_ids:
-        area.append(f"s.area_branch_id IN ({_marks(ctx.area_branch_ids)})")
-        select_params += list(ctx.area_branch_ids)
-    if ctx.station_zone:
-        area.append(f"v.township_id IN ({_marks(ctx.station_zone)})")
-        select_params += list(ctx.station_zone)
-    if area:
-        near_cases.append(f"WHEN {' OR '.join(area)} THEN 0.5")
-    nearness = f"(CASE {' '.join(near_cases)} ELSE 0.25 END)"
-    open_marks, done_marks = _marks(OPEN_STATUSES), _marks(DONE_STATUSES)
+        fit_cases.append((f"s.dispatch_unit_id IN ({_marks(units)})", list(units), FIT_UNIT_RESOURCE))
+    fit = _case(fit_cases, FIT_NONE) if fit_cases else ("%s", [FIT_NONE])
+    nearness = _near_case(ctx, "s.village_id", "v.township_id", "s.area_branch_id")
+    open_marks, done_marks = _marks(OPEN), _marks(DONE)
     joins.append(
         "LEFT JOIN (SELECT assignee_secretary_id AS sid,"
-        f" SUM(CASE WHEN status IN ({open_marks}) THEN 1 ELSE 0 END) AS open_items,"
-        f" SUM(CASE WHEN status IN ({done_marks}) THEN 1 ELSE 0 END) AS resolved,"
+        f" COUNT(CASE WHEN status IN ({open_marks}) THEN id END) AS open_items,"
+        f" COUNT(CASE WHEN status IN ({done_marks}) THEN id END) AS resolved,"
         " AVG(CASE WHEN status = %s THEN rating END) AS mean_rating"
         f" FROM {table['item']} WHERE assignee_secretary_id IS NOT NULL AND status IN ({open_marks}, {done_marks})"
         " GROUP BY assignee_secretary_id) st ON st.sid = s.id"
     )
-    join_params += [*OPEN_STATUSES, *DONE_STATUSES, DemandItem.Status.RATED, *OPEN_STATUSES, *DONE_STATUSES]
-    resolved = "COALESCE(st.resolved, 0)"
-    score = (
-        f"{scorer.fit:.6f} * {fit} + {scorer.nearness:.6f} * {nearness}"
-        f" + {scorer.load:.6f} / (1.0 + COALESCE(st.open_items, 0))"
-        f" + {scorer.record:.6f} * (0.1 * (CASE WHEN {resolved} > 5 THEN 5 ELSE {resolved} END)"
-        " + 0.125 * (COALESCE(st.mean_rating, 3.0) - 1.0))"
+    join_params += [*OPEN, *DONE, RATED, *OPEN, *DONE]
+    score, score_params = scorer.sql(
+        fit,
+        nearness,
+        ("COALESCE(st.open_items, %s)", [0]),
+        ("COALESCE(st.resolved, %s)", [0]),
+        ("st.mean_rating", []),
     )
     sql = (
         f"SELECT s.id, {score} AS score FROM {table['secretary']} s"
@@ -334,16 +385,14 @@ def _best_secretary_ids(ctx, scorer, units, limit):
         + " ".join(joins)
         + " WHERE s.status = %s AND t.district_id = %s ORDER BY score DESC, s.id LIMIT %s"
     )
-    params = select_params + join_params + [Secretary.Status.ON_POST.value, ctx.district_id, limit]
+    params = score_params + join_params + [Secretary.Status.ON_POST.value, ctx.district_id, limit]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [row[0] for row in cursor.fetchall()]
+        return [(sid, float(score)) for sid, score in cursor.fetchall()]
 
 
 def _secretary_details(ctx, ids):
     """Names, places, matched expertise and own matching resources of the chosen secretaries."""
-    from secretaries.models import Secretary
-
     ids = ids or [0]  # a fixed number of queries, even when there is nobody
     rows = {}
     for (
@@ -397,12 +446,12 @@ def _secretary_details(ctx, ids):
 
 def _secretary_fit(sid, unit_id, details, units):
     if sid in details["matched"]:
-        return 1.0
+        return FIT_EXPERTISE
     if sid in details["own"]:
-        return 0.9
+        return FIT_OWN_RESOURCE
     if unit_id in units:
-        return 0.6
-    return 0.0
+        return FIT_UNIT_RESOURCE
+    return FIT_NONE
 
 
 def _assignee_stats(secretary_ids):
@@ -410,7 +459,7 @@ def _assignee_stats(secretary_ids):
     every team, station and unit: one aggregated query. An assignee's load counts wherever their
     items are; assignee ids are unique, so no district filter is needed."""
     rows = (
-        DemandItem.objects.filter(status__in=OPEN_STATUSES + DONE_STATUSES)
+        DemandItem.objects.filter(status__in=OPEN + DONE)
         .filter(
             Q(assignee_secretary_id__in=secretary_ids or [0])
             | Q(assignee_kind__in=[Kind.TEAM, Kind.STATION, Kind.UNIT])
@@ -421,9 +470,9 @@ def _assignee_stats(secretary_ids):
         )
         .values_list("assignee_kind", "assignee")
         .annotate(
-            open_items=Count("id", filter=Q(status__in=OPEN_STATUSES)),
-            resolved=Count("id", filter=Q(status__in=DONE_STATUSES)),
-            mean_rating=Avg("rating", filter=Q(status=DemandItem.Status.RATED)),
+            open_items=Count("id", filter=Q(status__in=OPEN)),
+            resolved=Count("id", filter=Q(status__in=DONE)),
+            mean_rating=Avg("rating", filter=Q(status=RATED)),
         )
     )
     return {(kind, target): (open_items, resolved, mean) for kind, target, open_items, resolved, mean in rows}
@@ -432,8 +481,6 @@ def _assignee_stats(secretary_ids):
 def _unit_nearness(ctx, units):
     """{unit id: nearness of its nearest secretary on post here}; a unit with nobody on post in
     the district cannot take the item and is left out."""
-    from secretaries.models import Secretary
-
     return dict(
         Secretary.objects.on_post()
         .filter(village__township__district_id=ctx.district_id, dispatch_unit_id__in=list(units) or [0])
@@ -462,8 +509,6 @@ def _teams(ctx):
     """{team id: (fit, nearness, name, focus, fitting members, nearby members)}: the teams, and
     their members counted in one aggregated query. A team fits through its current members'
     expertise or their own resources in a mapped category; it is as near as its nearest member."""
-    from teams.models import PioneerTeam
-
     teams = {
         team_id: (name, focus)
         for team_id, name, focus in PioneerTeam.objects.filter(district_id=ctx.district_id)
@@ -474,44 +519,40 @@ def _teams(ctx):
     result = {}
     for team_id, (name, focus) in teams.items():
         fitting_count, nearby, nearest = counts.get(team_id, (0, 0, NEAR_DISTRICT))
-        fit = 0.5 + 0.5 * min(fitting_count, 5) / 5 if fitting_count else 0.0
+        fit = _team_fit(fitting_count)
         result[team_id] = (fit, nearest, name, focus, fitting_count, nearby)
     return result
+
+
+def _team_fit(fitting_members):
+    if not fitting_members:
+        return FIT_NONE
+    return FIT_TEAM_BASE + (1 - FIT_TEAM_BASE) * min(fitting_members, FIT_TEAM_FULL_AT) / FIT_TEAM_FULL_AT
 
 
 def _team_member_counts(ctx):
     """{team id: (fitting members, members in the item's township, nearness of the nearest member)}
     in one SQL aggregate over current memberships (the expertise and resource sets joined once as
     derived tables, not probed per member)."""
-    from secretaries.models import Secretary, Village
-    from teams.models import PioneerTeam, TeamMembership
-
     q = connection.ops.quote_name
 
     joins, join_params, fitting = _fit_joins(ctx, "m.secretary_id")
     fitting_when = [f"{alias}.sid IS NOT NULL" for alias in fitting]
-    fitting = f"SUM(CASE WHEN {' OR '.join(fitting_when)} THEN 1 ELSE 0 END)" if fitting_when else "0"
-    near_cases = [f"WHEN s.village_id = %s THEN {NEAR_VILLAGE}", f"WHEN v.township_id = %s THEN {NEAR_TOWNSHIP}"]
-    near_params = [ctx.village_id, ctx.township_id]
-    area = []
-    if ctx.area_branch_ids:
-        area.append(f"s.area_branch_id IN ({_marks(ctx.area_branch_ids)})")
-        near_params += list(ctx.area_branch_ids)
-    if ctx.station_zone:
-        area.append(f"v.township_id IN ({_marks(ctx.station_zone)})")
-        near_params += list(ctx.station_zone)
-    if area:
-        near_cases.append(f"WHEN {' OR '.join(area)} THEN {NEAR_AREA}")
-    nearest = f"MAX(CASE {' '.join(near_cases)} ELSE {NEAR_DISTRICT} END)"
+    if fitting_when:
+        fitting, fitting_params = f"COUNT(CASE WHEN {' OR '.join(fitting_when)} THEN m.id END)", []
+    else:
+        fitting, fitting_params = "%s", [0]
+    nearness, near_params = _near_case(ctx, "s.village_id", "v.township_id", "s.area_branch_id")
     sql = (
-        f"SELECT m.team_id, {fitting}, SUM(CASE WHEN v.township_id = %s THEN 1 ELSE 0 END), {nearest}"
+        f"SELECT m.team_id, {fitting}, COUNT(CASE WHEN v.township_id = %s THEN m.id END), MAX({nearness})"
         f" FROM {q(TeamMembership._meta.db_table)} m"
         f" INNER JOIN {q(PioneerTeam._meta.db_table)} tm ON tm.id = m.team_id"
         f" INNER JOIN {q(Secretary._meta.db_table)} s ON s.id = m.secretary_id"
         f" INNER JOIN {q(Village._meta.db_table)} v ON v.id = s.village_id {' '.join(joins)}"
         f" WHERE tm.district_id = %s AND m.{q('left')} IS NULL AND s.status = %s GROUP BY m.team_id"
     )
-    params = [ctx.township_id, *near_params, *join_params, ctx.district_id, Secretary.Status.ON_POST.value]
+    params = [*fitting_params, ctx.township_id, *near_params, *join_params]
+    params += [ctx.district_id, Secretary.Status.ON_POST.value]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return {
@@ -522,8 +563,6 @@ def _team_member_counts(ctx):
 
 def _stations(ctx):
     """{station id: (nearness, name, township name, covers)}."""
-    from stations.models import ServiceStation
-
     Through = ServiceStation.covered_townships.through
     rows = (
         ServiceStation.objects.filter(active=True, township__district_id=ctx.district_id)
@@ -543,8 +582,6 @@ def _stations(ctx):
 
 def _describe(ctx, best, stats, details, units, teams, stations):
     """Candidate objects with names and reasons for the entries that made the list."""
-    from secretaries.models import DispatchUnit
-
     unit_ids = [entry[2] for entry in best if entry[1] == Kind.UNIT] or [0]
     unit_names = dict(DispatchUnit.objects.filter(pk__in=unit_ids).values_list("id", "name"))
     candidates = []
@@ -560,9 +597,9 @@ def _describe(ctx, best, stats, details, units, teams, stations):
             if own:
                 c.reasons.append(f"个人资源对口 {own[0]} 项")
                 c.resource_id = own[1]
-            if fit == 0.6:
+            if fit == FIT_UNIT_RESOURCE:
                 c.reasons.append(f"派出单位（{row['unit_name']}）有对口资源")
-            if fit == 0:
+            if fit == FIT_NONE:
                 c.reasons.append("无对口特长或资源")
             c.reasons.append(_nearness(ctx, row["village_id"], row["township_id"], row["branch_id"])[1])
         elif kind == Kind.UNIT:

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from core.scoping import ROLE_TOWNSHIP
 from core.signals import records_written
+from demands.lifecycle import SUBMISSION_DONE
 from demands.models import (
     DEFAULT_NOTICE_BODY,
     DEFAULT_NOTICE_TITLE,
@@ -30,7 +31,6 @@ from demands.models import (
 from notices.services import notify
 from secretaries.models import District, Secretary, Village
 
-DONE_STATUSES = (Submission.Status.SUBMITTED, Submission.Status.ACCEPTED)
 CHUNK = 2000
 
 
@@ -242,7 +242,7 @@ def current_reminder(collection_round, today):
 
 def missing_villages(collection_round):
     """Villages of the round's district that have not submitted (returned ones count as missing)."""
-    done = Submission.objects.filter(round=collection_round, status__in=DONE_STATUSES).values("village_id")
+    done = Submission.objects.filter(round=collection_round, status__in=SUBMISSION_DONE).values("village_id")
     return Village.objects.filter(township__district_id=collection_round.district_id).exclude(pk__in=done)
 
 

@@ -15,10 +15,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.dates import task_day
+from demands import lifecycle
 from demands.models import DemandItem, SupervisionFlag
-from demands.services.loop import OPEN_STATUSES
 from notices.models import Notice
 from notices.services import notify, notify_each
+from secretaries.models import District, StaffProfile
 
 Reason = SupervisionFlag.Reason
 
@@ -27,7 +28,7 @@ def wanted_flags(today):
     """{(item id, reason, state key)} that should be on the list on `today`."""
     stale_days = settings.SUPERVISION_STALE_DAYS
     wanted = set()
-    rows = DemandItem.objects.filter(status__in=OPEN_STATUSES).values_list(
+    rows = DemandItem.objects.filter(status__in=lifecycle.SUPERVISED).values_list(
         "id", "due_date", "last_progress_at", "dispatched_at"
     )
     for item_id, due_date, last_progress_at, dispatched_at in rows.iterator(chunk_size=5000):
@@ -122,62 +123,9 @@ def _notify_new(new):
 
 
 def _recipients(items):
-    """{item id: [users]}: what assignee_users(item) gives, plus the staff of the item's township,
-    for all `items` in at most eight queries."""
-    from secretaries.models import Secretary, StaffProfile
-    from stations.models import DutyShift
-    from teams.models import PioneerTeam, TeamMembership
-
-    Kind = DemandItem.AssigneeKind
-    by_kind = defaultdict(list)
-    for item in items:
-        by_kind[item.assignee_kind].append(item)
-    user_ids = defaultdict(list)  # item id -> user ids, the assignee's first
-
-    for item in by_kind[Kind.SECRETARY]:
-        if item.assignee_secretary_id and item.assignee_secretary.user_id:
-            user_ids[item.pk].append(item.assignee_secretary.user_id)
-
-    if by_kind[Kind.TEAM]:
-        team_ids = {item.assignee_team_id for item in by_kind[Kind.TEAM]}
-        members = defaultdict(list)
-        for team_id, user_id in TeamMembership.objects.filter(
-            team_id__in=team_ids, left__isnull=True, secretary__user__isnull=False
-        ).values_list("team_id", "secretary__user_id"):
-            members[team_id].append(user_id)
-        for team_id, user_id in PioneerTeam.objects.filter(pk__in=team_ids, captain__user__isnull=False).values_list(
-            "pk", "captain__user_id"
-        ):
-            members[team_id].append(user_id)
-        for item in by_kind[Kind.TEAM]:
-            user_ids[item.pk] += members[item.assignee_team_id]
-
-    if by_kind[Kind.STATION]:
-        station_ids = {item.assignee_station_id for item in by_kind[Kind.STATION]}
-        at_station = defaultdict(list)
-        for station_id, user_id in StaffProfile.objects.filter(
-            role="station_manager", station_id__in=station_ids
-        ).values_list("station_id", "user_id"):
-            at_station[station_id].append(user_id)
-        on_duty = DutyShift.objects.on_duty(timezone.localdate()).filter(
-            station_id__in=station_ids, secretary__user__isnull=False
-        )
-        for station_id, user_id in on_duty.values_list("station_id", "secretary__user_id"):
-            at_station[station_id].append(user_id)
-        for item in by_kind[Kind.STATION]:
-            user_ids[item.pk] += at_station[item.assignee_station_id]
-
-    if by_kind[Kind.UNIT]:
-        in_unit = defaultdict(list)  # (unit, district) -> user ids
-        for unit_id, district_id, user_id in (
-            Secretary.objects.on_post()
-            .filter(dispatch_unit_id__in={item.assignee_unit_id for item in by_kind[Kind.UNIT]}, user__isnull=False)
-            .values_list("dispatch_unit_id", "village__township__district_id", "user_id")
-        ):
-            in_unit[(unit_id, district_id)].append(user_id)
-        for item in by_kind[Kind.UNIT]:
-            user_ids[item.pk] += in_unit[(item.assignee_unit_id, item.village.township.district_id)]
-
+    """{item id: [users]}: who works each item (lifecycle.worker_user_ids, what the loop's notices
+    reach), then the staff of the item's township; for all `items` in at most seven queries."""
+    user_ids = lifecycle.worker_user_ids(items)
     township_staff = defaultdict(list)
     for township_id, user_id in StaffProfile.objects.filter(
         role="township", township_id__in={item.village.township_id for item in items}
@@ -191,8 +139,6 @@ def _recipients(items):
 
 def send_digest(today=None):
     """The weekly digest to each district's org department (once per ISO week)."""
-    from secretaries.models import District, StaffProfile
-
     today = today or timezone.localdate()
     year, week, _ = today.isocalendar()
     sent = 0

@@ -146,17 +146,23 @@ def test_needs_over_the_last_rounds_by_category_and_township(world, org_user):
     six = selectors.last_rounds(rounds, current)
     assert [r["pk"] for r in six] == [world.r_prev.pk, world.r_cur.pk]
     base = Scoped(org_user)
-    cats = {r["name"]: r["counts"] for r in selectors.needs_over_rounds(base, six, "category")}
-    assert cats == {"产业发展": [1, 3], "医疗卫生": [0, 2], "教育": [1, 2]}
-    towns = {r["name"]: r["counts"] for r in selectors.needs_over_rounds(base, six, "township")}
-    assert towns == {"十渡镇": [1, 4], "佛子庄乡": [1, 3]}
+
+    def needs(group):  # as the dashboard's panels compose them
+        totals = selectors.stage_totals(selectors.status_counts(base, group, [r["pk"] for r in six]))
+        return {r["name"]: r["counts"] for r in selectors.needs_from(totals, six, selectors.names_for(base, group))}
+
+    assert needs("category") == {"产业发展": [1, 3], "医疗卫生": [0, 2], "教育": [1, 2]}
+    assert needs("township") == {"十渡镇": [1, 4], "佛子庄乡": [1, 3]}
 
 
 def test_resources_and_unmet_needs_show_where_to_recruit(world, org_user):
     base = Scoped(org_user)
     resources = selectors.resources_by_category(base)
     assert [(r["name"], r["count"]) for r in resources] == [("产业帮扶", 1)]
-    unmet = selectors.unmet_needs(base, resources)
+    by_category = selectors.status_counts(base, "category")
+    unmet = selectors.unmet_from(
+        by_category, selectors.names_for(base, "category"), resources, selectors.unmet_villages(base)
+    )
     rows = {r["name"]: r for r in unmet["rows"]}
     assert (rows["医疗卫生"]["count"], rows["医疗卫生"]["mapped"]) == (2, True)
     assert (rows["教育"]["count"], rows["教育"]["mapped"]) == (2, False)

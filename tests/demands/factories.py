@@ -1,12 +1,14 @@
-"""Factories for the demands app (the lists half; the loop half may append its own below)."""
+"""Factories for the demands app: one per model."""
 
 from datetime import date
 
 import factory
+from django.utils import timezone
 
 from demands.models import (
     CollectionRound,
     DemandCategory,
+    DemandEvent,
     DemandItem,
     ProjectItem,
     ResourceCategory,
@@ -55,14 +57,19 @@ class SubmissionFactory(factory.django.DjangoModelFactory):
 
 
 class DemandItemFactory(factory.django.DjangoModelFactory):
+    """A submitted item of no round, ready for the loop. A list's draft: pass round, submission
+    and status=DemandItem.Status.DRAFT (it then has no submitted_at)."""
+
     class Meta:
         model = DemandItem
 
-    round = factory.SubFactory(CollectionRoundFactory)
     village = factory.SubFactory(VillageFactory)
     category = factory.SubFactory(DemandCategoryFactory)
     title = factory.Sequence(lambda n: f"需求{n}")
-    status = DemandItem.Status.DRAFT
+    detail = "村里需要帮助"
+    urgency = DemandItem.Urgency.NORMAL
+    status = DemandItem.Status.SUBMITTED
+    submitted_at = factory.LazyAttribute(lambda o: None if o.status == DemandItem.Status.DRAFT else timezone.now())
 
 
 class ResourceItemFactory(factory.django.DjangoModelFactory):
@@ -71,6 +78,7 @@ class ResourceItemFactory(factory.django.DjangoModelFactory):
 
     category = factory.SubFactory(ResourceCategoryFactory)
     title = factory.Sequence(lambda n: f"资源{n}")
+    source = ResourceItem.Source.PERSONAL
 
 
 class ProjectItemFactory(factory.django.DjangoModelFactory):
@@ -84,3 +92,7 @@ class ProjectItemFactory(factory.django.DjangoModelFactory):
     def villages(self, create, extracted, **kwargs):
         if create and extracted:
             self.villages.set(extracted)
+
+
+def event_actions(item):
+    return list(DemandEvent.objects.filter(item=item).order_by("pk").values_list("action", flat=True))

@@ -106,7 +106,12 @@ def test_a_tampered_list_form_cannot_touch_another_villages_item(
     open_round, village_b, secretary, category, client_for, delete
 ):
     foreign = DemandItemFactory(
-        round=open_round, village=village_b, submission=sub(open_round, village_b), category=category, title="B村草稿"
+        round=open_round,
+        village=village_b,
+        submission=sub(open_round, village_b),
+        category=category,
+        title="B村草稿",
+        status=DemandItem.Status.DRAFT,
     )
     data = {
         "items-TOTAL_FORMS": "1",

@@ -134,7 +134,13 @@ def test_township_returns_a_list_with_a_reason_and_its_items_go_back_to_draft(
     open_round, secretary, township_a_user, category, client_for
 ):
     submission = sub(open_round, secretary.village)
-    DemandItemFactory(round=open_round, village=secretary.village, submission=submission, category=category)
+    DemandItemFactory(
+        round=open_round,
+        village=secretary.village,
+        submission=submission,
+        category=category,
+        status=DemandItem.Status.DRAFT,
+    )
     submission_submit(submission, secretary.user)
     response = client_for(township_a_user).post(
         f"/demands/submissions/{submission.pk}/return/", {"reason": "请补充预计资金"}

@@ -10,7 +10,7 @@ from demands.tasks import flag_supervision, send_supervision_digest
 from secretaries.models import StaffProfile
 from stations.models import ServiceStation
 from teams.models import PioneerTeam
-from tests.demands.factories_loop import DemandCategoryFactory, DemandItemFactory, ResourceItemFactory
+from tests.demands.factories import DemandCategoryFactory, DemandItemFactory, ResourceItemFactory
 from tests.factories import DistrictFactory, SecretaryFactory, TownshipFactory, UserFactory, VillageFactory
 
 HUGE = "99999999999999999999999"  # beyond any integer column

@@ -5,7 +5,7 @@ import pytest
 
 from demands.models import DemandItem
 from tests.browser import PHONE, login
-from tests.demands.factories_loop import DemandCategoryFactory, DemandItemFactory
+from tests.demands.factories import DemandCategoryFactory, DemandItemFactory
 
 
 @pytest.mark.browser

@@ -6,7 +6,7 @@ import pytest
 from demands.models import DemandEvent, DemandItem
 from demands.services import loop
 from notices.models import Notice
-from tests.demands.factories_loop import DemandCategoryFactory, DemandItemFactory
+from tests.demands.factories import DemandCategoryFactory, DemandItemFactory
 
 S = DemandItem.Status
 

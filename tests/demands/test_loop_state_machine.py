@@ -1,54 +1,34 @@
-"""The state machine of a demand item: every legal and illegal step, per role."""
+"""The state machine of a demand item: every legal and illegal step, per role.
+
+The steps, the statuses each starts from and the status each leads to are the table in
+demands/lifecycle.py (STEPS); each test takes the step through the service and reads the item
+back from the database, so a service that moves an item elsewhere than the table says fails here.
+Who may take a step is checked against the people of the world below, named independently."""
 
 from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
 
+from demands import lifecycle
+from demands.lifecycle import STEPS
 from demands.models import DemandEvent, DemandItem
 from demands.services import loop
 from notices.models import Notice
-from tests.demands.factories_loop import DemandCategoryFactory, DemandItemFactory, event_actions
+from tests.demands.factories import DemandCategoryFactory, DemandItemFactory, event_actions
 
 S = DemandItem.Status
 ROLES = ["org", "township_a", "township_b", "secretary_a", "secretary_b", "station_manager", "outsider"]
 
-# Who may take each step on an item of village A (the assignee is secretary B).
-ALLOWED = {
-    "accept": {"org"},
-    "return": {"org"},
-    "dispatch": {"org"},
-    "merge": {"org"},
-    "progress": {"secretary_b"},
-    "resolve": {"secretary_b"},
-    "rate": {"secretary_a", "township_a"},
-    "request_reopen": {"secretary_a", "township_a"},
-    "reopen": {"org"},
+# Who of the world below may take a step on an item of village A (the assignee is secretary B).
+WHO = {
+    lifecycle.DISPATCHERS: {"org"},
+    lifecycle.ASSIGNEE: {"secretary_b"},
+    lifecycle.VILLAGE: {"secretary_a", "township_a"},
 }
-# The statuses each step may start from.
-FROM = {
-    "accept": {S.SUBMITTED},
-    "return": {S.SUBMITTED, S.ACCEPTED},
-    "dispatch": {S.ACCEPTED, S.DISPATCHED, S.IN_PROGRESS},
-    "merge": {S.SUBMITTED, S.ACCEPTED},
-    "progress": {S.DISPATCHED, S.IN_PROGRESS},
-    "resolve": {S.DISPATCHED, S.IN_PROGRESS},
-    "rate": {S.RESOLVED},
-    "request_reopen": {S.RATED},
-    "reopen": {S.RATED},
-}
-TO = {
-    "accept": S.ACCEPTED,
-    "return": S.RETURNED,
-    "dispatch": S.DISPATCHED,
-    "merge": S.MERGED,
-    "progress": S.IN_PROGRESS,
-    "resolve": S.RESOLVED,
-    "rate": S.RATED,
-    "request_reopen": S.RATED,
-    "reopen": S.DISPATCHED,
-}
-ALL_STATUSES = [S.SUBMITTED, S.ACCEPTED, S.RETURNED, S.DISPATCHED, S.IN_PROGRESS, S.RESOLVED, S.RATED, S.MERGED]
+ALLOWED = {name: WHO[step.who] for name, step in STEPS.items()}
+# Every status an item can be brought to (a draft is not in the loop yet).
+ALL_STATUSES = [status for status in S if status != S.DRAFT]
 
 
 @pytest.fixture
@@ -81,6 +61,7 @@ def bring_to(status, world):
     item = loop.resolve(item, assignee, resolution="已完成硬化 800 米", funds_secured=200000)
     if status == S.RESOLVED:
         return item
+    assert status == S.RATED, status
     return loop.rate(item, rater, rating=1, comment="质量不好")
 
 
@@ -118,16 +99,17 @@ def legal_actor(step):
 @pytest.mark.parametrize("step", list(ALLOWED))
 @pytest.mark.parametrize("role", ROLES)
 def test_each_step_is_taken_only_by_the_roles_allowed(step, role, loop_world):
-    start = sorted(FROM[step])[0]
+    start = sorted(STEPS[step].sources)[0]
     item = bring_to(start, loop_world)
     user = loop_world["people"][role]
     if role in ALLOWED[step]:
         before = item.status
         take(step, item, user, loop_world)
         item.refresh_from_db()
-        assert item.status == TO[step]
+        target = STEPS[step].target
+        assert item.status == target
         event = DemandEvent.objects.filter(item=item).latest("pk")
-        assert (event.action, event.actor, event.from_status, event.to_status) == (step, user, before, TO[step])
+        assert (event.action, event.actor, event.from_status, event.to_status) == (step, user, before, target)
     else:
         before = snapshot(item)
         with pytest.raises(loop.TransitionError, match="无权"):
@@ -140,15 +122,24 @@ def test_each_step_is_taken_only_by_the_roles_allowed(step, role, loop_world):
 def test_each_step_is_legal_only_from_its_statuses(step, status, loop_world):
     item = bring_to(status, loop_world)
     user = loop_world["people"][legal_actor(step)]
-    if status in FROM[step]:
+    if status in STEPS[step].sources:
         take(step, item, user, loop_world)
         item.refresh_from_db()
-        assert item.status == TO[step]
+        assert item.status == STEPS[step].target
     else:
         before = snapshot(item)
         with pytest.raises(loop.TransitionError):
             take(step, item, user, loop_world)
         assert snapshot(item) == before
+
+
+def test_the_table_leads_from_submitted_to_rated_through_the_loop():
+    # 点单 → 接单 → 派单 → 办结 → 评价: each step starts where the one before it left the item.
+    status = S.SUBMITTED
+    for step in ["accept", "dispatch", "progress", "resolve", "rate"]:
+        assert status in STEPS[step].sources, (step, status)
+        status = STEPS[step].target
+    assert status == S.RATED
 
 
 def test_return_needs_a_reason(loop_world):

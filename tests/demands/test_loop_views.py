@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from demands.models import DemandItem
 from demands.services import loop
 from demands.tasks import flag_supervision
-from tests.demands.factories_loop import DemandCategoryFactory, DemandItemFactory
+from tests.demands.factories import DemandCategoryFactory, DemandItemFactory
 from tests.walk import walk
 
 EVERY_ROLE = {r: 200 for r in ["org", "township_a", "township_b", "secretary_a", "secretary_b", "station_manager"]}
@@ -197,3 +197,24 @@ def test_queue_shows_each_role_its_work(world, client_for, org_user, secretary_b
     assert "六渡村民宿改造" in client_for(secretary_b_user).get("/demands/queue/?tab=mine").content.decode()
     assert "六渡村民宿改造" in client_for(secretary_user).get("/demands/queue/?tab=village").content.decode()
     assert item.status == DemandItem.Status.DISPATCHED
+
+
+def test_the_item_page_names_each_step_as_the_lifecycle_table_does(world, client_for, org_user):
+    from demands.lifecycle import STEPS
+
+    html = client_for(org_user).get(f"/demands/items/{world['a'].pk}/").content.decode()
+    for name in ["accept", "return", "merge"]:  # what the department may do with a submitted item
+        step = STEPS[name]
+        assert f'id="form-{name}"' in html
+        assert f'<h3 class="h6">{step.heading}</h3>' in html
+        colour = "btn-outline-danger" if step.sends_back else "btn-primary"
+        assert f'class="btn {colour} w-100 w-sm-auto">{step.button}</button>' in html
+
+
+def test_an_open_item_past_its_due_date_is_red_in_the_queue(world, client_for, org_user, secretary_b):
+    item = _dispatched(world["a"], org_user, secretary_b)
+    DemandItem.objects.filter(pk=item.pk).update(due_date=timezone.localdate() - timedelta(days=1))
+    late = 'class="text-danger fw-bold"'
+    assert late in client_for(org_user).get("/demands/queue/?tab=open").content.decode()
+    DemandItem.objects.filter(pk=item.pk).update(status=DemandItem.Status.RESOLVED)
+    assert late not in client_for(org_user).get("/demands/queue/?tab=resolved").content.decode()

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from demands.models import DemandItem
 from demands.services import loop
 from demands.services.matching import candidates_for
-from tests.demands.factories_loop import (
+from tests.demands.factories import (
     DemandCategoryFactory,
     DemandItemFactory,
     ResourceCategoryFactory,
@@ -228,3 +228,103 @@ def test_the_database_picks_the_same_winner_as_the_full_ranking(
         loop.accept(busy, org_user)
         loop.dispatch(busy, org_user, kind="secretary", assignee_id=secretary.pk)
     assert [c.name for c in candidates_for(ranking_world["item"], limit=1)] == ["赵农技"]
+
+
+@pytest.fixture
+def mixed_world(industry, district, township_a, township_b, village_a2, area_branch, station, expertise_agri, batch):
+    """A seeded random district: secretaries near and far, with and without fitting expertise, own
+    resources (valid, expired) and unit resources, loaded with open items and a record of rated ones."""
+    import random
+
+    from secretaries.models import Expertise
+    from stations.models import ServiceStation
+    from tests.factories import BatchFactory, DispatchUnitFactory, TownshipFactory
+
+    rng = random.Random(20260315)
+    township_c = TownshipFactory(district=district, name="大安山乡", kind="乡")
+    other_station = ServiceStation.objects.create(name="大安山乡服务站", township=township_c, duty_weekdays=[3])
+    other_station.covered_townships.add(township_c, village_a2.township)
+    units = [DispatchUnitFactory(name=f"单位{n}") for n in range(4)]
+    mapped = industry.resource_categories.get()
+    unmapped = ResourceCategoryFactory(name="文化活动")
+    ResourceItemFactory(dispatch_unit=units[0], source="unit", category=mapped, title="单位农技")
+    ResourceItemFactory(dispatch_unit=units[1], source="unit", category=unmapped, title="单位文艺")
+    law = Expertise.objects.create(name="法律")
+    second_batch = BatchFactory(name="第八批", number=8)
+    people = []
+    for n in range(40):
+        township = rng.choice([township_a, township_b, township_c])
+        village = village_a2 if n < 2 else VillageFactory(township=township, name=f"随机{n}村")
+        person = SecretaryFactory(
+            name=f"随机{n}",
+            village=village,
+            batch=batch if n != 1 else second_batch,
+            dispatch_unit=rng.choice(units),
+            area_branch=area_branch if rng.random() < 0.3 else None,
+        )
+        if rng.random() < 0.4:
+            person.expertise.add(rng.choice([expertise_agri, law]))
+        if rng.random() < 0.4:
+            ResourceItemFactory(
+                secretary=person,
+                category=rng.choice([mapped, unmapped]),
+                valid_until=rng.choice([None, date(2020, 1, 1), date(2099, 1, 1)]),
+            )
+        people.append(person)
+    statuses = [DemandItem.Status.DISPATCHED, DemandItem.Status.IN_PROGRESS]
+    statuses += [DemandItem.Status.RESOLVED, DemandItem.Status.RATED]
+    for person in rng.sample(people, 25):
+        for _ in range(rng.randint(1, 8)):
+            status = rng.choice(statuses)
+            DemandItemFactory(
+                village=village_a2,
+                category=industry,
+                status=status,
+                assignee_kind="secretary",
+                assignee_secretary=person,
+                rating=rng.randint(1, 5) if status == DemandItem.Status.RATED else None,
+            )
+    return DemandItemFactory(village=village_a2, category=industry, status=DemandItem.Status.ACCEPTED)
+
+
+@pytest.mark.parametrize(
+    "weights",
+    [
+        None,  # the settings' weights
+        {"fit": 10, "nearness": 10, "load": 70, "record": 10},
+        {"fit": 0, "nearness": 0, "load": 0, "record": 100},
+    ],
+)
+def test_the_sql_score_is_the_python_score_on_the_same_data(mixed_world, weights, settings):
+    """Secretaries are ranked in SQL and the winners re-scored in Python: both from the same
+    constants, they give every secretary the same score and the same order."""
+    from django.utils import timezone
+
+    from demands.services import matching
+
+    if weights:
+        settings.MATCH_WEIGHTS = weights
+    ctx = matching._context(mixed_world, timezone.localdate())
+    scorer = matching._Scorer(settings.MATCH_WEIGHTS)
+    units = matching._unit_resources(ctx)
+    ranked = matching._best_secretaries(ctx, scorer, units, limit=1000)
+    ids = [sid for sid, _ in ranked]
+    details = matching._secretary_details(ctx, ids)
+    stats = matching._assignee_stats(ids)
+    python = {}
+    for sid in ids:
+        row = details["rows"][sid]
+        fit = matching._secretary_fit(sid, row["unit_id"], details, units)
+        nearness = matching._nearness(ctx, row["village_id"], row["township_id"], row["branch_id"])[0]
+        python[sid] = scorer.score(fit, nearness, stats.get(("secretary", sid), (0, 0, None)))
+    assert len(ranked) == 40
+    assert {sid: pytest.approx(score, abs=1e-9) for sid, score in ranked} == python
+    # The database's order is the Python ranking's: best first.
+    assert all(python[a] >= python[b] - 1e-9 for a, b in zip(ids, ids[1:], strict=False))
+    # The world has every tier the SQL generates.
+    fits = {matching._secretary_fit(sid, details["rows"][sid]["unit_id"], details, units) for sid in ids}
+    assert fits == {matching.FIT_EXPERTISE, matching.FIT_OWN_RESOURCE, matching.FIT_UNIT_RESOURCE, matching.FIT_NONE}
+    nears = {
+        matching._nearness(ctx, r["village_id"], r["township_id"], r["branch_id"])[0] for r in details["rows"].values()
+    }
+    assert nears == {matching.NEAR_VILLAGE, matching.NEAR_TOWNSHIP, matching.NEAR_AREA, matching.NEAR_DISTRICT}

@@ -5,8 +5,7 @@ import pytest
 
 from demands.models import ResourceItem
 from demands.services.lists import resource_delete
-from tests.demands.factories import ResourceCategoryFactory, ResourceItemFactory
-from tests.demands.factories_loop import DemandItemFactory
+from tests.demands.factories import DemandItemFactory, ResourceCategoryFactory, ResourceItemFactory
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from demands.models import DemandItem, SupervisionFlag
 from demands.services import loop
 from demands.tasks import flag_supervision, send_supervision_digest
 from notices.models import Notice
-from tests.demands.factories_loop import DemandCategoryFactory, DemandItemFactory
+from tests.demands.factories import DemandCategoryFactory, DemandItemFactory
 
 TODAY = timezone.localdate()
 

@@ -12,7 +12,7 @@ from demands.models import SupervisionFlag
 from demands.services import loop
 from demands.tasks import flag_supervision
 from notices.models import Notice
-from tests.demands.factories_loop import DemandCategoryFactory, DemandItemFactory
+from tests.demands.factories import DemandCategoryFactory, DemandItemFactory
 
 ITEMS = 20
 

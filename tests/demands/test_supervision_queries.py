@@ -13,7 +13,7 @@ from demands.services import loop
 from demands.services.supervision import flag_items
 from notices.models import Notice
 from stations.models import DutyShift
-from tests.demands.factories_loop import DemandItemFactory
+from tests.demands.factories import DemandItemFactory
 from tests.factories import SecretaryFactory, UserFactory
 from tests.teams.factories import MembershipFactory, TeamFactory
 
