@@ -31,7 +31,8 @@ from demands.resources import (
     ProjectItemResource,
     ResourceItemResource,
 )
-from demands.selectors_lists import completeness_by_township
+from demands.selectors_lists import completeness_by_township, round_items_for_export
+from demands.services.lists import ListError, secretaries_with_login, submission_submit, villages_filled_on_behalf
 from secretaries.models import Secretary, Village
 
 TEMPLATE_ROWS = 200  # rows that carry the drop-downs
@@ -83,8 +84,6 @@ def _dropdown(sheet, ref, column, prompt):
 
 def build_template(collection_round, township):
     """The blank template for one township, as an openpyxl Workbook (core.excel.xlsx_response sends it)."""
-    from demands.services.lists import secretaries_with_login, villages_filled_on_behalf
-
     villages = list(Village.objects.filter(township=township).order_by("name").values_list("name", flat=True))
     # The demand and resource sheets are for villages and secretaries without a login only (the
     # same rule as the web form); the others fill in their own lists on the platform.
@@ -200,8 +199,6 @@ def _sheet_names_missing(upload):
 def import_upload(collection_round, township, user, upload, *, confirm):
     """Preview (confirm=False) or import (confirm=True) a filled template. All sheets go in one
     transaction: unless every row of every sheet is valid, nothing is saved."""
-    from demands.services.lists import ListError, submission_submit
-
     if collection_round.status != CollectionRound.Status.OPEN:
         # Checked here, not only on the preview page: a preview made before the round closed
         # must not be confirmed after it.
@@ -239,8 +236,6 @@ def import_upload(collection_round, township, user, upload, *, confirm):
 def export_round(collection_round, user, township=None):
     """The round's three lists (and completeness) within the user's scope, as a write-only openpyxl Workbook
     (core.excel.xlsx_response sends it)."""
-    from demands.selectors_lists import round_items_for_export
-
     township_id = township.pk if township else None
     book = Workbook(write_only=True)
     rows, total = completeness_by_township(collection_round, user)

@@ -12,7 +12,7 @@ from demands.models import (
     Submission,
 )
 from secretaries.forms import BootstrapFormMixin
-from secretaries.models import Expertise, Secretary, Village
+from secretaries.models import Expertise, Secretary, Township, Village
 
 
 class RoundForm(BootstrapFormMixin, forms.ModelForm):
@@ -211,8 +211,6 @@ class UploadForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         scope = scope_for(user)
-        from secretaries.models import Township
-
         self.fields["township"].queryset = Township.objects.for_user(user)
         if scope.is_org:
             self.fields["township"].required = True

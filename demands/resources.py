@@ -10,6 +10,7 @@ from import_export import fields, resources, widgets
 
 from demands.lifecycle import SUBMISSION_DONE
 from demands.models import DemandCategory, DemandItem, ProjectItem, ResourceCategory, ResourceItem, Submission
+from demands.services.lists import villages_filled_on_behalf
 from secretaries.models import Secretary, Village
 
 DEMAND_HEADERS = [
@@ -170,8 +171,6 @@ class DemandItemResource(_RoundResource):
         clean_model_instances = True
 
     def __init__(self, **kwargs):
-        from demands.services.lists import villages_filled_on_behalf
-
         super().__init__(**kwargs)
         done = set(
             Submission.objects.filter(

@@ -6,6 +6,9 @@ from celery import shared_task
 from django.db import OperationalError
 
 from core.dates import task_day
+from demands.models import CollectionRound
+from demands.services.rounds import open_due_round as open_rounds
+from demands.services.rounds import send_all_reminders, send_reminders
 
 __all__ = ["open_due_round", "send_round_reminders"]
 
@@ -17,8 +20,6 @@ __all__ = ["open_due_round", "send_round_reminders"]
     max_retries=5,
 )
 def open_due_round(day=None):
-    from demands.services.rounds import open_due_round as open_rounds
-
     opened = open_rounds(task_day(day, "day"))
     return [r.pk for r in opened]
 
@@ -30,9 +31,6 @@ def open_due_round(day=None):
     max_retries=5,
 )
 def send_round_reminders(day=None, round_id=None):
-    from demands.models import CollectionRound
-    from demands.services.rounds import send_all_reminders, send_reminders
-
     day = task_day(day, "day")
     if round_id is None:
         return send_all_reminders(day)

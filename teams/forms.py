@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from demands.models import DemandCategory
 from secretaries.forms import BootstrapFormMixin
 from secretaries.models import Secretary, Village
 from teams.models import Award, Meeting, PioneerTeam, ScoringRule, TeamActivity, TeamMembership
@@ -194,8 +195,6 @@ class DecisionConvertForm(BootstrapFormMixin, forms.Form):
     category = forms.ModelChoiceField(label="类别", queryset=None, required=False, help_text="转为需求时必选")
 
     def __init__(self, *args, district_id, **kwargs):
-        from demands.models import DemandCategory
-
         super().__init__(*args, **kwargs)
         self.fields["village"].queryset = Village.objects.filter(township__district_id=district_id).select_related(
             "township"

@@ -33,6 +33,9 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from demands.lifecycle import DONE
+from demands.models import CollectionRound, DemandItem, Submission
+from secretaries.models import Secretary
+from stations.models import DutyShift
 from teams.models import PioneerTeam, RankingSnapshot, ScoringRule, TeamActivity, TeamMembership
 from teams.services import month_start, next_month
 
@@ -177,10 +180,6 @@ def compute_months(district_id, months, *, today=None):
 
 def _member_source_counts(district_id, start, end, today):
     """{(secretary_id, month, rule key): count} for the members' own items."""
-    from demands.models import CollectionRound, DemandItem, Submission
-    from secretaries.models import Secretary
-    from stations.models import DutyShift
-
     counts = defaultdict(int)
     demands = (
         DemandItem.objects.filter(

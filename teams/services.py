@@ -14,7 +14,9 @@ from core.dates import month_start, next_month  # teams.scoring and teams.demo r
 from core.signals import records_written
 from demands.models import ProjectItem
 from demands.services.loop import demand_create
+from notices.services import notify
 from secretaries.models import Expertise, Secretary, age_on
+from stations.models import Unavailability
 from teams.models import ActivityPhoto, Meeting, PioneerTeam, TeamMembership
 from teams.photos import MAX_PHOTOS, normalized_photo
 
@@ -312,8 +314,6 @@ def pick_meeting_host(team, month, *, notify_people=True):
     )
     counts = {row["host_id"]: row["n"] for row in history}
     last = {row["host_id"]: row["last"] for row in history}
-    from stations.models import Unavailability
-
     on_leave = set(
         Unavailability.objects.filter(
             secretary_id__in=members, start__lte=meeting_day, end__gte=meeting_day
@@ -343,8 +343,6 @@ def pick_meeting_host(team, month, *, notify_people=True):
 
 def _notify_host(meeting):
     from django.urls import reverse
-
-    from notices.services import notify
 
     team = meeting.team
     host = Secretary.objects.select_related("user").get(pk=meeting.host_id)
