@@ -1,4 +1,4 @@
-"""Reads of people and places. Everything goes through for_user (secretaries/scoping.py)."""
+"""Reads of people and places. Everything goes through for_user (core/scoping.py)."""
 
 from django.db.models import Count, Q
 
