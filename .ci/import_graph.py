@@ -4,8 +4,8 @@ the layers, pairs of apps that import each other, and imports placed inside func
     python .ci/import_graph.py          # figures
     python .ci/import_graph.py -v       # and every offending import
 
-The layers (STYLE.md): config → dashboard → demands / teams / stations → secretaries → core; notices
-is a service any app may call; it imports only core.
+The layers (pyproject's import-linter contract): config → dashboard → demands / teams → stations →
+secretaries / notices → core; notices is a service any app may call, and imports only core.
 """
 
 import ast

@@ -18,7 +18,6 @@ from django.views.decorators.http import require_POST
 from core.access import role_required
 from core.dates import add_months, month_end, month_start, parse_day, parse_month
 from core.scoping import scope_for
-from demands.models import DemandItem
 from secretaries.models import Secretary
 from stations import selectors, services
 from stations.access import can_edit_pool, can_manage_station, is_own_shift, managed_station_ids
@@ -224,8 +223,8 @@ def shift_detail(request, pk):
     # The secretary on duty sees everything they received on the shift; anyone else sees the items
     # their own scope allows (a station serves several townships: township A's staff must not read
     # township B's needs through a shift at a station in A).
-    received = DemandItem.objects.all() if own else DemandItem.objects.for_user(request.user)
-    received = received.filter(received_shift=shift, channel="station").select_related("village", "category")
+    received = shift.received_demands.all() if own else shift.received_demands.for_user(request.user)
+    received = received.filter(channel="station").select_related("village", "category")
     context = {
         "shift": shift,
         "own": own,
