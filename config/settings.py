@@ -170,8 +170,21 @@ WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", DEBUG)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_UPLOAD_MB = env_int("IMPORT_MAX_UPLOAD_MB", 5, minimum=1, maximum=50)
+# Checked before a workbook is parsed (core/importing.py): what it may expand to and declare.
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 50_000, minimum=100, maximum=1_000_000)
+IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 60, minimum=10, maximum=1_000)
+IMPORT_MAX_UNCOMPRESSED_MB = env_int("IMPORT_MAX_UNCOMPRESSED_MB", 50, minimum=1, maximum=1_000)
+IMPORT_MAX_COMPRESSION_RATIO = env_int("IMPORT_MAX_COMPRESSION_RATIO", 100, minimum=20, maximum=1_000)
+# A previewed upload waits here for its confirm: outside MEDIA_ROOT, never served.
+IMPORT_DIR = Path(env_str("IMPORT_DIR", str(VAR_DIR / "imports")))
+IMPORT_PREVIEW_MAX_AGE_MINUTES = env_int("IMPORT_PREVIEW_MAX_AGE_MINUTES", 120, minimum=5, maximum=7 * 24 * 60)
+if IMPORT_DIR.resolve().is_relative_to(MEDIA_ROOT.resolve()) or IMPORT_DIR.resolve().is_relative_to(
+    STATIC_ROOT.resolve()
+):
+    raise ImproperlyConfigured(
+        f"环境变量 IMPORT_DIR（{IMPORT_DIR}）不能位于 MEDIA_ROOT 或 STATIC_ROOT 之下：待导入的文件不得被公开访问"
+    )
 IMPORT_EXPORT_SKIP_ADMIN_LOG = True
-IMPORT_EXPORT_FORMATS = ["import_export.formats.base_formats.XLSX"]
 
 # Security. With DEBUG off these default to the safe value; each can be relaxed by its variable
 # (for example SECURE_SSL_REDIRECT=0 when TLS ends at a proxy that does the redirect itself).
@@ -270,6 +283,11 @@ CELERY_BEAT_SCHEDULE = {
     "teams-freeze-ranking": {
         "task": "teams.tasks.freeze_last_month_ranking",
         "schedule": crontab(minute=30, hour=0, day_of_month=1),
+    },
+    "secretaries-delete-expired-import-previews": {
+        # Deletes preview files older than IMPORT_PREVIEW_MAX_AGE_MINUTES (a second run finds none).
+        "task": "secretaries.tasks.delete_expired_import_previews",
+        "schedule": crontab(minute="*/30"),
     },
     "dashboard-warm-org": {
         # Recomputes the department's view only if something changed since (idempotent).

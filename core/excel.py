@@ -1,46 +1,110 @@
-""".xlsx downloads shared by every app: one response helper and one write-only sheet helper
-(openpyxl's write-only mode streams rows, so tens of thousands of rows export in seconds)."""
+""".xlsx downloads shared by every app, and the one place that writes a cell.
+
+Every workbook the product sends goes through `text_cell` (directly, or through `append_row`,
+`write_only_sheet` or `dataset_workbook`): text a user typed that begins with =, +, -, @, a tab or a
+carriage return is stored as a string cell with Excel's quote-prefix flag, so neither Excel nor
+LibreOffice evaluates it as a formula, not when the file is opened and not when someone edits the
+cell later (the flag is what Excel itself sets when a user types '=...). The text stays exactly as
+typed (no apostrophe is added to it, so it reads and re-imports unchanged). Numbers, dates and
+Decimals are never touched: a negative amount stays a number.
+
+openpyxl's write-only mode streams rows, so tens of thousands of rows export in seconds."""
 
 import io
 
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
+from import_export.formats.base_formats import XLSX
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from core.importing import check_xlsx_content
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# What spreadsheet programs read as the start of a formula (OWASP "CSV injection"), in a cell
+# or when the cell is edited and confirmed.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def needs_escape(value):
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def text_cell(sheet, value, font=None):
+    """A cell for `sheet` (write-only or not) holding `value`; formula-like text is stored as text."""
+    cell = _as_text(WriteOnlyCell(sheet, value=value))
+    if font is not None:
+        cell.font = font
+    return cell
+
+
+def write_cell(sheet, row, column, value):
+    """sheet.cell(row=, column=, value=) on an ordinary worksheet, escaped."""
+    return _as_text(sheet.cell(row=row, column=column, value=value))
+
+
+def _as_text(cell):
+    if needs_escape(cell.value):
+        cell.data_type = "s"  # openpyxl made "=..." a formula; a string cell is never evaluated
+        cell.quotePrefix = True  # and stays text when someone edits it in Excel
+    return cell
+
+
+def safe_row(sheet, values):
+    """The row's values, with every formula-like string replaced by a text cell."""
+    return [text_cell(sheet, value) if needs_escape(value) else value for value in values]
+
+
+def append_row(sheet, values):
+    """sheet.append, escaped. Works on ordinary and write-only worksheets."""
+    sheet.append(safe_row(sheet, values))
 
 
 def xlsx_response(content, filename):
     """A download of `content` (bytes or an openpyxl Workbook) under a Chinese file name."""
     if isinstance(content, Workbook):
-        buffer = io.BytesIO()
-        content.save(buffer)
-        content = buffer.getvalue()
+        content = workbook_bytes(content)
     response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
     return response
+
+
+def workbook_bytes(workbook):
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
 
 
 def write_only_sheet(workbook, title, headers, rows, widths=None):
     """Append a sheet with a bold, frozen header row to a write-only workbook."""
     sheet = workbook.create_sheet(title)
     for index, width in enumerate(widths or []):
-        sheet.column_dimensions[_column_letter(index)].width = width
+        sheet.column_dimensions[get_column_letter(index + 1)].width = width
     sheet.freeze_panes = "A2"
-    header_cells = []
-    for header in headers:
-        cell = WriteOnlyCell(sheet, value=header)
-        cell.font = Font(bold=True)
-        header_cells.append(cell)
-    sheet.append(header_cells)
+    bold = Font(bold=True)
+    sheet.append([text_cell(sheet, header, font=bold) for header in headers])
     for row in rows:
-        sheet.append(row)
+        append_row(sheet, row)
     return sheet
 
 
-def _column_letter(index):
-    from openpyxl.utils import get_column_letter
+def dataset_workbook(dataset, title="Sheet1"):
+    """A tablib Dataset (an import-export resource's export) as a write-only workbook."""
+    workbook = Workbook(write_only=True)
+    write_only_sheet(workbook, (dataset.title or title)[:31], dataset.headers or [], (list(row) for row in dataset))
+    return workbook
 
-    return get_column_letter(index + 1)
+
+class SafeXLSX(XLSX):
+    """The admin's import-export format: exports go through the shared writer (escaped); an
+    import is first checked like every upload (size, expansion, declared dimension)."""
+
+    def create_dataset(self, in_stream):
+        check_xlsx_content(in_stream)
+        return super().create_dataset(in_stream)
+
+    def export_data(self, dataset, **kwargs):
+        return workbook_bytes(dataset_workbook(dataset))

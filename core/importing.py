@@ -2,20 +2,29 @@
 django-import-export resource all-or-nothing and report every bad row in Chinese.
 
     dataset = read_xlsx(upload, required_headers=["姓名", ...])       # raises ImportFileError
+    with open_xlsx(upload) as book:                                   # several sheets, one read
+        book.sheetnames, book.dataset("需求清单", required_headers=[...])
     outcome = import_dataset(SecretaryResource(), dataset, dry_run=True)
     outcome.ok, outcome.errors  ->  [RowError(row=3, message="手机号码：…")]
 
 Row numbers are Excel's: the header is row 1, the first data row is row 2."""
 
 import io
+import re
+import time
+import uuid
 import zipfile
 from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
 
 import tablib
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from openpyxl import load_workbook
+from openpyxl.utils import range_boundaries
 
 XLSX_CONTENT_TYPES = {
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -50,6 +59,19 @@ class ImportOutcome:
 
 def read_xlsx(upload, *, required_headers, optional_headers=(), max_mb=None, sheet=None):
     """Check an uploaded file and return its first (or named) sheet as a tablib Dataset."""
+    with open_xlsx(upload, max_mb=max_mb) as book:
+        return book.dataset(sheet, required_headers=required_headers, optional_headers=optional_headers)
+
+
+def open_xlsx(upload, *, max_mb=None):
+    """Check an uploaded file and open it once: an XlsxBook whose sheets the caller reads one by
+    one (`book.sheetnames`, `book.dataset(title, required_headers=...)`). Use it as a context
+    manager. Raises ImportFileError (Chinese) for a file that cannot be used at all.
+
+    Everything that could make reading slow or large is refused from the zip's directory and the
+    head of each worksheet's XML, before openpyxl parses anything: the uncompressed size, a
+    member compressed beyond reason (a zip bomb), the declared dimension (openpyxl pads every row
+    to it). While reading, a sheet stops at the row or column limit; memory stays bounded."""
     max_mb = max_mb or settings.IMPORT_MAX_UPLOAD_MB
     if upload is None:
         raise ImportFileError("请选择要上传的 Excel 文件")
@@ -60,44 +82,135 @@ def read_xlsx(upload, *, required_headers, optional_headers=(), max_mb=None, she
         raise ImportFileError(f"文件太大（{upload.size / 1024 / 1024:.1f} MB），上限为 {max_mb} MB")
     if upload.size == 0:
         raise ImportFileError("文件是空的")
+    upload.seek(0)
     content = upload.read()
+    upload.seek(0)
+    check_xlsx_content(content)
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception:
+        raise ImportFileError("无法读取该 Excel 文件，文件可能已损坏") from None
+    return XlsxBook(workbook)
+
+
+def check_xlsx_content(content):
+    """Refuse, before any parsing, a file that is no .xlsx or would expand beyond the limits."""
     if not content.startswith(b"PK") or not zipfile.is_zipfile(io.BytesIO(content)):
         raise ImportFileError("文件不是有效的 Excel（.xlsx）文件，可能是改了扩展名的其他文件")
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            if "xl/workbook.xml" not in archive.namelist():
+            members = archive.infolist()
+            if "xl/workbook.xml" not in {member.filename for member in members}:
                 raise ImportFileError("文件不是有效的 Excel（.xlsx）文件（例如是改了扩展名的 Word 文档）")
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+            _check_expansion(members)
+            for member in members:
+                if WORKSHEET_RE.fullmatch(member.filename):
+                    with archive.open(member) as stream:
+                        _check_dimension(stream.read(DIMENSION_HEAD_BYTES))
     except ImportFileError:
         raise
     except Exception:
         raise ImportFileError("无法读取该 Excel 文件，文件可能已损坏") from None
+
+
+WORKSHEET_RE = re.compile(r"xl/worksheets/[^/]+\.xml")
+DIMENSION_RE = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([^\"]+)\"")
+DIMENSION_HEAD_BYTES = 64 * 1024  # the dimension comes before the rows, after a few small elements
+SMALL_MEMBER_BYTES = 1024 * 1024  # below this a high compression ratio is harmless
+
+
+def _check_expansion(members):
+    limit_mb = settings.IMPORT_MAX_UNCOMPRESSED_MB
+    # zipfile never yields more than a member's declared size, so the declared sizes bound memory.
+    total = sum(member.file_size for member in members)
+    if total > limit_mb * 1024 * 1024:
+        raise ImportFileError(
+            f"文件解压后内容过大（约 {total / 1024 / 1024:.0f} MB），上限为 {limit_mb} MB，请拆分后上传"
+        )
+    ratio_limit = settings.IMPORT_MAX_COMPRESSION_RATIO
+    for member in members:
+        if member.file_size > SMALL_MEMBER_BYTES and member.file_size > ratio_limit * max(member.compress_size, 1):
+            raise ImportFileError(
+                f"文件内容的压缩比异常（超过 {ratio_limit} 倍），可能是恶意构造的文件，已拒绝。请用 Excel 重新保存后上传"
+            )
+
+
+def _check_dimension(head):
+    match = DIMENSION_RE.search(head)
+    if not match:
+        return  # no declared dimension: the row and column limits apply while reading
     try:
-        worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
-    except KeyError:
-        raise ImportFileError(f"文件中没有名为“{sheet}”的工作表") from None
-    rows = [
-        [_cell(value) for value in row]
-        for row in worksheet.iter_rows(values_only=True)
-        if any(value not in (None, "") for value in row)
-    ]
-    workbook.close()
-    if not rows:
-        raise EmptySheetError("文件中没有内容（缺少表头和数据行）")
-    headers = [str(h).strip() if h is not None else "" for h in rows[0]]
-    missing = [h for h in required_headers if h not in headers]
-    if missing:
-        raise ImportFileError(f"表头缺少以下列：{'、'.join(missing)}。请使用下载的模板填写。")
-    known = set(required_headers) | set(optional_headers)
-    keep = [i for i, h in enumerate(headers) if h in known]
-    data_rows = rows[1:]
-    if not data_rows:
-        raise EmptySheetError("文件中只有表头，没有数据行")
-    dataset = tablib.Dataset(headers=[headers[i] for i in keep])
-    for row in data_rows:
-        padded = list(row) + [None] * (len(headers) - len(row))
-        dataset.append([padded[i] for i in keep])
-    return dataset
+        _min_col, _min_row, max_col, max_row = range_boundaries(match.group(1).decode("ascii"))
+    except (ValueError, TypeError, UnicodeDecodeError):
+        raise ImportFileError("无法读取该 Excel 文件，工作表的范围声明无效") from None
+    _check_columns(max_col or 0)
+    _check_rows(max_row or 0)
+
+
+def _check_columns(count):
+    if count > settings.IMPORT_MAX_COLUMNS:
+        raise ImportFileError(
+            f"工作表的列数（{count} 列）超过上限 {settings.IMPORT_MAX_COLUMNS} 列，请删除多余的列后上传"
+        )
+
+
+def _check_rows(count):
+    # The limit counts data rows; the header row comes on top.
+    if count > settings.IMPORT_MAX_ROWS + 1:
+        raise ImportFileError(f"工作表的行数（{count} 行）超过上限 {settings.IMPORT_MAX_ROWS} 行，请分成几个文件上传")
+
+
+class XlsxBook:
+    """An opened, checked workbook; each sheet is read once, as a tablib Dataset."""
+
+    def __init__(self, workbook):
+        self.workbook = workbook
+        self.sheetnames = list(workbook.sheetnames)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.workbook.close()
+
+    def dataset(self, sheet=None, *, required_headers, optional_headers=()):
+        """The named (or first) sheet as a Dataset of the known columns. Raises EmptySheetError
+        for a sheet with no data rows, ImportFileError for a missing sheet or header."""
+        try:
+            worksheet = self.workbook[sheet] if sheet else self.workbook.worksheets[0]
+        except (KeyError, IndexError):
+            raise ImportFileError(f"文件中没有名为“{sheet}”的工作表") from None
+        rows = self._rows(worksheet)
+        if not rows:
+            raise EmptySheetError("文件中没有内容（缺少表头和数据行）")
+        headers = [str(h).strip() if h is not None else "" for h in rows[0]]
+        missing = [h for h in required_headers if h not in headers]
+        if missing:
+            raise ImportFileError(f"表头缺少以下列：{'、'.join(missing)}。请使用下载的模板填写。")
+        known = set(required_headers) | set(optional_headers)
+        keep = [i for i, h in enumerate(headers) if h in known]
+        data_rows = rows[1:]
+        if not data_rows:
+            raise EmptySheetError("文件中只有表头，没有数据行")
+        dataset = tablib.Dataset(headers=[headers[i] for i in keep])
+        for row in data_rows:
+            padded = list(row) + [None] * (len(headers) - len(row))
+            dataset.append([padded[i] for i in keep])
+        return dataset
+
+    @staticmethod
+    def _rows(worksheet):
+        """The sheet's non-blank rows, read at most to the limits (one column past the column
+        limit, so a wider sheet is told apart without reading its full width)."""
+        max_columns = settings.IMPORT_MAX_COLUMNS
+        rows = []
+        for number, row in enumerate(worksheet.iter_rows(max_col=max_columns + 1, values_only=True), start=1):
+            _check_rows(number)
+            if len(row) > max_columns and row[max_columns] not in (None, ""):
+                raise ImportFileError(f"工作表的列数超过上限 {max_columns} 列，请删除多余的列后上传")
+            if any(value not in (None, "") for value in row):
+                rows.append([_cell(value) for value in row[:max_columns]])
+        return rows
 
 
 def _cell(value):
@@ -149,3 +262,66 @@ def _exception_message(exc):
         return "；".join(exc.messages)
     text = str(exc)
     return text if text else exc.__class__.__name__
+
+
+# Previews --------------------------------------------------------------------------------------
+# A previewed file waits for 确认导入 under settings.IMPORT_DIR, outside MEDIA_ROOT (never served);
+# the session holds only its random token. It expires after IMPORT_PREVIEW_MAX_AGE_MINUTES: the
+# confirm refuses an older one, and a periodic job deletes what was never confirmed.
+
+PREVIEW_TOKEN_RE = re.compile(r"[0-9a-f]{32}")
+
+
+def preview_store(upload):
+    """Keep the uploaded file for its confirm; returns the token to put in the session."""
+    token = uuid.uuid4().hex
+    directory = Path(settings.IMPORT_DIR)
+    directory.mkdir(parents=True, exist_ok=True)
+    upload.seek(0)
+    (directory / f"{token}.xlsx").write_bytes(upload.read())
+    upload.seek(0)
+    return token
+
+
+def preview_open(token, filename="upload.xlsx"):
+    """The stored file as an upload, or None when the token is unknown or the preview expired."""
+    path = _preview_path(token)
+    if path is None or not path.exists():
+        return None
+    if _age(path) > timedelta(minutes=settings.IMPORT_PREVIEW_MAX_AGE_MINUTES):
+        path.unlink(missing_ok=True)
+        return None
+    return SimpleUploadedFile(filename, path.read_bytes())
+
+
+def preview_discard(token):
+    path = _preview_path(token)
+    if path is not None:
+        path.unlink(missing_ok=True)
+
+
+def preview_delete_expired():
+    """Delete every preview file older than the limit; returns how many. Idempotent."""
+    directory = Path(settings.IMPORT_DIR)
+    if not directory.is_dir():
+        return 0
+    limit = timedelta(minutes=settings.IMPORT_PREVIEW_MAX_AGE_MINUTES)
+    deleted = 0
+    for path in directory.glob("*.xlsx"):
+        try:
+            if _age(path) > limit:
+                path.unlink()
+                deleted += 1
+        except FileNotFoundError:  # confirmed (and removed) meanwhile
+            continue
+    return deleted
+
+
+def _preview_path(token):
+    if not isinstance(token, str) or not PREVIEW_TOKEN_RE.fullmatch(token):
+        return None
+    return Path(settings.IMPORT_DIR) / f"{token}.xlsx"
+
+
+def _age(path):
+    return timedelta(seconds=max(0.0, time.time() - path.stat().st_mtime))

@@ -4,7 +4,6 @@ a printable A4 page or written to .xlsx with openpyxl."""
 
 from datetime import timedelta
 from decimal import Decimal
-from io import BytesIO
 
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
@@ -12,6 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from core.excel import append_row, workbook_bytes
 from dashboard import charts, selectors
 from dashboard.periods import add_months, month_end
 from dashboard.selectors import RESOLVED, Scoped
@@ -230,14 +230,14 @@ TOTAL_FONT = Font(bold=True)
 
 def _sheet(workbook, title, headers, rows, totals=None, widths=None):
     sheet = workbook.create_sheet(title)
-    sheet.append(headers)
+    append_row(sheet, headers)
     for cell in sheet[1]:
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for row in rows:
-        sheet.append([_plain(value) for value in row])
+        append_row(sheet, [_plain(value) for value in row])
     if totals:
-        sheet.append([_plain(value) for value in totals])
+        append_row(sheet, [_plain(value) for value in totals])
         for cell in sheet[sheet.max_row]:
             cell.font = TOTAL_FONT
     for index, header in enumerate(headers, start=1):
@@ -257,18 +257,16 @@ def _plain(value):
 def _summary(workbook, title, lines):
     sheet = workbook.active
     sheet.title = "概况"
-    sheet.append([title])
+    append_row(sheet, [title])
     sheet["A1"].font = Font(bold=True, size=14)
     for label, value in lines:
-        sheet.append([label, _plain(value)])
+        append_row(sheet, [label, _plain(value)])
     sheet.column_dimensions["A"].width = 28
     sheet.column_dimensions["B"].width = 40
 
 
 def _save(workbook):
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 def round_report_xlsx(report):

@@ -1,19 +1,18 @@
 """Excel both ways for a round: the blank template (one sheet per list, Chinese headers, drop-down
 validation), the township's upload (preview, then confirm; all-or-nothing), and the export."""
 
-import contextlib
-import io
 from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from core.importing import EmptySheetError, ImportFileError, ImportOutcome, RowError, import_dataset, read_xlsx
+from core.excel import append_row, write_cell
+from core.importing import EmptySheetError, ImportFileError, ImportOutcome, RowError, import_dataset, open_xlsx
 from demands.models import (
     CollectionRound,
     DemandCategory,
@@ -33,7 +32,7 @@ from demands.resources import (
 )
 from demands.selectors_lists import completeness_by_township, round_items_for_export
 from demands.services.lists import ListError, secretaries_with_login, submission_submit, villages_filled_on_behalf
-from secretaries.models import Secretary, Village
+from secretaries.models import Secretary, Township, Village
 
 TEMPLATE_ROWS = 200  # rows that carry the drop-downs
 
@@ -47,7 +46,7 @@ HEADER_FILL = PatternFill("solid", fgColor="FCE4E4")
 
 
 def _header(sheet, headers, widths=None):
-    sheet.append(headers)
+    append_row(sheet, headers)
     for index, _ in enumerate(headers, start=1):
         cell = sheet.cell(row=1, column=index)
         cell.font = Font(bold=True)
@@ -63,9 +62,9 @@ def _options(book, columns):
     refs = {}
     for index, (name, values) in enumerate(columns.items(), start=1):
         letter = get_column_letter(index)
-        sheet.cell(row=1, column=index, value=name)
+        write_cell(sheet, 1, index, name)
         for row, value in enumerate(values, start=2):
-            sheet.cell(row=row, column=index, value=value)
+            write_cell(sheet, row, index, value)
         refs[name] = f"选项!${letter}$2:${letter}${max(len(values), 1) + 1}"
     sheet.sheet_state = "hidden"
     return refs
@@ -111,7 +110,7 @@ def build_template(collection_round, township):
         "有账号的第一书记请在平台上自行填报、维护。",
         f"   本乡镇可代报需求清单的村：{'、'.join(on_behalf) or '（无，各村均由第一书记在平台上填报）'}",
     ]:
-        guide.append([line])
+        append_row(guide, [line])
     guide.column_dimensions["A"].width = 90
     sheets = {}
     for _key, title, headers, _resource in SHEETS:
@@ -159,41 +158,26 @@ class UploadResult:
 
 def read_upload(upload):
     """Check the file and read every sheet of the template: {key: Dataset or None (no rows)}.
+    The file is checked and opened once, each sheet parsed once.
     Raises ImportFileError (Chinese) for a file that cannot be used at all."""
-    missing = _sheet_names_missing(upload)
-    if missing:
-        raise ImportFileError(
-            f"文件中没有名为“{'”“'.join(missing)}”的工作表。"
-            "请使用本平台下载的模板（含需求清单、资源清单、项目清单三个工作表）"
-        )
-    datasets = {}
-    for key, title, headers, _resource in SHEETS:
-        upload.seek(0)
-        try:
-            datasets[key] = read_xlsx(upload, required_headers=headers, sheet=title)
-        except EmptySheetError:
-            datasets[key] = None  # an untouched sheet of the template
-        except ImportFileError as exc:
-            raise ImportFileError(f"{title}：{exc}") from None
+    with open_xlsx(upload) as book:
+        missing = [title for _key, title, _headers, _resource in SHEETS if title not in book.sheetnames]
+        if missing:
+            raise ImportFileError(
+                f"文件中没有名为“{'”“'.join(missing)}”的工作表。"
+                "请使用本平台下载的模板（含需求清单、资源清单、项目清单三个工作表）"
+            )
+        datasets = {}
+        for key, title, headers, _resource in SHEETS:
+            try:
+                datasets[key] = book.dataset(title, required_headers=headers)
+            except EmptySheetError:
+                datasets[key] = None  # an untouched sheet of the template
+            except ImportFileError as exc:
+                raise ImportFileError(f"{title}：{exc}") from None
     if not any(datasets.values()):
         raise ImportFileError("模板中没有填写任何数据行")
     return datasets
-
-
-def _sheet_names_missing(upload):
-    """The template's sheets the file lacks. read_xlsx checks type, size and integrity first
-    (raising ImportFileError for a file that is no .xlsx at all)."""
-    upload.seek(0)
-    with contextlib.suppress(EmptySheetError):  # the first sheet may be empty; ours are checked below
-        read_xlsx(upload, required_headers=[])
-    upload.seek(0)
-    workbook = load_workbook(io.BytesIO(upload.read()), read_only=True)
-    try:
-        names = set(workbook.sheetnames)
-    finally:
-        workbook.close()
-    upload.seek(0)
-    return [title for _key, title, _headers, _resource in SHEETS if title not in names]
 
 
 def import_upload(collection_round, township, user, upload, *, confirm):
@@ -203,6 +187,11 @@ def import_upload(collection_round, township, user, upload, *, confirm):
         # Checked here, not only on the preview page: a preview made before the round closed
         # must not be confirmed after it.
         raise ListError("本轮征集已截止，不能再导入清单。")
+    # Every name in the file is looked up inside this township (the resources); the township itself
+    # must be one of the user's, in the round's district.
+    in_scope = Township.objects.for_user(user).filter(pk=township.pk, district_id=collection_round.district_id)
+    if not in_scope.exists():
+        raise ImportFileError(f"乡镇“{township.name}”不存在或不在您的管辖范围内")
     datasets = read_upload(upload)
     result = UploadResult(ok=True)
     with transaction.atomic():
@@ -240,16 +229,20 @@ def export_round(collection_round, user, township=None):
     book = Workbook(write_only=True)
     rows, total = completeness_by_township(collection_round, user)
     sheet = book.create_sheet("完成情况")
-    sheet.append(["乡镇", "应报村数", "按时报送", "逾期报送", "未报送", "无新增需求", "报送率（%）", "及时率（%）"])
+    append_row(
+        sheet, ["乡镇", "应报村数", "按时报送", "逾期报送", "未报送", "无新增需求", "报送率（%）", "及时率（%）"]
+    )
     for row in [r for r in rows if township_id in (None, r.township_id)] + ([total] if township is None else []):
-        sheet.append(
-            [row.name, row.expected, row.on_time, row.late, row.missing, row.nil, row.reporting_rate, row.on_time_rate]
+        append_row(
+            sheet,
+            [row.name, row.expected, row.on_time, row.late, row.missing, row.nil, row.reporting_rate, row.on_time_rate],
         )
 
     sheet = book.create_sheet("需求清单")
-    sheet.append(["乡镇", *DEMAND_HEADERS, "状态", "提交时间"])
+    append_row(sheet, ["乡镇", *DEMAND_HEADERS, "状态", "提交时间"])
     for item in round_items_for_export(collection_round, user, township_id).exclude(status=DemandItem.Status.DRAFT):
-        sheet.append(
+        append_row(
+            sheet,
             [
                 item.village.township.name,
                 item.village.name,
@@ -263,11 +256,13 @@ def export_round(collection_round, user, township=None):
                 item.contact_phone,
                 item.get_status_display(),
                 timezone.localtime(item.submitted_at).strftime("%Y-%m-%d %H:%M") if item.submitted_at else "",
-            ]
+            ],
         )
 
     sheet = book.create_sheet("资源清单")
-    sheet.append(["乡镇", "第一书记", "派驻村", "来源", "资源类别", "资源名称", "具体内容", "可提供规模", "有效期至"])
+    append_row(
+        sheet, ["乡镇", "第一书记", "派驻村", "来源", "资源类别", "资源名称", "具体内容", "可提供规模", "有效期至"]
+    )
     # A unit's own resources (no secretary) serve the whole district: listed in every export.
     resources = (
         ResourceItem.objects.for_user(user)
@@ -280,7 +275,8 @@ def export_round(collection_round, user, township=None):
         resources = resources.filter(Q(secretary__village__township_id=township_id) | Q(secretary__isnull=True))
     for item in resources:
         village = item.secretary.village if item.secretary else None
-        sheet.append(
+        append_row(
+            sheet,
             [
                 village.township.name if village else "（派出单位）",
                 item.secretary.name if item.secretary else item.dispatch_unit.name,
@@ -291,11 +287,13 @@ def export_round(collection_round, user, township=None):
                 item.description,
                 item.capacity,
                 item.valid_until,
-            ]
+            ],
         )
 
     sheet = book.create_sheet("项目清单")
-    sheet.append(["项目名称", "涉及村", "状态", "牵头第一书记", "预算（元）", "已争取资金（元）", "进度（%）", "成效"])
+    append_row(
+        sheet, ["项目名称", "涉及村", "状态", "牵头第一书记", "预算（元）", "已争取资金（元）", "进度（%）", "成效"]
+    )
     projects = (
         ProjectItem.objects.for_user(user)
         .filter(villages__township__district_id=collection_round.district_id)
@@ -307,7 +305,8 @@ def export_round(collection_round, user, township=None):
     if township_id:
         projects = projects.filter(villages__township_id=township_id)
     for project in projects:
-        sheet.append(
+        append_row(
+            sheet,
             [
                 project.title,
                 "、".join(v.name for v in project.villages.all()),
@@ -317,6 +316,6 @@ def export_round(collection_round, user, township=None):
                 project.funds_secured,
                 project.progress,
                 project.outcomes,
-            ]
+            ],
         )
     return book

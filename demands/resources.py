@@ -132,7 +132,8 @@ class _RoundResource(resources.ModelResource):
         self.collection_round = collection_round
         self.township = township
         self.user = user
-        self.villages = {v.name: v for v in Village.objects.filter(township=township)}
+        # Names are looked up inside the user's scope and this township: another's is 不存在.
+        self.villages = {v.name: v for v in Village.objects.for_user(user).filter(township=township)}
         super().__init__()
         self.saved = []
 
@@ -243,7 +244,12 @@ class ResourceItemResource(_RoundResource):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        on_post = Secretary.objects.on_post().filter(village__township=self.township).select_related("village")
+        on_post = (
+            Secretary.objects.for_user(self.user)
+            .on_post()
+            .filter(village__township=self.township)
+            .select_related("village")
+        )
         with_login = set(on_post.filter(user__isnull=False, user__is_active=True).values_list("pk", flat=True))
         secretaries = {s.village.name: s for s in on_post if s.pk not in with_login}
         refusals = {

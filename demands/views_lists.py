@@ -1,13 +1,8 @@
 """Pages of the three lists and the collection rounds. Every record is fetched through `for_user`
 (a foreign township's record answers 404); who may write is checked here or in the service."""
 
-import uuid
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from core.access import role_required
 from core.excel import xlsx_response
-from core.importing import ImportFileError
+from core.importing import ImportFileError, preview_discard, preview_open, preview_store
 from core.scoping import scope_for
 from demands.excel import build_template, export_round, import_upload
 from demands.forms_lists import (
@@ -215,10 +210,8 @@ def round_upload(request, pk):
             form.add_error("file", str(exc))
             return render(request, "demands/round_upload.html", context)
         if result.ok:
-            upload.seek(0)
-            name = default_storage.save(f"imports/{uuid.uuid4().hex}.xlsx", ContentFile(upload.read()))
             request.session[UPLOAD_SESSION_KEY] = {
-                "path": name,
+                "token": preview_store(upload),
                 "round": collection_round.pk,
                 "township": township.pk,
                 "filename": upload.name,
@@ -232,12 +225,13 @@ def round_upload(request, pk):
 def round_upload_confirm(request, pk):
     collection_round = _round(request, pk)
     pending = request.session.pop(UPLOAD_SESSION_KEY, None)
-    if not pending or pending.get("round") != collection_round.pk or not default_storage.exists(pending["path"]):
-        messages.error(request, "没有待确认的上传文件，请重新上传。")
+    upload = preview_open(pending.get("token"), pending.get("filename") or "upload.xlsx") if pending else None
+    if upload is None or pending.get("round") != collection_round.pk:
+        if pending:  # popped from the session: nothing could confirm it any more
+            preview_discard(pending.get("token"))
+        messages.error(request, "没有待确认的上传文件（或预览已超过有效期），请重新上传。")
         return redirect("demands:round_upload", pk)
     township = get_object_or_404(townships_for(request.user), pk=pending["township"])
-    with default_storage.open(pending["path"], "rb") as stored:
-        upload = SimpleUploadedFile(pending["filename"], stored.read())
     try:
         result = import_upload(collection_round, township, request.user, upload, confirm=True)
     except (ImportFileError, list_services.ListError) as exc:
@@ -245,7 +239,7 @@ def round_upload_confirm(request, pk):
         return redirect("demands:round_upload", pk)
     finally:
         # Imported or refused as a whole: the stored file is of no further use either way.
-        default_storage.delete(pending["path"])
+        preview_discard(pending["token"])
     if not result.ok:
         return render(
             request,

@@ -12,9 +12,13 @@ from secretaries.validators import mask_id_number, mask_phone
 class NamedForeignKeyWidget(widgets.ForeignKeyWidget):
     """Look a related row up by name; an unknown name is a Chinese error, not a stack trace."""
 
-    def __init__(self, model, label, field="name", **kwargs):
+    def __init__(self, model, label, field="name", queryset=None, **kwargs):
         self.label = label
+        self.queryset = queryset
         super().__init__(model, field=field, **kwargs)
+
+    def get_queryset(self, value, row, *args, **kwargs):
+        return self.queryset if self.queryset is not None else super().get_queryset(value, row, *args, **kwargs)
 
     def clean(self, value, row=None, **kwargs):
         if value in (None, ""):
@@ -136,7 +140,12 @@ class IntegerOrBlankWidget(widgets.Widget):
 
 
 class VillageWidget(widgets.Widget):
-    """The village column names a village inside the row's township (names repeat across townships)."""
+    """The village column names a village inside the row's township (names repeat across townships),
+    the township one of `townships` (the importer's: another district's township is 不存在)."""
+
+    def __init__(self, townships=None, **kwargs):
+        self.townships = townships
+        super().__init__(**kwargs)
 
     def clean(self, value, row=None, **kwargs):
         if value in (None, ""):
@@ -144,7 +153,8 @@ class VillageWidget(widgets.Widget):
         township_name = str((row or {}).get("乡镇") or "").strip()
         if not township_name:
             raise ValueError("乡镇不能为空")
-        township = Township.objects.filter(name=township_name).first()
+        townships = self.townships if self.townships is not None else Township.objects.all()
+        township = townships.filter(name=township_name).first()
         if township is None:
             raise ValueError(f"乡镇“{township_name}”不存在")
         village = Village.objects.filter(township=township, name=str(value).strip()).first()
@@ -157,12 +167,22 @@ class VillageWidget(widgets.Widget):
 
 
 class ChineseModelResource(resources.ModelResource):
-    """Common behaviour: validate every instance with full_clean (validators and constraints)."""
+    """Common behaviour: validate every instance with full_clean (validators and constraints).
 
-    def __init__(self, unmasked=False, queryset=None):
+    An import names townships, villages and secretaries; with `user` every such name is looked up
+    inside the user's scope (Model.objects.for_user), so a name from another district is 不存在
+    and its record can be neither read nor updated. Units, batches and specialities are shared by
+    the whole installation (their names are unique across it). Without a user (management
+    commands, the demo seed) the lookups are unscoped."""
+
+    def __init__(self, unmasked=False, queryset=None, user=None):
         super().__init__()
         self.unmasked = unmasked
         self._queryset = queryset
+        self.user = user
+
+    def scoped(self, model):
+        return model.objects.for_user(self.user) if self.user is not None else model.objects.all()
 
     def get_queryset(self):
         return self._queryset if self._queryset is not None else super().get_queryset()
@@ -221,14 +241,21 @@ class SecretaryResource(ChineseModelResource):
         clean_model_instances = True
         skip_unchanged = False
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.fields["village"].widget = VillageWidget(townships=self.scoped(Township))
+        self.fields["area_branch"].widget = NamedForeignKeyWidget(
+            AreaBranch, "片区临时党支部", queryset=self.scoped(AreaBranch)
+        )
+
     def get_instance(self, instance_loader, row):
         """A row updates the secretary of the same name in the same village, else creates one."""
         try:
-            village = VillageWidget().clean(row.get("派驻村"), row=row)
+            village = self.fields["village"].widget.clean(row.get("派驻村"), row=row)
         except ValueError:
             return None
         name = " ".join(str(row.get("姓名") or "").split())
-        return Secretary.objects.filter(name=name, village=village).first()
+        return self.scoped(Secretary).filter(name=name, village=village).first()
 
     def before_import_row(self, row, **kwargs):
         if row.get("状态") in (None, ""):
@@ -269,6 +296,10 @@ class VillageResource(ChineseModelResource):
         export_order = fields
         import_id_fields = ("township", "name")
         clean_model_instances = True
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.fields["township"].widget = NamedForeignKeyWidget(Township, "乡镇", queryset=self.scoped(Township))
 
     def get_queryset(self):
         return super().get_queryset().select_related("township")

@@ -1,22 +1,22 @@
-import uuid
-from io import BytesIO
-from pathlib import Path
-
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from core.access import role_required
-from core.excel import xlsx_response
-from core.importing import ImportFileError, import_dataset, read_xlsx
+from core.excel import dataset_workbook, write_only_sheet, xlsx_response
+from core.importing import (
+    ImportFileError,
+    import_dataset,
+    preview_discard,
+    preview_open,
+    preview_store,
+    read_xlsx,
+)
 from core.paging import querystring_without_page
 from core.scoping import scope_for
 from secretaries.forms import (
@@ -112,7 +112,7 @@ def secretary_export(request):
     queryset = secretary_search(request.user, filters)
     resource = SecretaryResource(unmasked=scope_for(request.user).sees_personal_data, queryset=queryset)
     dataset = resource.export()
-    return xlsx_response(dataset.xlsx, f"第一书记名册-{timezone.localdate():%Y%m%d}.xlsx")
+    return xlsx_response(dataset_workbook(dataset, "第一书记"), f"第一书记名册-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 # Villages and townships ----------------------------------------------------------------------
@@ -182,7 +182,9 @@ def village_edit(request, pk):
 @role_required()
 def village_export(request):
     resource = VillageResource(queryset=Village.objects.for_user(request.user).select_related("township"))
-    return xlsx_response(resource.export().xlsx, f"村（社区）-{timezone.localdate():%Y%m%d}.xlsx")
+    return xlsx_response(
+        dataset_workbook(resource.export(), "村（社区）"), f"村（社区）-{timezone.localdate():%Y%m%d}.xlsx"
+    )
 
 
 @role_required()
@@ -237,7 +239,9 @@ def unit_edit(request, pk):
 @role_required("org")
 def unit_export(request):
     resource = DispatchUnitResource(unmasked=True, queryset=DispatchUnit.objects.all())
-    return xlsx_response(resource.export().xlsx, f"派出单位-{timezone.localdate():%Y%m%d}.xlsx")
+    return xlsx_response(
+        dataset_workbook(resource.export(), "派出单位"), f"派出单位-{timezone.localdate():%Y%m%d}.xlsx"
+    )
 
 
 # Import: upload -> preview (dry run) -> confirm (all or nothing) -------------------------------
@@ -247,12 +251,6 @@ IMPORTS = {
     "villages": (VillageResource, "村（社区）", "secretaries:village_list"),
     "units": (DispatchUnitResource, "派出单位", "secretaries:unit_list"),
 }
-
-
-def _import_dir():
-    path = Path(settings.VAR_DIR) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 @role_required("org")
@@ -273,12 +271,10 @@ def import_upload(request, kind):
         except ImportFileError as exc:
             form.add_error("file", str(exc))
             return render(request, "secretaries/import.html", context)
-        outcome = import_dataset(resource_class(), dataset, dry_run=True)
+        outcome = import_dataset(resource_class(user=request.user), dataset, dry_run=True)
         context["outcome"] = outcome
         if outcome.ok:
-            token = uuid.uuid4().hex
-            upload.seek(0)
-            (_import_dir() / f"{token}.xlsx").write_bytes(upload.read())
+            token = preview_store(upload)
             request.session[f"import:{kind}"] = token
             context["token"] = token
     return render(request, "secretaries/import.html", context)
@@ -294,16 +290,18 @@ def import_confirm(request, kind):
     if not token or token != request.POST.get("token"):
         messages.error(request, "导入已过期或已完成，请重新上传文件")
         return redirect("secretaries:import_upload", kind=kind)
-    path = _import_dir() / f"{token}.xlsx"
-    if not path.exists():
-        messages.error(request, "导入文件已失效，请重新上传")
+    upload = preview_open(token)
+    if upload is None:
+        messages.error(request, "导入文件已失效（预览超过有效期），请重新上传")
         return redirect("secretaries:import_upload", kind=kind)
-    upload = SimpleUploadedFile(path.name, path.read_bytes())
-    dataset = read_xlsx(
-        upload, required_headers=resource_class.REQUIRED_HEADERS, optional_headers=resource_class.OPTIONAL_HEADERS
-    )
-    outcome = import_dataset(resource_class(), dataset, dry_run=False)
-    path.unlink(missing_ok=True)
+    try:
+        dataset = read_xlsx(
+            upload, required_headers=resource_class.REQUIRED_HEADERS, optional_headers=resource_class.OPTIONAL_HEADERS
+        )
+        outcome = import_dataset(resource_class(user=request.user), dataset, dry_run=False)
+    finally:
+        # Imported or refused as a whole: the stored file is of no further use either way.
+        preview_discard(token)
     request.session.pop(f"import:{kind}", None)
     if not outcome.ok:
         form = ImportUploadForm()
@@ -325,15 +323,7 @@ def import_template(request, kind):
         raise Http404("未知的导入类型")
     resource_class, label, _back = IMPORTS[kind]
 
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = label
+    workbook = Workbook(write_only=True)
     headers = resource_class.REQUIRED_HEADERS + resource_class.OPTIONAL_HEADERS
-    sheet.append(headers)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        sheet.column_dimensions[cell.column_letter].width = 16
-
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return xlsx_response(buffer.getvalue(), f"{label}导入模板.xlsx")
+    write_only_sheet(workbook, label, headers, [], widths=[16] * len(headers))
+    return xlsx_response(workbook, f"{label}导入模板.xlsx")
