@@ -5,8 +5,7 @@ import pytest
 
 from demands.models import DemandItem
 from demands.services import loop
-from tests.demands.factories import CollectionRoundFactory
-from tests.demands.factories_loop import DemandCategoryFactory, DemandItemFactory
+from tests.demands.factories import CollectionRoundFactory, DemandCategoryFactory, DemandItemFactory
 from tests.xlsx import FORMULA_TITLE, assert_stored_as_text
 
 pytestmark = pytest.mark.django_db
