@@ -151,6 +151,6 @@ class DistrictWideQuerySet(ScopedQuerySet):
         scope = scope_for(user)
         if scope.is_superuser:
             return self
-        if not scope.has_access or scope.district_id is None:
+        if not scope.has_access:  # a role in a district
             return self.none()
         return self.filter(**{self.district_path: scope.district_id})

@@ -347,11 +347,10 @@ class ResourceItemQuerySet(ScopedQuerySet):
     def for_user(self, user):
         # Resources are offers to the whole district: every role in it may read them; a secretary
         # edits only their own (checked in the view through `editable_by`).
-
         scope = scope_for(user)
         if scope.is_superuser:
             return self
-        if not scope.has_access or scope.district_id is None:
+        if not scope.has_access:  # a role in a district
             return self.none()
         return self.filter(
             Q(secretary__village__township__district_id=scope.district_id)

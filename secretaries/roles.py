@@ -34,11 +34,16 @@ def user_scope(user):
         secretary = Secretary.objects.filter(user=user).select_related("village__township").first()
         if secretary is None:
             return NO_SCOPE
-        return Scope(
-            role=ROLE_SECRETARY,
-            district_id=secretary.village.township.district_id,
-            township_ids=frozenset([secretary.village.township_id]),
-            village_ids=frozenset([secretary.village_id]),
-            secretary_id=secretary.pk,
-        )
+        return secretary_scope(secretary)
     return NO_SCOPE
+
+
+def secretary_scope(secretary):
+    """What a secretary sees: their own record, village and township."""
+    return Scope(
+        role=ROLE_SECRETARY,
+        district_id=secretary.village.township.district_id,
+        township_ids=frozenset([secretary.village.township_id]),
+        village_ids=frozenset([secretary.village_id]),
+        secretary_id=secretary.pk,
+    )

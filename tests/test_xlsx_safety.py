@@ -21,6 +21,7 @@ import core.importing
 from core.excel import append_row, write_only_sheet
 from core.importing import ImportFileError, preview_delete_expired, preview_open, preview_store, read_xlsx
 from secretaries.models import DispatchUnit, Secretary, StaffProfile, Village
+from secretaries.resources import SecretaryResource
 from secretaries.tasks import delete_expired_import_previews
 from tests.factories import DistrictFactory, TownshipFactory, UserFactory, VillageFactory
 from tests.xlsx import FORMULA_TITLE, assert_stored_as_text, xlsx_bytes, xlsx_upload
@@ -212,18 +213,7 @@ def test_settings_refuse_an_import_dir_under_media_root():
 
 # Scoped lookups --------------------------------------------------------------------------------
 
-SECRETARY_HEADERS = [
-    "姓名",
-    "性别",
-    "出生日期",
-    "手机号码",
-    "派出单位",
-    "批次",
-    "乡镇",
-    "派驻村",
-    "任期开始",
-    "任期结束",
-]
+SECRETARY_HEADERS = SecretaryResource.REQUIRED_HEADERS
 
 
 @pytest.fixture

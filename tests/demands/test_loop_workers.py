@@ -7,11 +7,12 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from core.scoping import ROLE_SECRETARY, ROLE_STATION, Scope
+from core.scoping import ROLE_STATION, Scope
 from demands.lifecycle import items_worked_by, workers_of
 from demands.models import DemandItem
 from demands.services import loop
 from secretaries.models import Secretary, StaffProfile
+from secretaries.roles import secretary_scope
 from stations.models import DutyShift
 from teams.models import PioneerTeam, TeamMembership
 from tests.demands.factories import DemandCategoryFactory, DemandItemFactory
@@ -67,13 +68,7 @@ def world(district, township_a, township_b, village_a, batch, org_user, station,
 
 
 def _scope(secretary):
-    return Scope(
-        role=ROLE_SECRETARY,
-        district_id=secretary.village.township.district_id,
-        township_ids=frozenset([secretary.village.township_id]),
-        village_ids=frozenset([secretary.village_id]),
-        secretary_id=secretary.pk,
-    )
+    return secretary_scope(secretary)
 
 
 def test_each_kind_of_assignee_is_worked_by_its_people_only(world):
