@@ -4,8 +4,9 @@ from concurrent.futures import ThreadPoolExecutor
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -73,4 +74,6 @@ def forbidden(request, exception=None):
 
 
 def server_error(request):
-    return render(request, "errors/500.html", status=500)
+    """The 500 page, rendered without the request's context: the context processors read the
+    database, which may be the very thing that failed (errors/500.html is static)."""
+    return HttpResponseServerError(loader.render_to_string("errors/500.html"))
