@@ -99,9 +99,19 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The cache is shared by the web, the worker and beat (the dashboards' data version and results):
 # Redis in production; files under var/ on the embedded default; one process's memory for tests.
+# A Redis that is down or frozen must cost a request a fraction of a second, not a worker: both
+# Redis clients (this cache and the Celery broker below) give up connecting and reading after
+# REDIS_TIMEOUT_MS, and the code that writes through them carries on (dashboard.caching, core.tasks).
+REDIS_TIMEOUT = env_int("REDIS_TIMEOUT_MS", 500, minimum=50, maximum=10_000) / 1000
 CACHE_URL = env_str("CACHE_URL", "")
 if CACHE_URL.startswith(("redis://", "rediss://")):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},
+        }
+    }
 elif CACHE_URL == "locmem://":
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 elif not CACHE_URL:
@@ -214,6 +224,19 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 # Celery. The default broker is kombu's filesystem transport under var/, so `make run` needs no
 # server; production sets CELERY_BROKER_URL=redis://...
 CELERY_BROKER_URL = env_broker("CELERY_BROKER_URL", "filesystem://")
+# A task is acknowledged when it ends (a worker killed mid-task, or its pool child killed by the
+# out-of-memory killer, gives it back to the queue), one at a time per worker process, and stopped
+# after its time limit. Redis hands an unacknowledged task to another worker after the visibility
+# timeout, which must exceed the longest task (its hard limit) or a running task is run twice.
+# Every task is safe to run twice anyway, and notices do not wait for this: a sweep resends them.
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 600, minimum=10)
+CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 60
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=60)
+if CELERY_VISIBILITY_TIMEOUT <= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        f"环境变量 CELERY_VISIBILITY_TIMEOUT（{CELERY_VISIBILITY_TIMEOUT} 秒）应大于任务的硬时限"
+        f"（CELERY_TASK_SOFT_TIME_LIMIT + 60 = {CELERY_TASK_TIME_LIMIT} 秒）"
+    )
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _queue_dir = VAR_DIR / "celery" / "queue"
     _queue_dir.mkdir(parents=True, exist_ok=True)
@@ -224,12 +247,26 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
         "store_processed": False,
     }
+elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+        "socket_connect_timeout": REDIS_TIMEOUT,
+        "socket_timeout": REDIS_TIMEOUT,
+    }
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", None)
 CELERY_TASK_IGNORE_RESULT = CELERY_RESULT_BACKEND is None
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Publishing (from a request, after its commit) gives up quickly when the broker is unreachable:
+# short timeouts, two quick retries; core.tasks logs the failure and the write stands.
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_TIMEOUT
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.1, "interval_max": 0.2}
+# The same timeouts for a Redis result backend (CELERY_RESULT_BACKEND=redis://..., if set).
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_TIMEOUT
+CELERY_REDIS_SOCKET_TIMEOUT = REDIS_TIMEOUT
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -288,6 +325,12 @@ CELERY_BEAT_SCHEDULE = {
         # Deletes preview files older than IMPORT_PREVIEW_MAX_AGE_MINUTES (a second run finds none).
         "task": "secretaries.tasks.delete_expired_import_previews",
         "schedule": crontab(minute="*/30"),
+    },
+    "notices-sweep-unsent": {
+        # Email and SMS still unsent a few minutes after the notice (a worker died, the broker was
+        # down): queued again, so nothing waits for the broker's redelivery (notices.delivery).
+        "task": "notices.tasks.sweep_unsent_notices",
+        "schedule": crontab(minute="*/5"),
     },
     "dashboard-warm-org": {
         # Recomputes the department's view only if something changed since (idempotent).

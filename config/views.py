@@ -1,15 +1,19 @@
 import logging
+from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from config.celery import app
 
 logger = logging.getLogger(__name__)
+HEALTH_KEY = "healthz"
 
 
 def _database_ok():
@@ -24,9 +28,19 @@ def _database_ok():
 
 def _broker_ok():
     try:
-        # A fresh connection to the configured URL, not one from Celery's pool.
+        # A fresh connection to the configured URL, not one from Celery's pool; one attempt,
+        # bounded by the broker's connect and socket timeouts (settings.REDIS_TIMEOUT).
         with app.connection_for_write(url=settings.CELERY_BROKER_URL) as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
+            conn.ensure_connection(max_retries=0, timeout=settings.REDIS_TIMEOUT)
+        return True, "ok"
+    except Exception as exc:
+        return False, str(exc)[:200]
+
+
+def _cache_ok():
+    try:
+        # One round trip to the cache (Redis in production), bounded by its socket timeouts.
+        cache.get(HEALTH_KEY)
         return True, "ok"
     except Exception as exc:
         return False, str(exc)[:200]
@@ -35,13 +49,18 @@ def _broker_ok():
 @never_cache
 @require_GET
 def healthz(request):
-    db_ok, db_detail = _database_ok()
-    broker_ok, broker_detail = _broker_ok()
-    healthy = db_ok and broker_ok
+    # The broker and the cache are asked at once, so a frozen Redis costs one timeout, not two.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        broker_check, cache_check = pool.submit(_broker_ok), pool.submit(_cache_ok)
+        db_ok, db_detail = _database_ok()
+        broker_ok, broker_detail = broker_check.result()
+        cache_ok, cache_detail = cache_check.result()
+    healthy = db_ok and broker_ok and cache_ok
     body = {
         "status": "ok" if healthy else "error",
         "database": {"ok": db_ok, "detail": db_detail},
         "broker": {"ok": broker_ok, "detail": broker_detail},
+        "cache": {"ok": cache_ok, "detail": cache_detail},
     }
     return JsonResponse(body, status=200 if healthy else 503)
 
@@ -55,4 +74,6 @@ def forbidden(request, exception=None):
 
 
 def server_error(request):
-    return render(request, "errors/500.html", status=500)
+    """The 500 page, rendered without the request's context: the context processors read the
+    database, which may be the very thing that failed (errors/500.html is static)."""
+    return HttpResponseServerError(loader.render_to_string("errors/500.html"))

@@ -24,6 +24,7 @@ Stated delay: a change shows on the first page load after the refresh it trigger
 recount: under a second for a district, a few seconds for a province-sized one); pages are never
 more than MAX_STALE_SECONDS (10 minutes) behind, whatever the worker does."""
 
+import logging
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -34,6 +35,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.scoping import scope_for
+from core.tasks import enqueue
+
+logger = logging.getLogger(__name__)
 
 VERSION_KEY = "dashboard:version"
 # Queued by name: the task (dashboard.tasks) is built on this module, which must not import it back.
@@ -59,12 +63,29 @@ def current_version():
     return version
 
 
+# After a failed bump this process leaves the cache alone for a while: a frozen Redis costs its
+# read timeout per call, and one write saves many rows.
+CACHE_PAUSE_SECONDS = 10
+_cache_paused_until = 0.0
+
+
 def bump_version(**kwargs):
+    """Move the data version. Called inside users' writes, so a cache that is down or frozen is
+    logged and skipped: the write stands. The bump it missed is made by the next write after
+    the cache is back (on a busy system, seconds later); a Redis that was restarted has lost
+    the entries anyway."""
+    global _cache_paused_until
+    if time.monotonic() < _cache_paused_until:
+        return
     try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        # No version yet (or evicted): start a fresh one no earlier entry can share.
-        cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+        try:
+            cache.incr(VERSION_KEY)
+        except ValueError:
+            # No version yet (or evicted): start a fresh one no earlier entry can share.
+            cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+    except Exception:  # any cache backend's error (Redis: ConnectionError, TimeoutError)
+        _cache_paused_until = time.monotonic() + CACHE_PAUSE_SECONDS
+        logger.warning("缓存不可用，仪表盘数据版本未更新（%s 秒内不再尝试）", CACHE_PAUSE_SECONDS, exc_info=True)
 
 
 def data_changed(**kwargs):
@@ -148,7 +169,7 @@ def schedule_refresh(user, filters):
     if cache.add(lock_key(user, filters), 1, REFRESH_LOCK_SECONDS):
         period = filters.period
         args = (user.pk, period.kind, f"{period.start:%Y-%m}", filters.township_id, filters.round_id)
-        signature(REFRESH_TASK, args=args).delay()
+        enqueue(signature(REFRESH_TASK, args=args))
 
 
 WATCHED_MODELS = [

@@ -1,9 +1,9 @@
 """Notify people: an in-app notice, plus email (and SMS when asked) delivered by a Celery task."""
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.utils import timezone
 
+from core.tasks import enqueue_on_commit
 from notices.models import Notice
 from notices.tasks import deliver_notices
 
@@ -16,7 +16,17 @@ def notify(users, title, *, body="", url="", kind="", dedupe_key="", email=True,
     if not users:
         return []
     candidates = [
-        Notice(recipient=u, title=title[:200], body=body, url=url, kind=kind, dedupe_key=dedupe_key) for u in users
+        Notice(
+            recipient=u,
+            title=title[:200],
+            body=body,
+            url=url,
+            kind=kind,
+            dedupe_key=dedupe_key,
+            email_pending=email,
+            sms_pending=sms,
+        )
+        for u in users
     ]
     if dedupe_key:
         already = set(
@@ -33,7 +43,7 @@ def notify(users, title, *, body="", url="", kind="", dedupe_key="", email=True,
         created = Notice.objects.bulk_create(candidates)
     ids = [n.pk for n in created]
     if ids and (email or sms):
-        transaction.on_commit(lambda: deliver_notices.delay(ids, email=email, sms=sms))
+        enqueue_on_commit(deliver_notices, ids)
     return created
 
 
@@ -58,13 +68,15 @@ def notify_each(notices):
     """notices.notify() for many different messages at once (notify takes one title and one key).
     `notices` are unsaved Notice rows with a dedupe_key; the rules are notify()'s: active logins
     only, nothing new for someone who already has the key (the unique constraint decides a race),
-    e-mail by one Celery task after commit. Returns the ids of the notices created now."""
+    e-mail by one Celery task after commit (what a broker outage keeps from it, the sweep sends).
+    Returns the ids of the notices created now."""
     rows, seen = [], set()
     for notice in notices:
         pair = (notice.recipient.pk, notice.dedupe_key)
         if notice.recipient.is_active and pair not in seen:
             seen.add(pair)
             notice.title = notice.title[:200]
+            notice.email_pending = True
             rows.append(notice)
     already = set()
     for chunk in _chunks(rows):
@@ -85,7 +97,7 @@ def notify_each(notices):
         ).values_list("pk", "recipient_id", "dedupe_key")
         ids += [pk for pk, recipient_id, key in found if (recipient_id, key) in wanted]
     if ids:
-        transaction.on_commit(lambda: deliver_notices.delay(ids, email=True, sms=False))
+        enqueue_on_commit(deliver_notices, ids)
     return ids
 
 

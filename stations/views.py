@@ -7,7 +7,6 @@ from datetime import timedelta
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_POST
 from core.access import role_required
 from core.dates import add_months, month_end, month_start, parse_day, parse_month
 from core.scoping import scope_for
+from core.tasks import enqueue_on_commit
 from secretaries.models import Secretary
 from stations import selectors, services
 from stations.access import can_edit_pool, can_manage_station, is_own_shift, managed_station_ids
@@ -201,7 +201,7 @@ def station_generate(request, pk):
     station = _station(request, pk)
     if not can_manage_station(request.user, station):
         raise PermissionDenied("只有本站负责人或组织部可以排班")
-    transaction.on_commit(lambda: extend_roster.delay(station_ids=[station.pk]))
+    enqueue_on_commit(extend_roster, station_ids=[station.pk])
     messages.success(request, "已开始排班，稍后刷新即可看到新班次和缺口。")
     return redirect("stations:station_week", pk=station.pk)
 

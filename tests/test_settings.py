@@ -1,5 +1,6 @@
 """The env-driven settings: strict parsing, a clear message naming the variable, a clean deploy check."""
 
+import ast
 import os
 import subprocess
 import sys
@@ -129,3 +130,35 @@ def test_production_settings_pass_the_deploy_check_without_warnings():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def settings_values(extra_env, expression):
+    code = f"from config import settings; print({expression})"
+    env = {**os.environ, "DEBUG": "1", "VAR_DIR": str(ROOT / "var" / "test"), **extra_env}
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+
+
+def test_redis_clients_get_short_timeouts_and_tasks_a_visibility_timeout_beyond_their_limit():
+    redis_env = {"CACHE_URL": "redis://127.0.0.1:6379/1", "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0"}
+    result = settings_values(
+        redis_env,
+        "repr((settings.CACHES['default']['OPTIONS'], settings.CELERY_BROKER_TRANSPORT_OPTIONS, "
+        "settings.CELERY_BROKER_CONNECTION_TIMEOUT, settings.CELERY_TASK_TIME_LIMIT, "
+        "settings.CELERY_TASK_REJECT_ON_WORKER_LOST))",
+    )
+    assert result.returncode == 0, result.stderr
+    cache, broker, connect, hard_limit, reject = ast.literal_eval(result.stdout.strip())
+    assert cache == {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+    assert broker == {"visibility_timeout": 3600, "socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+    assert (connect, hard_limit, reject) == (0.5, 660, True)
+    short = settings_values(
+        {**redis_env, "CELERY_TASK_SOFT_TIME_LIMIT": "3600", "CELERY_VISIBILITY_TIMEOUT": "3600"}, "1"
+    )
+    assert short.returncode != 0
+    assert "CELERY_VISIBILITY_TIMEOUT" in short.stderr
+
+
+def test_the_notice_sweep_runs_every_few_minutes():
+    result = settings_values({}, "settings.CELERY_BEAT_SCHEDULE['notices-sweep-unsent']['schedule'].minute")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(set(range(0, 60, 5)))

@@ -21,6 +21,7 @@ from simple_history.utils import bulk_create_with_history
 
 from core.scoping import ROLE_ORG, ROLE_STATION
 from core.signals import records_written
+from core.tasks import enqueue_on_commit
 from notices.models import Notice
 from notices.services import notify, notify_each
 from secretaries.models import Secretary, StaffProfile
@@ -434,7 +435,7 @@ def _free_shifts_for_leave(leave, today, *, key=None):
             "stations.tasks.extend_roster",
             kwargs={"station_ids": station_ids, "start": first.isoformat(), "end": last.isoformat()},
         )
-        transaction.on_commit(refill.delay)
+        enqueue_on_commit(refill)
     return freed
 
 

@@ -21,26 +21,6 @@ def test_a_dedupe_key_makes_a_second_notify_harmless(
 
 
 @pytest.mark.django_db
-def test_delivering_the_same_notices_twice_sends_each_email_once(township_a_user):
-    notice = Notice.objects.create(recipient=township_a_user, title="测试")
-    assert deliver_notices([notice.pk]) == 1
-    assert deliver_notices([notice.pk]) == 0
-    assert len(mail.outbox) == 1
-
-
-@pytest.mark.django_db
-def test_a_failed_send_releases_the_claim_so_a_retry_sends_it(township_a_user, settings):
-    notice = Notice.objects.create(recipient=township_a_user, title="测试")
-    settings.EMAIL_BACKEND = "tests.notices.failing_backend.FailingBackend"
-    with pytest.raises(OSError):
-        deliver_notices.run([notice.pk])
-    notice.refresh_from_db()
-    assert notice.emailed_at is None
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    assert deliver_notices.run([notice.pk]) == 1
-
-
-@pytest.mark.django_db
 @pytest.mark.parametrize("bad", ["1,2", [1, "2"], [True], None])
 def test_bad_task_arguments_get_a_clear_error(bad):
     with pytest.raises(ValueError, match="整数列表"):

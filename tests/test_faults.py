@@ -1,0 +1,157 @@
+"""Writes and /healthz when Redis fails (PostgreSQL + Redis pass). Each test starts its own
+redis-server on a free port and stops or freezes only that process, never the machine's Redis."""
+
+import logging
+import os
+import signal
+import socket
+import subprocess
+import time
+
+import pytest
+import redis
+from celery import Celery
+from django.conf import settings
+from django.test import override_settings
+
+from core.tasks import enqueue
+from dashboard import caching
+from demands.models import DemandItem, Submission
+from demands.services.rounds import ensure_submissions
+from tests.demands.factories import CollectionRoundFactory, DemandCategoryFactory
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class OwnRedis:
+    def __init__(self):
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                redis.Redis.from_url(self.url, socket_connect_timeout=0.2).ping()
+                return
+            except redis.ConnectionError:
+                if time.monotonic() > deadline or self.process.poll() is not None:
+                    raise
+                time.sleep(0.05)
+
+    def cache_settings(self):
+        cache = dict(settings.CACHES["default"])
+        cache.update(
+            BACKEND="django.core.cache.backends.redis.RedisCache",
+            LOCATION=self.url,
+            OPTIONS={"socket_connect_timeout": settings.REDIS_TIMEOUT, "socket_timeout": settings.REDIS_TIMEOUT},
+        )
+        return {"default": cache}
+
+    def freeze(self):
+        os.kill(self.process.pid, signal.SIGSTOP)
+
+    def stop(self):
+        if self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGCONT)
+            self.process.kill()
+            self.process.wait(10)
+
+
+@pytest.fixture
+def own_redis():
+    server = OwnRedis()
+    try:
+        with override_settings(CACHES=server.cache_settings()):  # clears the cache handler too
+            caching._cache_paused_until = 0.0
+            yield server
+    finally:
+        server.stop()
+        caching._cache_paused_until = 0.0
+
+
+@pytest.fixture
+def draft(district, village_a, secretary):
+    collection_round = CollectionRoundFactory(district=district)
+    ensure_submissions(collection_round)
+    submission = Submission.objects.get(round=collection_round, village=secretary.village)
+    category = DemandCategoryFactory(name="基础设施建设")
+    data = {
+        "items-TOTAL_FORMS": "1",
+        "items-INITIAL_FORMS": "0",
+        "action": "save",
+        "items-0-category": category.pk,
+        "items-0-title": "修复村道",
+        "items-0-urgency": "low",
+    }
+    return submission, data
+
+
+@pytest.mark.services
+@pytest.mark.parametrize("fault", ["stop", "freeze"])
+def test_a_draft_save_succeeds_while_the_cache_redis_is_down(
+    own_redis, draft, secretary, client_for, django_capture_on_commit_callbacks, caplog, fault
+):
+    submission, data = draft
+    client = client_for(secretary.user)
+    caching.current_version()  # the cache works, on our Redis
+    getattr(own_redis, fault)()
+    with caplog.at_level(logging.WARNING), django_capture_on_commit_callbacks(execute=True):
+        started = time.monotonic()
+        response = client.post(f"/demands/submissions/{submission.pk}/", data)
+        elapsed = time.monotonic() - started
+    assert response.status_code == 302
+    assert DemandItem.objects.get(submission=submission).title == "修复村道"
+    assert "缓存不可用" in caplog.text
+    assert elapsed < 2  # one timeout at most, then the cache is left alone for a while
+
+
+@pytest.mark.services
+def test_healthz_answers_503_within_a_second_when_redis_is_frozen(db, own_redis, client, settings):
+    settings.CELERY_BROKER_URL = own_redis.url
+    assert client.get("/healthz").status_code == 200
+    own_redis.freeze()
+    started = time.monotonic()
+    response = client.get("/healthz")
+    assert time.monotonic() - started < 1
+    assert response.status_code == 503
+    assert response.json()["broker"]["ok"] is False and response.json()["cache"]["ok"] is False
+
+
+@pytest.mark.services
+def test_healthz_answers_503_within_a_second_when_redis_is_stopped(db, own_redis, client, settings):
+    settings.CELERY_BROKER_URL = own_redis.url
+    own_redis.stop()
+    started = time.monotonic()
+    response = client.get("/healthz")
+    assert time.monotonic() - started < 1
+    assert response.status_code == 503
+    assert response.json()["database"]["ok"] is True
+
+
+def test_a_task_that_cannot_be_queued_is_logged_and_the_caller_goes_on(caplog):
+    """With the project's broker settings (timeouts, publish retries) and a broker that is not
+    there, queuing fails fast and enqueue() returns None instead of raising."""
+    app = Celery("stopped-broker")
+    app.config_from_object("django.conf:settings", namespace="CELERY")
+    app.conf.broker_write_url = (
+        f"redis://127.0.0.1:{free_port()}/0"  # CELERY_BROKER_URL in the env wins over broker_url
+    )
+    app.conf.task_always_eager = False
+
+    @app.task(name="tests.nothing")
+    def nothing():
+        return None
+
+    started = time.monotonic()
+    with caplog.at_level(logging.ERROR):
+        assert enqueue(nothing) is None
+    assert time.monotonic() - started < 2
+    assert "tests.nothing" in caplog.text and "消息代理不可用" in caplog.text
