@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.NoStoreForUsersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -195,6 +196,8 @@ if IMPORT_DIR.resolve().is_relative_to(MEDIA_ROOT.resolve()) or IMPORT_DIR.resol
         f"环境变量 IMPORT_DIR（{IMPORT_DIR}）不能位于 MEDIA_ROOT 或 STATIC_ROOT 之下：待导入的文件不得被公开访问"
     )
 IMPORT_EXPORT_SKIP_ADMIN_LOG = True
+# A photo declaring more pixels than this is refused from its header, before it is decoded.
+PHOTO_MAX_PIXELS = env_int("PHOTO_MAX_PIXELS", 40_000_000, minimum=1_000_000, maximum=200_000_000)
 
 # Security. With DEBUG off these default to the safe value; each can be relaxed by its variable
 # (for example SECURE_SSL_REDIRECT=0 when TLS ends at a proxy that does the redirect itself).

@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from config.celery import app
+from core.scoping import scope_for
 
 logger = logging.getLogger(__name__)
 HEALTH_KEY = "healthz"
@@ -56,12 +57,19 @@ def healthz(request):
         broker_ok, broker_detail = broker_check.result()
         cache_ok, cache_detail = cache_check.result()
     healthy = db_ok and broker_ok and cache_ok
-    body = {
-        "status": "ok" if healthy else "error",
+    details = {
         "database": {"ok": db_ok, "detail": db_detail},
         "broker": {"ok": broker_ok, "detail": broker_detail},
         "cache": {"ok": cache_ok, "detail": cache_detail},
     }
+    if not healthy:
+        logger.warning("healthz failed: %s", details)
+    # Anyone (a load balancer, a monitor) learns ok or fail; which check failed and its error text
+    # describe the internals and are for the department's logins and superusers only.
+    body = {"status": "ok" if healthy else "fail"}
+    scope = scope_for(request.user)
+    if scope.is_org or scope.is_superuser:
+        body |= details
     return JsonResponse(body, status=200 if healthy else 503)
 
 

@@ -84,11 +84,43 @@ class DemandEventAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).filter(item__in=DemandItem.objects.for_user(request.user))
 
+    def has_add_permission(self, request):
+        return False
+
     def has_change_permission(self, request, obj=None):
         return False
 
-    def has_add_permission(self, request):
+    def has_delete_permission(self, request, obj=None):
         return False
+
+
+# Fields only the loop's services write (demands/services/loop.py), each step with its event: in the
+# admin they are shown, never edited, so no status jump leaves the history silent.
+LOOP_FIELDS = [
+    "status",
+    "due_date",
+    "assignee_kind",
+    "assignee_secretary",
+    "assignee_team",
+    "assignee_station",
+    "assignee_unit",
+    "matched_resource",
+    "submitted_at",
+    "accepted_at",
+    "dispatched_at",
+    "resolved_at",
+    "rated_at",
+    "last_progress_at",
+    "return_reason",
+    "resolution",
+    "funds_secured",
+    "rating",
+    "rating_comment",
+    "resolved_on",
+    "cycle",
+    "merged_into",
+    "created_by",
+]
 
 
 @admin.register(DemandItem)
@@ -97,16 +129,13 @@ class DemandItemAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_filter = ["status", "urgency", "category", "channel", "round"]
     search_fields = ["title", "village__name"]
     list_select_related = ["village", "category", "round"]
-    raw_id_fields = [
-        "village",
-        "submission",
-        "assignee_secretary",
-        "matched_resource",
-        "merged_into",
-        "created_by",
-        "received_shift",
-    ]
+    raw_id_fields = ["village", "submission", "received_shift"]
+    readonly_fields = LOOP_FIELDS
     inlines = [DemandEventInline]
+
+    def has_delete_permission(self, request, obj=None):
+        # An item carries the loop's history; it is closed or merged through the loop, not deleted.
+        return False
 
 
 @admin.register(ResourceItem)

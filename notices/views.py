@@ -3,7 +3,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from notices.models import Notice
 from notices.services import mark_read
@@ -19,9 +19,12 @@ def inbox(request):
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def open_notice(request, pk):
+    """Follow a notice's link. Only the inbox's button (a POST, CSRF-checked) marks it read: a GET
+    (a link prefetched, forged or followed by a crawler) changes nothing."""
     notice = get_object_or_404(Notice.objects.for_user(request.user), pk=pk)
-    if notice.read_at is None:
+    if request.method == "POST" and notice.read_at is None:
         notice.read_at = timezone.now()
         notice.save(update_fields=["read_at"])
     target = notice.url

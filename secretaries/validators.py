@@ -5,13 +5,12 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 
+# The masks live in the kernel so that notices (which may not import this app) use the same ones.
+from core.masking import mask_id_number, mask_phone, normalize_phone  # noqa: F401
+
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK_CHARS = "10X98765432"
-
-
-def normalize_phone(value):
-    return re.sub(r"[\s-]", "", value or "")
 
 
 def validate_mobile(value):
@@ -36,22 +35,6 @@ def validate_id_number(value):
         raise ValidationError("身份证号中的出生日期无效", code="invalid_id_birth") from None
     if id_check_char(value[:17]) != value[17]:
         raise ValidationError("身份证号校验位不正确，请核对", code="invalid_id_checksum")
-
-
-def mask_phone(value):
-    value = normalize_phone(value)
-    if len(value) < 7:
-        return "*" * len(value)
-    return f"{value[:3]}****{value[-4:]}"
-
-
-def mask_id_number(value):
-    value = (value or "").strip()
-    if not value:
-        return ""
-    if len(value) < 8:
-        return "*" * len(value)
-    return f"{value[:3]}{'*' * (len(value) - 7)}{value[-4:]}"
 
 
 class CharacterClassesValidator:

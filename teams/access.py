@@ -1,8 +1,13 @@
 """Who may change what in the teams app. Reading is district-wide (the QuerySets' for_user);
 these checks come on top of it, so a readable record someone may not change answers 403."""
 
+from django.db.models import Q
+
 from core.scoping import scope_for
+from secretaries.models import Secretary, Village
 from teams.models import TeamMembership
+
+DECISION_VILLAGE_MESSAGE = "议定事项只能转办到本次会议参会第一书记和本队队员所驻的村（区委组织部可转办到全区各村）。"
 
 
 def is_org_of(user, district_id):
@@ -50,3 +55,16 @@ def teams_user_may_log_for(user, teams_qs):
         member_of = TeamMembership.objects.current().filter(secretary_id=scope.secretary_id).values("team_id")
         return teams_qs.filter(pk__in=member_of)
     return teams_qs.none()
+
+
+def decision_villages(user, meeting):
+    """The villages a meeting's decision may become a demand (or project) of: where the meeting's
+    host, its attendees and its team's current members serve. The org department of the meeting's
+    district may choose any village of the district."""
+    villages = Village.objects.filter(township__district_id=meeting.district_id).select_related("township")
+    if is_org_of(user, meeting.district_id):
+        return villages
+    people = Q(pk=meeting.host_id) | Q(meetings_attended=meeting)
+    if meeting.team_id is not None:
+        people |= Q(team_memberships__team_id=meeting.team_id, team_memberships__left__isnull=True)
+    return villages.filter(pk__in=Secretary.objects.filter(people).values("village_id"))

@@ -5,6 +5,7 @@ from django.utils import timezone
 from demands.models import DemandCategory
 from secretaries.forms import BootstrapFormMixin
 from secretaries.models import Secretary, Village
+from teams.access import DECISION_VILLAGE_MESSAGE
 from teams.models import Award, Meeting, PioneerTeam, ScoringRule, TeamActivity, TeamMembership
 from teams.photos import MAX_PHOTOS, check_photo
 
@@ -194,11 +195,11 @@ class DecisionConvertForm(BootstrapFormMixin, forms.Form):
     village = forms.ModelChoiceField(label="涉及村", queryset=Village.objects.none())
     category = forms.ModelChoiceField(label="类别", queryset=None, required=False, help_text="转为需求时必选")
 
-    def __init__(self, *args, district_id, **kwargs):
+    def __init__(self, *args, villages, **kwargs):
+        """`villages`: those the decision may go to (teams.access.decision_villages)."""
         super().__init__(*args, **kwargs)
-        self.fields["village"].queryset = Village.objects.filter(township__district_id=district_id).select_related(
-            "township"
-        )
+        self.fields["village"].queryset = villages
+        self.fields["village"].error_messages["invalid_choice"] = DECISION_VILLAGE_MESSAGE
         self.fields["category"].queryset = DemandCategory.objects.filter(active=True)
 
     def clean(self):

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -90,6 +91,18 @@ class TeamMembership(models.Model):
         return f"{self.team} · {self.secretary}"
 
 
+# One activity's figures stay within what one activity can honestly reach, so a typo of a few extra
+# digits is refused instead of standing in the district's totals.
+MAX_YUAN = 100_000_000
+MAX_PEOPLE_REACHED = 1_000_000
+MAX_PRODUCE_KG = 100_000_000
+MAX_PROJECTS = 1_000
+
+
+def at_most(limit, what, unit):
+    return MaxValueValidator(limit, message=f"{what}不能超过 {limit:,} {unit}，请核对是否多输了位数。")
+
+
 class TeamActivityQuerySet(DistrictWideQuerySet):
     district_path = "team__district_id"
 
@@ -121,11 +134,33 @@ class TeamActivity(models.Model):
     participants = models.ManyToManyField(
         "secretaries.Secretary", blank=True, related_name="activities", verbose_name="参与第一书记"
     )
-    people_reached = models.PositiveIntegerField("服务群众（人次）", default=0)
-    funds_secured = models.DecimalField("争取帮扶资金（元）", max_digits=14, decimal_places=2, default=0)
-    projects_built = models.PositiveIntegerField("建成产业项目（个）", default=0)
-    produce_kg = models.DecimalField("销售农产品（公斤）", max_digits=12, decimal_places=1, default=0)
-    produce_yuan = models.DecimalField("农产品销售额（元）", max_digits=14, decimal_places=2, default=0)
+    people_reached = models.PositiveIntegerField(
+        "服务群众（人次）", default=0, validators=[at_most(MAX_PEOPLE_REACHED, "服务群众", "人次")]
+    )
+    funds_secured = models.DecimalField(
+        "争取帮扶资金（元）",
+        max_digits=14,
+        decimal_places=2,
+        default=0,
+        validators=[at_most(MAX_YUAN, "争取帮扶资金", "元")],
+    )
+    projects_built = models.PositiveIntegerField(
+        "建成产业项目（个）", default=0, validators=[at_most(MAX_PROJECTS, "建成产业项目", "个")]
+    )
+    produce_kg = models.DecimalField(
+        "销售农产品（公斤）",
+        max_digits=12,
+        decimal_places=1,
+        default=0,
+        validators=[at_most(MAX_PRODUCE_KG, "销售农产品", "公斤")],
+    )
+    produce_yuan = models.DecimalField(
+        "农产品销售额（元）",
+        max_digits=14,
+        decimal_places=2,
+        default=0,
+        validators=[at_most(MAX_YUAN, "农产品销售额", "元")],
+    )
     description = models.TextField("活动情况", blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

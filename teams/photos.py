@@ -1,5 +1,6 @@
-"""Activity photos: checked by content with Pillow (not by the file name), size-limited, and
-re-encoded with the longest edge at most TEAM_PHOTO_MAX_EDGE pixels.
+"""Activity photos: checked by content with Pillow (not by the file name), size-limited (bytes, and
+pixels read from the header before decoding), and re-encoded with the longest edge at most
+TEAM_PHOTO_MAX_EDGE pixels.
 
 Re-encoding also drops whatever else rode along in the file (EXIF with GPS, trailing data)."""
 
@@ -15,6 +16,46 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 MAX_PHOTOS = 9
+
+
+def max_pixels():
+    return getattr(settings, "PHOTO_MAX_PIXELS", 40_000_000)
+
+
+# Pillow's own guard refuses twice MAX_IMAGE_PIXELS in Image.open, for every image the process opens:
+# set so that it refuses at four times our limit (160 MP, below Pillow's default of 179 MP), leaving
+# the band between to the check in _open, whose message gives the dimensions.
+Image.MAX_IMAGE_PIXELS = 2 * max_pixels()
+
+
+def _too_many_pixels(name, size=None):
+    declared = f"为 {size[0]}×{size[1]} 像素，" if size else "的像素数"
+    return ValidationError(f"照片“{name}”{declared}超过 {max_pixels() // 10_000:,} 万像素的上限，请缩小后再上传。")
+
+
+def _open(upload, name):
+    """Image.open reads the header only: the pixel count is refused here, before anything is
+    decoded (a 10 KB PNG may declare 9400×9400 and take a gigabyte to decode)."""
+    upload.seek(0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # refused just below
+            image = Image.open(upload)
+    except Image.DecompressionBombError:
+        raise _too_many_pixels(name) from None
+    width, height = image.size
+    if width * height > max_pixels():
+        # Not image.close(): that would close the upload itself, which the caller still reads.
+        raise _too_many_pixels(name, image.size)
+    return image
+
+
+def _decode_small(image):
+    """Decode a JPEG at a reduced scale when it is much larger than what is kept: the whole stream is
+    still read (a truncated file still fails) with a fraction of the memory."""
+    if image.format == "JPEG":
+        image.draft("RGB", (max_edge(), max_edge()))
+    image.load()
 
 
 def max_bytes():
@@ -36,17 +77,13 @@ def check_photo(upload):
     if upload.size == 0:
         raise ValidationError(f"文件“{name}”是空文件。")
     try:
-        upload.seek(0)
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(upload) as image:
-                image_format = image.format
-                image.verify()
-            # verify() reads the structure only; a truncated JPEG passes it, so decode it too.
-            upload.seek(0)
-            with Image.open(upload) as image:
-                image.load()
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning, OSError, SyntaxError):
+        with _open(upload, name) as image:
+            image_format = image.format
+            image.verify()
+        # verify() reads the structure only; a truncated JPEG passes it, so decode it too.
+        with _open(upload, name) as image:
+            _decode_small(image)
+    except (UnidentifiedImageError, OSError, SyntaxError):
         raise ValidationError(
             f"文件“{name}”不是有效的图片（只接受 JPEG、PNG、WebP 格式的照片；改了扩展名的文件也不行）。"
         ) from None
@@ -62,17 +99,17 @@ def normalized_photo(upload):
     Raises ValidationError (Chinese, naming the file) when the image cannot be decoded."""
     name = os.path.basename(getattr(upload, "name", "") or "照片")
     try:
-        return _normalized(upload)
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError):
+        return _normalized(upload, name)
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise ValidationError(f"文件“{name}”已损坏或不完整，无法读取，请重新选择。") from None
 
 
-def _normalized(upload):
-    upload.seek(0)
-    with Image.open(upload) as image:
+def _normalized(upload, name):
+    with _open(upload, name) as image:
         image_format = image.format
         if image_format not in ALLOWED_FORMATS:
             raise ValueError(image_format)
+        _decode_small(image)
         image = ImageOps.exif_transpose(image)
         image.thumbnail((max_edge(), max_edge()))
         if image_format == "JPEG" and image.mode not in ("RGB", "L"):

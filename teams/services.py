@@ -17,6 +17,7 @@ from demands.services.loop import demand_create
 from notices.services import notify
 from secretaries.models import Expertise, Secretary, age_on
 from stations.models import Unavailability
+from teams.access import DECISION_VILLAGE_MESSAGE, decision_villages
 from teams.models import ActivityPhoto, Meeting, PioneerTeam, TeamMembership
 from teams.photos import MAX_PHOTOS, normalized_photo
 
@@ -378,11 +379,17 @@ def pick_next_month_hosts(today=None):
     return created
 
 
+def _decision_check(decision, village, user):
+    if decision.project_id or decision.demand_id:
+        raise ValidationError("该议定事项已经转办，不能重复转办。")
+    if not decision_villages(user, decision.meeting).filter(pk=village.pk).exists():
+        raise ValidationError(DECISION_VILLAGE_MESSAGE)
+
+
 @transaction.atomic
 def decision_to_project(decision, *, village, user, category=None):
     """Turn a meeting decision into a planned ProjectItem led by the meeting host, linked back."""
-    if decision.project_id or decision.demand_id:
-        raise ValidationError("该议定事项已经转办，不能重复转办。")
+    _decision_check(decision, village, user)
     project = ProjectItem.objects.create(
         title=decision.text[:100],
         status=ProjectItem.Status.PLANNED,
@@ -401,8 +408,7 @@ def decision_to_project(decision, *, village, user, category=None):
 def decision_to_demand(decision, *, village, category, user):
     """Turn a meeting decision into a submitted DemandItem of `village` (through the demands
     service, which writes its submit event), linked back."""
-    if decision.project_id or decision.demand_id:
-        raise ValidationError("该议定事项已经转办，不能重复转办。")
+    _decision_check(decision, village, user)
     source = f"来源：{decision.meeting}议定事项"
     demand = demand_create(
         village=village, category=category, title=decision.text[:100], detail=source, user=user, note=source

@@ -456,7 +456,8 @@ def decision_convert(request, pk):
     decision = get_object_or_404(MeetingDecision.objects.for_user(request.user).select_related("meeting__team"), pk=pk)
     if not access.can_edit_meeting(request.user, decision.meeting):
         raise PermissionDenied("您不能转办该议定事项。")
-    form = DecisionConvertForm(request.POST or None, district_id=decision.meeting.district_id)
+    villages = access.decision_villages(request.user, decision.meeting)
+    form = DecisionConvertForm(request.POST or None, villages=villages)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -2,8 +2,8 @@ import pytest
 
 
 @pytest.mark.django_db
-def test_healthz_reports_database_and_broker_ok(client):
-    response = client.get("/healthz")
+def test_healthz_reports_database_and_broker_ok(client_for, org_user):
+    response = client_for(org_user).get("/healthz")
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ok"
@@ -12,9 +12,9 @@ def test_healthz_reports_database_and_broker_ok(client):
 
 
 @pytest.mark.django_db
-def test_healthz_answers_503_when_the_broker_is_unreachable(client, settings):
+def test_healthz_answers_503_when_the_broker_is_unreachable(client_for, org_user, settings):
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
-    response = client.get("/healthz")
+    response = client_for(org_user).get("/healthz")
     assert response.status_code == 503
     assert response.json()["broker"]["ok"] is False
     assert response.json()["database"]["ok"] is True

@@ -34,8 +34,8 @@ def test_the_inbox_shows_only_my_notices_and_marks_them_read(client_for, townshi
     client = client_for(township_a_user)
     body = client.get("/notices/").content.decode()
     assert "我的通知" in body and "别人的通知" not in body
-    assert client.get(f"/notices/{theirs.pk}/").status_code == 404
-    response = client.get(f"/notices/{mine.pk}/")
+    assert client.post(f"/notices/{theirs.pk}/").status_code == 404
+    response = client.post(f"/notices/{mine.pk}/")
     assert response.status_code == 302 and response["Location"] == "/secretaries/"
     mine.refresh_from_db()
     assert mine.read_at is not None
@@ -44,5 +44,5 @@ def test_the_inbox_shows_only_my_notices_and_marks_them_read(client_for, townshi
 @pytest.mark.django_db
 def test_a_notice_link_to_another_site_is_not_followed(client_for, township_a_user):
     notice = Notice.objects.create(recipient=township_a_user, title="x", url="https://evil.example/")
-    response = client_for(township_a_user).get(f"/notices/{notice.pk}/")
+    response = client_for(township_a_user).post(f"/notices/{notice.pk}/")
     assert response["Location"] == "/notices/"
