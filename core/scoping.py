@@ -153,4 +153,7 @@ class DistrictWideQuerySet(ScopedQuerySet):
             return self
         if not scope.has_access:  # a role in a district
             return self.none()
-        return self.filter(**{self.district_path: scope.district_id})
+        return self.in_district(scope.district_id)
+
+    def in_district(self, district_id):
+        return self.filter(**{self.district_path: district_id})

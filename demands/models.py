@@ -339,22 +339,18 @@ class DemandEvent(models.Model):
         return f"{self.item} {self.action}"
 
 
-class ResourceItemQuerySet(ScopedQuerySet):
+class ResourceItemQuerySet(DistrictWideQuerySet):
     district_path = "secretary__village__township__district"
     township_path = "secretary__village__township"
     secretary_path = "secretary"
 
-    def for_user(self, user):
-        # Resources are offers to the whole district: every role in it may read them; a secretary
-        # edits only their own (checked in the view through `editable_by`).
-        scope = scope_for(user)
-        if scope.is_superuser:
-            return self
-        if not scope.has_access:  # a role in a district
-            return self.none()
+    # Resources are offers to the whole district: every role in it may read them; a secretary edits
+    # only their own (checked in the view through `editable_by`). A unit's own resource belongs to
+    # the districts its secretaries serve in.
+    def in_district(self, district_id):
         return self.filter(
-            Q(secretary__village__township__district_id=scope.district_id)
-            | Q(secretary__isnull=True, dispatch_unit__secretaries__village__township__district_id=scope.district_id)
+            Q(secretary__village__township__district_id=district_id)
+            | Q(secretary__isnull=True, dispatch_unit__secretaries__village__township__district_id=district_id)
         ).distinct()
 
 
