@@ -129,13 +129,19 @@ class DemandItemAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_filter = ["status", "urgency", "category", "channel", "round"]
     search_fields = ["title", "village__name"]
     list_select_related = ["village", "category", "round"]
-    raw_id_fields = ["village", "submission", "received_shift"]
-    readonly_fields = LOOP_FIELDS
     inlines = [DemandEventInline]
+
+    def has_add_permission(self, request):
+        # Items are made by the lists and demands.services (demand_create), which write the first event.
+        return False
 
     def has_delete_permission(self, request, obj=None):
         # An item carries the loop's history; it is closed or merged through the loop, not deleted.
         return False
+
+    def get_readonly_fields(self, request, obj=None):
+        # Where an item belongs decides who sees and works it: not moved behind the loop's back.
+        return [*LOOP_FIELDS, "village", "submission", "round", "received_shift"]
 
 
 @admin.register(ResourceItem)

@@ -42,7 +42,7 @@ class Bookings:
     Monday-to-Sunday week, against the weekly cap (ROSTER_MAX_SHIFTS_PER_WEEK)."""
 
     def __init__(self, cap=None):
-        self.cap = cap or settings.ROSTER_MAX_SHIFTS_PER_WEEK
+        self.cap = settings.ROSTER_MAX_SHIFTS_PER_WEEK if cap is None else cap
         self.leave = defaultdict(list)  # secretary -> [(first, last)]
         self.busy = set()  # (secretary, day)
         self.week_load = Counter()  # (secretary, monday)

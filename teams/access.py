@@ -59,7 +59,7 @@ def teams_user_may_log_for(user, teams_qs):
 
 def decision_villages(user, meeting):
     """The villages a meeting's decision may become a demand (or project) of: where the meeting's
-    host, its attendees and its team's current members serve. The org department of the meeting's
+    host, its attendees and its team's current members serve (on post now). The org department of the meeting's
     district may choose any village of the district."""
     villages = Village.objects.filter(township__district_id=meeting.district_id).select_related("township")
     if is_org_of(user, meeting.district_id):
@@ -67,4 +67,4 @@ def decision_villages(user, meeting):
     people = Q(pk=meeting.host_id) | Q(meetings_attended=meeting)
     if meeting.team_id is not None:
         people |= Q(team_memberships__team_id=meeting.team_id, team_memberships__left__isnull=True)
-    return villages.filter(pk__in=Secretary.objects.filter(people).values("village_id"))
+    return villages.filter(pk__in=Secretary.objects.on_post().filter(people).values("village_id"))

@@ -96,3 +96,14 @@ def test_posting_a_status_to_the_item_change_form_leaves_the_status_unchanged(ad
     assert item.rating is None
     assert item.cycle == 0
     assert item.events.count() == 1
+
+
+@pytest.mark.django_db
+def test_an_item_cannot_be_added_or_moved_to_another_village_in_the_admin(admin_client, item, village_b):
+    assert admin_client.get("/admin/demands/demanditem/add/").status_code == 403
+    response = admin_client.post(
+        f"/admin/demands/demanditem/{item.pk}/change/", change_form_data(item, village=village_b.pk)
+    )
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.village_id != village_b.pk  # who sees and works an item is not changed behind the loop
