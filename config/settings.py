@@ -220,6 +220,8 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1, maximum=65535)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Seconds one SMTP call may take: a hung mail server cannot hold a delivery past its lease.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1, maximum=120)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "第一书记组团服务平台 <noreply@localhost>")
 SMS_BACKEND = env_str("SMS_BACKEND", "notices.sms.LoggingSMSBackend")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")

@@ -204,12 +204,17 @@ class XlsxBook:
         limit, so a wider sheet is told apart without reading its full width)."""
         max_columns = settings.IMPORT_MAX_COLUMNS
         rows = []
-        for number, row in enumerate(worksheet.iter_rows(max_col=max_columns + 1, values_only=True), start=1):
-            _check_rows(number)
-            if len(row) > max_columns and row[max_columns] not in (None, ""):
-                raise ImportFileError(f"工作表的列数超过上限 {max_columns} 列，请删除多余的列后上传")
-            if any(value not in (None, "") for value in row):
-                rows.append([_cell(value) for value in row[:max_columns]])
+        try:
+            for number, row in enumerate(worksheet.iter_rows(max_col=max_columns + 1, values_only=True), start=1):
+                _check_rows(number)
+                if len(row) > max_columns and row[max_columns] not in (None, ""):
+                    raise ImportFileError(f"工作表的列数超过上限 {max_columns} 列，请删除多余的列后上传")
+                if any(value not in (None, "") for value in row):
+                    rows.append([_cell(value) for value in row[:max_columns]])
+        except ImportFileError:
+            raise
+        except Exception as exc:  # the sheet's XML is parsed lazily: damage past its head shows here
+            raise ImportFileError("无法读取该 Excel 文件，文件可能已损坏，请另存为 .xlsx 后重新上传") from exc
         return rows
 
 

@@ -30,9 +30,10 @@ from notices.sms import get_sms_backend, user_phone
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 20
-# Long enough for a batch of BATCH_SIZE messages through a slow mail server; a worker that died
-# holding a batch delays it by this much at most (plus the sweep's interval).
-LEASE = timedelta(minutes=5)
+# Longer than a task may run (its hard time limit), so a lease never runs out while the worker that
+# holds it is still sending (each SMTP call is bounded by EMAIL_TIMEOUT); a worker that died holding
+# a batch delays it by this much at most (plus the sweep's interval).
+LEASE = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
 MAX_ATTEMPTS = 8
 RETRY_DELAYS = [timedelta(minutes=5 * 2**n) for n in range(MAX_ATTEMPTS)]  # 5 min ... ~10 h
 # The sweep takes notices still pending this long after they were written (the task queued on
@@ -60,8 +61,11 @@ def claim(notice_ids, now=None):
         ids = list(
             claimable(now).filter(pk__in=notice_ids).select_for_update(skip_locked=True).values_list("pk", flat=True)
         )
-        Notice.objects.filter(pk__in=ids).update(delivering_until=now + LEASE)
-    return ids
+        # Conditional as well, for databases without row locks (SQLite): a row leased meanwhile
+        # by another claim is not taken over.
+        lease = now + LEASE
+        claimable(now).filter(pk__in=ids).update(delivering_until=lease)
+        return list(Notice.objects.filter(pk__in=ids, delivering_until=lease).values_list("pk", flat=True))
 
 
 def one_line(text):
@@ -96,18 +100,28 @@ def _send_batch(ids):
         for notice in notices:
             if notice.email_pending and connection is None:
                 connection = get_connection()
-            sent += _send_one(notice, connection)
+            delivered, ok = _send_one(notice, connection)
+            sent += delivered
+            if not ok and connection is not None:
+                # The mail backend keeps a broken connection open: the next notice gets a new one.
+                _close(connection)
+                connection = None
     finally:
         if connection is not None:
-            try:
-                connection.close()
-            except Exception:  # the messages are marked already; a failed QUIT changes nothing
-                logger.warning("关闭邮件连接失败", exc_info=True)
+            _close(connection)
     return sent
 
 
+def _close(connection):
+    try:
+        connection.close()
+    except Exception:  # the messages are marked already; a failed QUIT changes nothing
+        logger.warning("关闭邮件连接失败", exc_info=True)
+
+
 def _send_one(notice, connection):
-    """Send this notice's pending messages, marking each as it goes out; a failure is recorded."""
+    """Send this notice's pending messages, marking each as it goes out; a failure is recorded.
+    Returns (messages sent, whether all went out)."""
     sent = 0
     try:
         if notice.email_pending:
@@ -130,9 +144,18 @@ def _send_one(notice, connection):
         raise  # the task's time is up: the lease runs out and the sweep queues the rest
     except Exception as exc:  # any backend's failure: record it, go on with the next notice
         _record_failure(notice, exc)
-        return sent
+        return sent, False
     Notice.objects.filter(pk=notice.pk).update(delivering_until=None)
-    return sent
+    return sent, True
+
+
+def mark_pending(notice_ids, *, email, sms):
+    """Tasks queued before migration 0002 said what to send in their arguments, not on the notice:
+    their notices not yet sent are marked pending, so a deploy loses none of them."""
+    if email:
+        Notice.objects.filter(pk__in=notice_ids, emailed_at__isnull=True).update(email_pending=True)
+    if sms:
+        Notice.objects.filter(pk__in=notice_ids, sms_sent_at__isnull=True).update(sms_pending=True)
 
 
 def _record_failure(notice, exc):

@@ -7,14 +7,16 @@ SWEEP_CHUNK = 200
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
-def deliver_notices(notice_ids, **_queued_before_0002):
+def deliver_notices(notice_ids, email=False, sms=False):
     """Send the pending email and SMS of these notices (notices.delivery: leased, marked one by
     one). Safe to run twice or at once with another run. Tasks queued before migration 0002 also
-    carry email=/sms=; the notice's own pending flags decide now."""
+    carry email=/sms= (the notice's own pending flags were not written then): they mark them."""
     if not isinstance(notice_ids, list | tuple) or not all(
         isinstance(i, int) and not isinstance(i, bool) for i in notice_ids
     ):
         raise ValueError("notice_ids 应为整数列表")
+    if email or sms:
+        delivery.mark_pending(notice_ids, email=email, sms=sms)
     return delivery.deliver(list(notice_ids))
 
 

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -204,8 +205,6 @@ def township_detail(request, pk):
 
 @role_required()
 def unit_list(request):
-    from django.db.models import Count, Q
-
     scope = scope_for(request.user)
     units = DispatchUnit.objects.annotate(
         secretary_count=Count("secretaries", filter=Q(secretaries__in=Secretary.objects.for_user(request.user)))
@@ -299,6 +298,9 @@ def import_confirm(request, kind):
             upload, required_headers=resource_class.REQUIRED_HEADERS, optional_headers=resource_class.OPTIONAL_HEADERS
         )
         outcome = import_dataset(resource_class(user=request.user), dataset, dry_run=False)
+    except ImportFileError as exc:
+        messages.error(request, f"导入失败，没有写入任何数据：{exc}")
+        return redirect("secretaries:import_upload", kind=kind)
     finally:
         # Imported or refused as a whole: the stored file is of no further use either way.
         preview_discard(token)

@@ -153,3 +153,48 @@ def test_the_sweep_requeues_only_stale_unsent_notices(people):
     assert delivery.stale_undelivered() == [by_name["stale"].pk]
     assert sweep_unsent_notices.run() == 1
     assert [m.subject for m in mail.outbox] == ["[第一书记组团服务平台] stale"]
+
+
+def test_a_task_queued_before_the_pending_flags_still_sends_its_notices_once(people):
+    # Written before migration 0002: nothing pending on the notice, the task's arguments say email.
+    old = [Notice.objects.create(recipient=u, title="旧任务的通知") for u in people[:3]]
+    ids = [n.pk for n in old]
+    assert deliver_notices.run(ids, email=True) == 3
+    assert deliver_notices.run(ids, email=True) == 0  # redelivered: already sent, not pending again
+    assert len(mail.outbox) == 3
+
+
+def test_a_lease_outlasts_the_longest_task(settings):
+    assert delivery.LEASE.total_seconds() > settings.CELERY_TASK_TIME_LIMIT
+
+
+def test_a_claim_never_takes_a_notice_another_claim_holds(people):
+    notices = pending_notices(people[:4])
+    ids = [n.pk for n in notices]
+    first = delivery.claim(ids[:2])
+    assert sorted(first) == sorted(ids[:2])
+    assert sorted(delivery.claim(ids)) == sorted(ids[2:])
+    assert delivery.claim(ids) == []
+
+
+def test_a_failed_message_does_not_spoil_the_connection_for_the_next(people, settings, monkeypatch):
+    notices = pending_notices(people[:3])
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    connections = []
+    real = delivery.get_connection
+
+    def counting_connection():
+        connection = real()
+        connections.append(connection)
+        if len(connections) == 1:
+
+            def refuse(messages):
+                raise OSError("连接中断")
+
+            connection.send_messages = refuse
+        return connection
+
+    monkeypatch.setattr(delivery, "get_connection", counting_connection)
+    delivery.deliver([n.pk for n in notices])
+    assert len(connections) == 2  # a new connection after the failure
+    assert len(mail.outbox) == 2  # the two after the failed one went out
