@@ -183,7 +183,7 @@ class XlsxBook:
         rows = self._rows(worksheet)
         if not rows:
             raise EmptySheetError("文件中没有内容（缺少表头和数据行）")
-        headers = [str(h).strip() if h is not None else "" for h in rows[0]]
+        headers = [str(h).strip() if h is not None else "" for h in rows[0][1]]
         missing = [h for h in required_headers if h not in headers]
         if missing:
             raise ImportFileError(f"表头缺少以下列：{'、'.join(missing)}。请使用下载的模板填写。")
@@ -193,14 +193,16 @@ class XlsxBook:
         if not data_rows:
             raise EmptySheetError("文件中只有表头，没有数据行")
         dataset = tablib.Dataset(headers=[headers[i] for i in keep])
-        for row in data_rows:
+        for _number, row in data_rows:
             padded = list(row) + [None] * (len(headers) - len(row))
             dataset.append([padded[i] for i in keep])
+        # Blank rows are skipped: messages name the rows as Excel numbers them (excel_row below).
+        dataset.excel_rows = [number for number, _row in data_rows]
         return dataset
 
     @staticmethod
     def _rows(worksheet):
-        """The sheet's non-blank rows, read at most to the limits (one column past the column
+        """The sheet's non-blank rows with their Excel row numbers, read at most to the limits (one column past the column
         limit, so a wider sheet is told apart without reading its full width)."""
         max_columns = settings.IMPORT_MAX_COLUMNS
         rows = []
@@ -210,7 +212,7 @@ class XlsxBook:
                 if len(row) > max_columns and row[max_columns] not in (None, ""):
                     raise ImportFileError(f"工作表的列数超过上限 {max_columns} 列，请删除多余的列后上传")
                 if any(value not in (None, "") for value in row):
-                    rows.append([_cell(value) for value in row[:max_columns]])
+                    rows.append((number, [_cell(value) for value in row[:max_columns]]))
         except ImportFileError:
             raise
         except Exception as exc:  # the sheet's XML is parsed lazily: damage past its head shows here
@@ -240,17 +242,23 @@ def import_dataset(resource, dataset, *, dry_run, **kwargs):
     errors = []
     for number, row_errors in result.row_errors():
         for error in row_errors:
-            errors.append(RowError(row=number + 1, message=_exception_message(error.error)))
+            errors.append(RowError(row=excel_row(dataset, number), message=_exception_message(error.error)))
     for invalid in result.invalid_rows:
         for field_name, messages in invalid.error_dict.items():
             label = _field_label(resource, field_name)
             for message in messages:
-                errors.append(RowError(row=invalid.number + 1, message=f"{label}{message}"))
+                errors.append(RowError(row=excel_row(dataset, invalid.number), message=f"{label}{message}"))
     errors.extend(RowError(row=0, message=_exception_message(e.error)) for e in result.base_errors)
     errors.sort(key=lambda e: e.row)
     totals = dict(result.totals)
     preview = [dict(zip(dataset.headers, row, strict=False)) for row in dataset]
     return ImportOutcome(ok=not errors, errors=errors, totals=totals, rows=preview)
+
+
+def excel_row(dataset, number):
+    """The Excel row number of the dataset's `number`-th data row (1-based, as import-export counts)."""
+    rows = getattr(dataset, "excel_rows", None)
+    return rows[number - 1] if rows and 0 < number <= len(rows) else number + 1
 
 
 def _field_label(resource, field_name):

@@ -19,7 +19,15 @@ from openpyxl import Workbook, load_workbook
 
 import core.importing
 from core.excel import append_row, write_only_sheet
-from core.importing import ImportFileError, preview_delete_expired, preview_open, preview_store, read_xlsx
+from core.importing import (
+    ImportFileError,
+    XlsxBook,
+    excel_row,
+    preview_delete_expired,
+    preview_open,
+    preview_store,
+    read_xlsx,
+)
 from secretaries.models import DispatchUnit, Secretary, StaffProfile, Village
 from secretaries.resources import SecretaryResource
 from secretaries.tasks import delete_expired_import_previews
@@ -336,3 +344,19 @@ def test_the_admin_export_stores_formula_like_text_as_text(admin_client, secreta
     )
     assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxml")
     assert assert_stored_as_text(response.content) == 1
+
+
+def test_a_row_error_after_a_blank_row_names_the_row_as_excel_numbers_it():
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["姓名", "手机号码"])
+    sheet.append(["张三", "13800000000"])
+    sheet.append([None, None])  # a blank line in the middle of the list
+    sheet.append(["李四", "bad"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    with XlsxBook(load_workbook(buffer, read_only=True)) as book:
+        dataset = book.dataset(required_headers=["姓名", "手机号码"])
+    assert len(dataset) == 2
+    assert excel_row(dataset, 2) == 4  # the second data row is on Excel row 4, not 3
