@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from core.access import role_required
 from core.dates import add_months, month_end, month_start, parse_day, parse_month
 from core.scoping import scope_for
-from core.tasks import enqueue_on_commit
+from core.tasks import enqueue
 from secretaries.models import Secretary
 from stations import selectors, services
 from stations.access import can_edit_pool, can_manage_station, is_own_shift, managed_station_ids
@@ -201,8 +201,11 @@ def station_generate(request, pk):
     station = _station(request, pk)
     if not can_manage_station(request.user, station):
         raise PermissionDenied("只有本站负责人或组织部可以排班")
-    enqueue_on_commit(extend_roster, station_ids=[station.pk])
-    messages.success(request, "已开始排班，稍后刷新即可看到新班次和缺口。")
+    # Nothing is written here, so the task is queued now and the user told if the broker refused it.
+    if enqueue(extend_roster, station_ids=[station.pk]) is None:
+        messages.error(request, "排班任务暂时无法启动（后台服务不可用），请稍后再试；每周一的自动排班不受影响。")
+    else:
+        messages.success(request, "已开始排班，稍后刷新即可看到新班次和缺口。")
     return redirect("stations:station_week", pk=station.pk)
 
 

@@ -267,3 +267,18 @@ def test_shift_page_shows_other_townships_demands_only_to_the_secretary_on_duty(
     assert "黑龙关村桥梁加固" in client_for(org_user).get(url).content.decode()
     page = client_for(township_a_user).get(url)
     assert page.status_code == 200 and "黑龙关村桥梁加固" not in page.content.decode()
+
+
+def test_generating_a_roster_says_so_when_the_task_cannot_be_queued(client_for, org_user, station, monkeypatch):
+    # core.tasks.enqueue answers None when the broker refuses (tests/test_faults.py queues to a
+    # broker that is not there); the page must not claim the roster is being made.
+    monkeypatch.setattr("stations.views.enqueue", lambda task, **kwargs: None)
+    response = client_for(org_user).post(f"/stations/{station.pk}/generate/", follow=True)
+    page = response.content.decode()
+    assert "排班任务暂时无法启动" in page
+    assert "已开始排班" not in page
+
+
+def test_generating_a_roster_says_it_started_when_the_task_is_queued(client_for, org_user, station):
+    page = client_for(org_user).post(f"/stations/{station.pk}/generate/", follow=True).content.decode()
+    assert "已开始排班" in page
