@@ -154,6 +154,19 @@ class DemandItemQuerySet(ScopedQuerySet):
             return self.filter(Q(village__township__in=scope.township_ids) | lifecycle.items_worked_by(scope))
         return super().for_user(user)
 
+    def in_list_order(self):
+        """The order items were entered in a list: 第1条 is the first one typed (or the first Excel
+        row), for the secretary, the township and the exports alike."""
+        return self.order_by("created_at", "pk")
+
+
+def number_items(items):
+    """The items of one list in entry order, each with its 第N条 number as `.number`."""
+    items = list(items)
+    for number, item in enumerate(items, start=1):
+        item.number = number
+    return items
+
 
 class DemandItem(models.Model):
     """需求清单 item, and the closed loop it goes through (点单 → 接单 → 派单 → 办结 → 评价)."""

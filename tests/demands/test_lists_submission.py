@@ -203,3 +203,16 @@ def test_a_blank_added_row_is_skipped_when_submitting(open_round, secretary, cat
     response = client_for(secretary.user).post(f"/demands/submissions/{submission.pk}/", form_data("submit", rows))
     assert response.status_code == 302
     assert list(DemandItem.objects.values_list("title", "status")) == [("修复村道", "submitted")]
+
+
+def test_items_are_numbered_in_the_order_they_were_entered(open_round, village_a, category):
+    from demands.models import number_items
+
+    submission = sub(open_round, village_a)
+    first, second, third = (
+        DemandItemFactory(submission=submission, round=open_round, village=village_a, category=category, title=t)
+        for t in ("修路", "修桥", "建棚")
+    )
+    numbered = number_items(submission.demands.in_list_order())
+    assert [(item.number, item.title) for item in numbered] == [(1, "修路"), (2, "修桥"), (3, "建棚")]
+    assert [item.pk for item in DemandItem.objects.filter(submission=submission)] != [first.pk, second.pk, third.pk]
