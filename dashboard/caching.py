@@ -54,38 +54,56 @@ class Result:
     stale: bool  # an older version was served while a refresh runs
 
 
-def current_version():
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = time.time_ns()
-        cache.add(VERSION_KEY, version, timeout=None)
-        version = cache.get(VERSION_KEY, version)
-    return version
-
-
-# After a failed bump this process leaves the cache alone for a while: a frozen Redis costs its
-# read timeout per call, and one write saves many rows.
+# When the cache fails (Redis down or frozen) this process leaves it alone for a while: a frozen
+# Redis costs its read timeout per call, and one write saves many rows. The dashboards are then
+# computed in the request from the stored summaries (dashboard.summary), nothing is cached, and a
+# version bump that could not be made is owed: made by this process the next time it reaches the cache.
 CACHE_PAUSE_SECONDS = 10
 _cache_paused_until = 0.0
+_bump_owed = False
+
+
+def _cache_call(method, *args, default=None):
+    """`cache.<method>(*args)`, or `default` while the cache is failing (logged once per pause)."""
+    global _cache_paused_until
+    if time.monotonic() < _cache_paused_until:
+        return default
+    try:
+        return getattr(cache, method)(*args)
+    except ValueError:  # incr of a missing key: the caller's to handle
+        raise
+    except Exception:  # any cache backend's error (Redis: ConnectionError, TimeoutError)
+        _cache_paused_until = time.monotonic() + CACHE_PAUSE_SECONDS
+        logger.warning("缓存不可用，仪表盘改为直接计算（%s 秒内不再尝试）", CACHE_PAUSE_SECONDS, exc_info=True)
+        return default
+
+
+def current_version():
+    """The data version, or None while the cache is unreachable (then nothing counts as current)."""
+    if _bump_owed:
+        bump_version()
+    version = _cache_call("get", VERSION_KEY)
+    if version is None:
+        version = time.time_ns()
+        if not _cache_call("add", VERSION_KEY, version, None, default=False):
+            version = _cache_call("get", VERSION_KEY)
+    return version
 
 
 def bump_version(**kwargs):
     """Move the data version. Called inside users' writes, so a cache that is down or frozen is
-    logged and skipped: the write stands. The bump it missed is made by the next write after
-    the cache is back (on a busy system, seconds later); a Redis that was restarted has lost
-    the entries anyway."""
-    global _cache_paused_until
-    if time.monotonic() < _cache_paused_until:
-        return
+    logged and skipped: the write stands, and the bump is owed (made on this process's next use of
+    the cache; a Redis that was restarted has lost the entries anyway)."""
+    global _bump_owed
+    _bump_owed = True
     try:
-        try:
-            cache.incr(VERSION_KEY)
-        except ValueError:
-            # No version yet (or evicted): start a fresh one no earlier entry can share.
-            cache.set(VERSION_KEY, time.time_ns(), timeout=None)
-    except Exception:  # any cache backend's error (Redis: ConnectionError, TimeoutError)
-        _cache_paused_until = time.monotonic() + CACHE_PAUSE_SECONDS
-        logger.warning("缓存不可用，仪表盘数据版本未更新（%s 秒内不再尝试）", CACHE_PAUSE_SECONDS, exc_info=True)
+        bumped = _cache_call("incr", VERSION_KEY, default=False)
+    except ValueError:
+        bumped = None
+    if bumped is None:
+        # No version yet (or evicted): start a fresh one no earlier entry can share.
+        bumped = _cache_call("set", VERSION_KEY, time.time_ns(), None, default=False) is not False
+    _bump_owed = not bumped
 
 
 def data_changed(**kwargs):
@@ -124,7 +142,7 @@ def compute(user, filters, build):
         # (a new day), so this entry is refreshed, or recomputed once too old, whatever happens.
         version, computed_at = None, basis["checked_at"]
     entry = {"version": version, "computed_at": computed_at, "data": data}
-    cache.set(entry_key(user, filters), entry, ENTRY_SECONDS)
+    _cache_call("set", entry_key(user, filters), entry, ENTRY_SECONDS)
     if basis is not None:
         schedule_refresh(user, filters)
     return Result(data, computed_at, stale=basis is not None)
@@ -132,10 +150,10 @@ def compute(user, filters, build):
 
 def cached(user, filters, build):
     """The dashboard data for this viewer and filters: fresh, or the last result while a refresh runs."""
-    entry = cache.get(entry_key(user, filters))
+    entry = _cache_call("get", entry_key(user, filters))
     if entry is None:
         return compute(user, filters, build)
-    if entry["version"] == current_version():
+    if entry["version"] is not None and entry["version"] == current_version():
         return Result(entry["data"], entry["computed_at"], stale=False)
     age = (timezone.now() - entry["computed_at"]).total_seconds()
     if age > MAX_STALE_SECONDS:
@@ -152,11 +170,14 @@ def shared(name, build):
     figures of a scope that do not depend on the period), kept under today's date and the current
     data version: as fresh as an entry computed now, and computed once for every entry that needs
     it (first views of other filters, other townships, refreshes) until the next write."""
-    key = f"dashboard:shared:{timezone.localdate()}:{name}:{current_version()}"
-    value = cache.get(key)
+    version = current_version()
+    if version is None:
+        return build()
+    key = f"dashboard:shared:{timezone.localdate()}:{name}:{version}"
+    value = _cache_call("get", key)
     if value is None:
         value = build()
-        cache.set(key, value, SHARED_SECONDS)
+        _cache_call("set", key, value, SHARED_SECONDS)
     return value
 
 
@@ -166,7 +187,7 @@ def lock_key(user, filters):
 
 def schedule_refresh(user, filters):
     """Queue a recomputation of this entry unless one is already queued or running."""
-    if cache.add(lock_key(user, filters), 1, REFRESH_LOCK_SECONDS):
+    if _cache_call("add", lock_key(user, filters), 1, REFRESH_LOCK_SECONDS, default=False):
         period = filters.period
         args = (user.pk, period.kind, f"{period.start:%Y-%m}", filters.township_id, filters.round_id)
         enqueue(signature(REFRESH_TASK, args=args))

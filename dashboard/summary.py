@@ -274,7 +274,7 @@ def refresh(district_id):
     locking = connection.features.has_select_for_update
     with transaction.atomic() if locking else nullcontext():
         row = DistrictSummary.objects.select_for_update().filter(district_id=district_id).first()
-        version = caching.current_version()
+        version = caching.current_version() or 0  # 0: counted while the cache was unreachable
         today = timezone.localdate()
         now = timezone.now()
         if row is not None and row.version == version and row.as_of == today and row.data.get("format") == FORMAT:

@@ -71,10 +71,12 @@ def own_redis():
     try:
         with override_settings(CACHES=server.cache_settings()):  # clears the cache handler too
             caching._cache_paused_until = 0.0
+            caching._bump_owed = False
             yield server
     finally:
         server.stop()
         caching._cache_paused_until = 0.0
+        caching._bump_owed = False
 
 
 @pytest.fixture
@@ -111,6 +113,38 @@ def test_a_draft_save_succeeds_while_the_cache_redis_is_down(
     assert DemandItem.objects.get(submission=submission).title == "修复村道"
     assert "缓存不可用" in caplog.text
     assert elapsed < 2  # one timeout at most, then the cache is left alone for a while
+
+
+@pytest.mark.services
+@pytest.mark.parametrize("fault", ["stop", "freeze"])
+def test_the_dashboard_answers_from_the_database_while_the_cache_redis_is_down(
+    own_redis, village_a, org_user, client_for, caplog, fault
+):
+    client = client_for(org_user)
+    assert client.get("/").status_code == 200  # computed and cached on our Redis
+    getattr(own_redis, fault)()
+    with caplog.at_level(logging.WARNING):
+        started = time.monotonic()
+        first = client.get("/")
+        second = client.get("/")
+        elapsed = time.monotonic() - started
+    assert first.status_code == second.status_code == 200
+    assert village_a.township.name in first.content.decode()
+    assert "缓存不可用" in caplog.text
+    assert elapsed < 5  # one timeout, then the cache is left alone for a while
+
+
+@pytest.mark.services
+def test_a_version_bump_missed_while_the_cache_was_down_is_made_when_it_is_back(own_redis):
+    before = caching.current_version()
+    own_redis.freeze()
+    caching.bump_version()  # times out: the write would go on, the bump is owed
+    assert caching._bump_owed
+    os.kill(own_redis.process.pid, signal.SIGCONT)
+    assert caching.current_version() is None  # still within the pause: nothing counts as current
+    caching._cache_paused_until = 0.0  # the pause is over
+    assert caching.current_version() == before + 1
+    assert not caching._bump_owed
 
 
 @pytest.mark.services
