@@ -31,17 +31,18 @@ run: venv
 	$(VENV)/bin/celery -A config beat --loglevel=INFO & \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-# The whole suite. Browser tests need Debian's Chromium; as root we install it when missing.
+# The whole suite. Browser tests need Debian's Chromium, the deploy test Debian's nginx; as root we
+# install them when missing.
 test: venv browsers
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 browsers:
-	@if [ ! -x /usr/bin/chromium ]; then \
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/sbin/nginx ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "安装 Chromium 与中文字体（浏览器测试需要）"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
+	    echo "安装 Chromium、中文字体与 nginx（浏览器测试与部署测试需要）"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei nginx-light >/dev/null; \
 	  else \
-	    echo "浏览器测试需要 Chromium：sudo apt-get install -y chromium fonts-wqy-microhei"; exit 1; \
+	    echo "测试需要 Chromium 与 nginx：sudo apt-get install -y chromium fonts-wqy-microhei nginx-light"; exit 1; \
 	  fi; \
 	fi
 

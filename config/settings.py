@@ -188,6 +188,8 @@ IMPORT_MAX_UNCOMPRESSED_MB = env_int("IMPORT_MAX_UNCOMPRESSED_MB", 50, minimum=1
 IMPORT_MAX_COMPRESSION_RATIO = env_int("IMPORT_MAX_COMPRESSION_RATIO", 100, minimum=20, maximum=1_000)
 # A previewed upload waits here for its confirm: outside MEDIA_ROOT, never served.
 IMPORT_DIR = Path(env_str("IMPORT_DIR", str(VAR_DIR / "imports")))
+# `manage.py backup` writes its dated folders here (README, Production: backup and restore).
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(VAR_DIR / "backups")))
 IMPORT_PREVIEW_MAX_AGE_MINUTES = env_int("IMPORT_PREVIEW_MAX_AGE_MINUTES", 120, minimum=5, maximum=7 * 24 * 60)
 if IMPORT_DIR.resolve().is_relative_to(MEDIA_ROOT.resolve()) or IMPORT_DIR.resolve().is_relative_to(
     STATIC_ROOT.resolve()
