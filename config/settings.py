@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "axes",
+    "core",
     "secretaries",
     "teams",
     "stations",
@@ -278,8 +279,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
-# Collection rounds (issue: the three lists). The beat job below opens a round on the 1st of each
-# ROUND_OPEN_MONTHS month.
+# Collection rounds (issue: the three lists). The hourly beat job below opens a round on the 1st of
+# each ROUND_OPEN_MONTHS month (or at its first run after, if beat or the database was down).
 ROUND_OPEN_MONTHS = env_int_list("ROUND_OPEN_MONTHS", [1, 3, 5, 7, 9, 11])
 if not ROUND_OPEN_MONTHS or any(not 1 <= month <= 12 for month in ROUND_OPEN_MONTHS):
     raise ImproperlyConfigured(f"环境变量 ROUND_OPEN_MONTHS 的值 {ROUND_OPEN_MONTHS} 应为 1—12 的月份（逗号分隔）")
@@ -290,11 +291,11 @@ ROUND_OVERDUE_NOTICE_DAYS_AFTER = env_int("ROUND_OVERDUE_NOTICE_DAYS_AFTER", 1, 
 # Periodic jobs, reviewed like code. Every job is idempotent: a second run, or a second beat
 # started by mistake, changes nothing (each relies on a unique constraint, see the task).
 CELERY_BEAT_SCHEDULE = {
+    # Jobs that catch up: each finds from the data what is due and not yet done, so it runs more
+    # often than its work falls due (a run missed during an outage is made up by the next one).
     "demands-open-due-round": {
         "task": "demands.tasks.open_due_round",
-        "schedule": crontab(
-            minute=5, hour=0, day_of_month=1, month_of_year=",".join(str(m) for m in sorted(set(ROUND_OPEN_MONTHS)))
-        ),
+        "schedule": crontab(minute=5),  # hourly; opens the round of ROUND_OPEN_MONTHS' period once
     },
     "demands-send-round-reminders": {
         "task": "demands.tasks.send_round_reminders",
@@ -322,16 +323,21 @@ CELERY_BEAT_SCHEDULE = {
     },
     "teams-pick-next-host": {
         "task": "teams.tasks.pick_next_meeting_host",
-        "schedule": crontab(minute=0, hour=8, day_of_month=20),
+        "schedule": crontab(minute=0, hour=8, day_of_month="20-31"),  # from the 20th until it is done
     },
     "teams-freeze-ranking": {
         "task": "teams.tasks.freeze_last_month_ranking",
-        "schedule": crontab(minute=30, hour=0, day_of_month=1),
+        "schedule": crontab(minute=30, hour=0),  # daily; freezes last month once
     },
     "secretaries-delete-expired-import-previews": {
         # Deletes preview files older than IMPORT_PREVIEW_MAX_AGE_MINUTES (a second run finds none).
         "task": "secretaries.tasks.delete_expired_import_previews",
         "schedule": crontab(minute="*/30"),
+    },
+    "core-send-outbox": {
+        # Tasks a write recorded while the broker could not take them (core.tasks).
+        "task": "core.tasks.send_outbox",
+        "schedule": crontab(minute="*"),
     },
     "notices-sweep-unsent": {
         # Email and SMS still unsent a few minutes after the notice (a worker died, the broker was

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from core.scoping import ROLE_ORG, scope_for
+from core.tasks import RETRY
 from dashboard import caching, summary
 from dashboard.filters import Filters
 from dashboard.panels import dashboard_panels
@@ -44,7 +45,7 @@ def _dashboard_user(user_id):
     return user
 
 
-@shared_task(name=caching.REFRESH_TASK, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3)
+@shared_task(name=caching.REFRESH_TASK, **{**RETRY, "max_retries": 3})
 def refresh_dashboard(user_id, kind, month, township_id=None, round_id=None):
     """Recompute the dashboard entry of this user's scope and these filters."""
     user = _dashboard_user(user_id)
@@ -60,7 +61,7 @@ def refresh_dashboard(user_id, kind, month, township_id=None, round_id=None):
 
 
 @shared_task(
-    name="dashboard.tasks.warm_org_dashboards", autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3
+    name="dashboard.tasks.warm_org_dashboards", **{**RETRY, "max_retries": 3}
 )
 def warm_org_dashboards():
     """Beat job: recount every district's summary that is no longer current (confirm the others),

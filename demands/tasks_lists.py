@@ -3,9 +3,9 @@
 unique constraints (see demands/services/rounds.py), so a retry or a second beat is harmless."""
 
 from celery import shared_task
-from django.db import OperationalError
 
 from core.dates import task_day
+from core.tasks import RETRY
 from demands.models import CollectionRound
 from demands.services.rounds import open_due_round as open_rounds
 from demands.services.rounds import send_all_reminders, send_reminders
@@ -13,23 +13,13 @@ from demands.services.rounds import send_all_reminders, send_reminders
 __all__ = ["open_due_round", "send_round_reminders"]
 
 
-@shared_task(
-    name="demands.tasks.open_due_round",
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    max_retries=5,
-)
+@shared_task(name="demands.tasks.open_due_round", **RETRY)
 def open_due_round(day=None):
     opened = open_rounds(task_day(day, "day"))
     return [r.pk for r in opened]
 
 
-@shared_task(
-    name="demands.tasks.send_round_reminders",
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    max_retries=5,
-)
+@shared_task(name="demands.tasks.send_round_reminders", **RETRY)
 def send_round_reminders(day=None, round_id=None):
     day = task_day(day, "day")
     if round_id is None:

@@ -1,12 +1,12 @@
 from celery import shared_task
 
-from core.tasks import enqueue
+from core.tasks import RETRY, enqueue
 from notices import delivery
 
 SWEEP_CHUNK = 200
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
+@shared_task(acks_late=True, reject_on_worker_lost=True, **RETRY)
 def deliver_notices(notice_ids, email=False, sms=False):
     """Send the pending email and SMS of these notices (notices.delivery: leased, marked one by
     one). Safe to run twice or at once with another run. Tasks queued before migration 0002 also
@@ -20,7 +20,7 @@ def deliver_notices(notice_ids, email=False, sms=False):
     return delivery.deliver(list(notice_ids))
 
 
-@shared_task
+@shared_task(**RETRY)
 def sweep_unsent_notices():
     """Beat, every few minutes: queue again the notices still unsent (delivery.stale_undelivered),
     so a message lost by a dead worker or a broker outage goes out without the broker's redelivery."""

@@ -4,11 +4,12 @@
 from celery import shared_task
 
 from core.importing import preview_delete_expired
+from core.tasks import RETRY
 
 __all__ = ["delete_expired_import_previews"]
 
 
-@shared_task(name="secretaries.tasks.delete_expired_import_previews")
+@shared_task(name="secretaries.tasks.delete_expired_import_previews", **RETRY)
 def delete_expired_import_previews():
     """Delete preview files never confirmed; idempotent (a second run finds nothing to delete)."""
     return preview_delete_expired()

@@ -2,9 +2,10 @@
 All three are periodic (CELERY_BEAT_SCHEDULE) and idempotent."""
 
 from celery import shared_task
-from django.db import IntegrityError, OperationalError
+from django.db import IntegrityError
 
 from core.dates import task_day
+from core.tasks import RETRY, TRANSIENT_ERRORS
 from stations import services
 
 
@@ -19,7 +20,7 @@ def _ids(value):
         raise ValueError(f"参数 station_ids 应为服务站编号列表，收到 {value!r}") from None
 
 
-@shared_task(autoretry_for=(IntegrityError, OperationalError), retry_backoff=True, max_retries=3)
+@shared_task(**{**RETRY, "autoretry_for": (IntegrityError, *TRANSIENT_ERRORS)})
 def extend_roster(station_ids=None, start=None, end=None):
     """Keep the roster filled ROSTER_WEEKS_AHEAD weeks ahead (weekly), or refill a given range
     (after leave freed shifts). A concurrent run that claimed the same person first makes the
@@ -31,13 +32,13 @@ def extend_roster(station_ids=None, start=None, end=None):
     return {"created": len(result.created), "gaps": len(result.gaps)}
 
 
-@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+@shared_task(**RETRY)
 def send_shift_reminders(day=None):
     """Day-before reminders; ShiftReminderLog makes a repeat send nothing."""
     return len(services.shifts_send_reminders(task_day(day, "day")))
 
 
-@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+@shared_task(**RETRY)
 def mark_absent_shifts(day=None):
     """Runs at 23:55: shifts of the day (or earlier) never checked into become absent."""
     return len(services.shifts_mark_absent(task_day(day, "day")))

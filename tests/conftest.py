@@ -17,6 +17,7 @@ from tests.factories import (
     UserFactory,
     VillageFactory,
 )
+from tests.own_redis import own_redis  # noqa: F401  (a fixture: the tests' own redis-server)
 
 
 @pytest.fixture

@@ -70,25 +70,27 @@ def test_start_fails_naming_the_variable_when_a_value_is_bad():
     assert "CACHE_URL" in result.stderr
 
 
-def beat_months(extra_env):
-    """The months in which beat opens a collection round, as settings builds them from extra_env."""
+def opening_settings(extra_env):
+    """The round-opening months as settings reads them from extra_env, and the job's beat hours."""
     code = (
         "from config import settings; "
-        "print(sorted(settings.CELERY_BEAT_SCHEDULE['demands-open-due-round']['schedule'].month_of_year))"
+        "print(sorted(settings.ROUND_OPEN_MONTHS), "
+        "sorted(settings.CELERY_BEAT_SCHEDULE['demands-open-due-round']['schedule'].hour))"
     )
     env = {k: v for k, v in os.environ.items() if k != "ROUND_OPEN_MONTHS"}
     env.update({"DEBUG": "1", "VAR_DIR": str(ROOT / "var" / "test"), **extra_env})
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
 
 
-def test_the_round_opening_job_runs_in_the_round_open_months():
-    default = beat_months({})
+def test_the_round_opening_months_are_read_and_the_job_runs_every_hour_to_catch_up():
+    every_hour = str(list(range(24)))
+    default = opening_settings({})
     assert default.returncode == 0, default.stderr
-    assert default.stdout.strip() == "[1, 3, 5, 7, 9, 11]"
-    quarterly = beat_months({"ROUND_OPEN_MONTHS": "10,1,4,7"})
+    assert default.stdout.strip() == f"[1, 3, 5, 7, 9, 11] {every_hour}"
+    quarterly = opening_settings({"ROUND_OPEN_MONTHS": "10,1,4,7"})
     assert quarterly.returncode == 0, quarterly.stderr
-    assert quarterly.stdout.strip() == "[1, 4, 7, 10]"
-    bad = beat_months({"ROUND_OPEN_MONTHS": "1,13"})
+    assert quarterly.stdout.strip() == f"[1, 4, 7, 10] {every_hour}"
+    bad = opening_settings({"ROUND_OPEN_MONTHS": "1,13"})
     assert bad.returncode != 0
     assert "ROUND_OPEN_MONTHS" in bad.stderr
 

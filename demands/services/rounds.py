@@ -138,8 +138,8 @@ def round_open(collection_round, *, by=None):
         collection_round.refresh_from_db()
         if collection_round.status != CollectionRound.Status.OPEN:
             raise RoundError("该轮次已截止，不能再发布")
-        ensure_submissions(collection_round)
-        records_written.send(sender=CollectionRound)
+        if ensure_submissions(collection_round) or opened:
+            records_written.send(sender=CollectionRound)
         if opened:
             # Same transaction as the status change: an open round has had its notices.
             _notify_opened(collection_round)
@@ -169,21 +169,28 @@ def ensure_submissions(collection_round):
 
 
 def open_due_round(day=None):
-    """Beat's job: make sure each district's round for the period containing `day` exists and is
-    open, and close the rounds of earlier periods. Safe to run any number of times."""
+    """Beat's job (hourly): make sure each district's round for the period containing `day` exists
+    and is open, and close the rounds of earlier periods. It works from the data, not from the
+    minute it fires, so a run after an outage or a day without beat opens what was missed, once.
+    Creating, opening, the submissions and the notices are one transaction per district: a run
+    killed half-way leaves no round, and the next run does it all. A draft round made by hand is
+    the department's to publish; the job publishes it only on its period's first day (as the
+    department's own schedule would). Safe to run any number of times."""
     day = day or timezone.localdate()
     opened = []
     for district in District.objects.all():
         fields = default_round_fields(district, day)
-        collection_round, _ = round_create(district, **fields)
-        if collection_round.status == CollectionRound.Status.CLOSED:
-            continue  # the department closed it by hand; beat does not reopen it
-        if round_open(collection_round):
-            opened.append(collection_round)
-        for earlier in CollectionRound.objects.filter(
-            district=district, status=CollectionRound.Status.OPEN, period_start__lt=collection_round.period_start
-        ):
-            round_close(earlier)
+        with transaction.atomic():
+            collection_round, created = round_create(district, **fields)
+            if collection_round.status == CollectionRound.Status.CLOSED:
+                continue  # the department closed it by hand; beat does not reopen it
+            hand_made_draft = not created and collection_round.status == CollectionRound.Status.DRAFT
+            if (not hand_made_draft or day == collection_round.period_start) and round_open(collection_round):
+                opened.append(collection_round)
+            for earlier in CollectionRound.objects.filter(
+                district=district, status=CollectionRound.Status.OPEN, period_start__lt=collection_round.period_start
+            ):
+                round_close(earlier)
     return opened
 
 

@@ -129,3 +129,71 @@ def test_two_beats_opening_at_once_on_postgresql_make_one_round(village_a, villa
     assert CollectionRound.objects.count() == 1
     assert Submission.objects.count() == 2
     assert Notice.objects.filter(recipient=secretary.user, kind="round_open").count() == 1
+
+
+def test_a_run_missed_on_the_first_is_caught_up_by_a_later_run_once(village_a, secretary):
+    """Beat was down on 1 November: the hourly run of the 14th opens the round, the next changes nothing."""
+    open_due_round.delay("2026-09-01")
+    open_due_round.delay("2026-11-14")
+    open_due_round.delay("2026-11-14")
+    current = CollectionRound.objects.get(period_start=date(2026, 11, 1))
+    assert current.status == CollectionRound.Status.OPEN
+    assert CollectionRound.objects.get(period_start=date(2026, 9, 1)).status == CollectionRound.Status.CLOSED
+    assert Submission.objects.filter(round=current).count() == 1
+    assert Notice.objects.filter(recipient=secretary.user, kind="round_open", url__contains=f"/{current.pk}/").count() == 1
+
+
+def test_a_draft_made_by_hand_waits_for_the_department_until_its_first_day(district, village_a):
+    draft, _ = round_create(
+        district, period_start=date(2027, 1, 1), period_end=date(2027, 2, 28), deadline=date(2027, 1, 15), title="草稿"
+    )
+    open_due_round.delay("2026-12-20")  # the job's own period is November–December: the draft stays a draft
+    draft.refresh_from_db()
+    assert draft.status == CollectionRound.Status.DRAFT
+    open_due_round.delay("2027-01-01")  # as scheduled before: published on its first day
+    draft.refresh_from_db()
+    assert draft.status == CollectionRound.Status.OPEN
+
+
+def test_an_opening_that_fails_half_way_leaves_no_round_and_the_next_run_does_it_all(
+    village_a, secretary, monkeypatch
+):
+    from demands.services import rounds
+
+    real_notify = rounds.notify
+
+    def broken(*args, **kwargs):
+        raise ConnectionError("the process died here")
+
+    monkeypatch.setattr(rounds, "notify", broken)
+    with pytest.raises(ConnectionError):
+        rounds.open_due_round(date(2026, 11, 1))
+    assert not CollectionRound.objects.exists() and not Submission.objects.exists()
+
+    monkeypatch.setattr(rounds, "notify", real_notify)
+    open_due_round.delay("2026-11-01")
+    collection_round = CollectionRound.objects.get()
+    assert collection_round.status == CollectionRound.Status.OPEN
+    assert Submission.objects.filter(round=collection_round).count() == 1
+    assert Notice.objects.filter(recipient=secretary.user, kind="round_open").count() == 1
+
+
+def test_the_job_retries_when_the_database_is_unreachable_and_then_opens_the_round(village_a, monkeypatch):
+    from django.db import OperationalError
+
+    from demands import tasks_lists
+
+    calls = []
+    real = tasks_lists.open_rounds
+
+    def flaky(day):
+        calls.append(day)
+        if len(calls) == 1:
+            raise OperationalError("could not connect to server: Connection refused")
+        return real(day)
+
+    monkeypatch.setattr(tasks_lists, "open_rounds", flaky)
+    result = open_due_round.apply(args=["2026-11-01"], throw=False)  # retries run at once when applied
+    assert result.successful(), result.traceback
+    assert len(calls) == 2
+    assert CollectionRound.objects.get().status == CollectionRound.Status.OPEN
