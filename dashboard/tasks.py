@@ -60,9 +60,7 @@ def refresh_dashboard(user_id, kind, month, township_id=None, round_id=None):
     return result.computed_at.isoformat()
 
 
-@shared_task(
-    name="dashboard.tasks.warm_org_dashboards", **{**RETRY, "max_retries": 3}
-)
+@shared_task(name="dashboard.tasks.warm_org_dashboards", **{**RETRY, "max_retries": 3})
 def warm_org_dashboards():
     """Beat job: recount every district's summary that is no longer current (confirm the others),
     then compute each district's department view for this month if missing or outdated, so the

@@ -90,4 +90,3 @@ def test_the_sweep_leaves_young_rows_to_their_commit_hook(db):
     assert OUTBOX_GRACE_SECONDS > 0
     assert send_outbox() == 0
     assert OutboxTask.objects.count() == 1
-

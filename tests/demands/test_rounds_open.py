@@ -140,7 +140,9 @@ def test_a_run_missed_on_the_first_is_caught_up_by_a_later_run_once(village_a, s
     assert current.status == CollectionRound.Status.OPEN
     assert CollectionRound.objects.get(period_start=date(2026, 9, 1)).status == CollectionRound.Status.CLOSED
     assert Submission.objects.filter(round=current).count() == 1
-    assert Notice.objects.filter(recipient=secretary.user, kind="round_open", url__contains=f"/{current.pk}/").count() == 1
+    assert (
+        Notice.objects.filter(recipient=secretary.user, kind="round_open", url__contains=f"/{current.pk}/").count() == 1
+    )
 
 
 def test_a_draft_made_by_hand_waits_for_the_department_until_its_first_day(district, village_a):
@@ -155,9 +157,7 @@ def test_a_draft_made_by_hand_waits_for_the_department_until_its_first_day(distr
     assert draft.status == CollectionRound.Status.OPEN
 
 
-def test_an_opening_that_fails_half_way_leaves_no_round_and_the_next_run_does_it_all(
-    village_a, secretary, monkeypatch
-):
+def test_an_opening_that_fails_half_way_leaves_no_round_and_the_next_run_does_it_all(village_a, secretary, monkeypatch):
     from demands.services import rounds
 
     real_notify = rounds.notify
