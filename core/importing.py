@@ -55,6 +55,12 @@ class ImportOutcome:
     errors: list = field(default_factory=list)
     totals: dict = field(default_factory=dict)
     rows: list = field(default_factory=list)  # preview: list of dicts (header -> value)
+    row_numbers: list = field(default_factory=list)  # the Excel row number of each preview row
+    warnings: list = field(default_factory=list)  # RowError: shown in the preview, not blocking
+
+    @property
+    def numbered_rows(self):
+        return list(zip(self.row_numbers, self.rows, strict=False))
 
 
 def read_xlsx(upload, *, required_headers, optional_headers=(), max_mb=None, sheet=None):
@@ -200,6 +206,10 @@ class XlsxBook:
         dataset.excel_rows = [number for number, _row in data_rows]
         return dataset
 
+    def rows(self, sheet):
+        """The named sheet's non-blank rows as `(excel_row, values)`, read within the limits."""
+        return self._rows(self.workbook[sheet])
+
     @staticmethod
     def _rows(worksheet):
         """The sheet's non-blank rows with their Excel row numbers, read at most to the limits (one column past the column
@@ -245,14 +255,15 @@ def import_dataset(resource, dataset, *, dry_run, **kwargs):
             errors.append(RowError(row=excel_row(dataset, number), message=_exception_message(error.error)))
     for invalid in result.invalid_rows:
         for field_name, messages in invalid.error_dict.items():
-            label = _field_label(resource, field_name)
+            label, where = _field_label(resource, field_name, dataset)
             for message in messages:
-                errors.append(RowError(row=excel_row(dataset, invalid.number), message=f"{label}{message}"))
+                errors.append(RowError(row=excel_row(dataset, invalid.number), message=f"{label}{message}{where}"))
     errors.extend(RowError(row=0, message=_exception_message(e.error)) for e in result.base_errors)
     errors.sort(key=lambda e: e.row)
     totals = dict(result.totals)
     preview = [dict(zip(dataset.headers, row, strict=False)) for row in dataset]
-    return ImportOutcome(ok=not errors, errors=errors, totals=totals, rows=preview)
+    numbers = [excel_row(dataset, number) for number in range(1, len(preview) + 1)]
+    return ImportOutcome(ok=not errors, errors=errors, totals=totals, rows=preview, row_numbers=numbers)
 
 
 def excel_row(dataset, number):
@@ -261,13 +272,17 @@ def excel_row(dataset, number):
     return rows[number - 1] if rows and 0 < number <= len(rows) else number + 1
 
 
-def _field_label(resource, field_name):
+def _field_label(resource, field_name, dataset):
+    """("header：", "（G 列）") for a field: the header as the sheet wrote it and its column letter,
+    when the dataset was read from a sheet laid out otherwise (core.sheets)."""
     if field_name == "__all__":
-        return ""
+        return "", ""
+    sources = getattr(dataset, "source_columns", {})
     for resource_field in resource.get_import_fields():
         if resource_field.attribute == field_name or resource_field.column_name == field_name:
-            return f"{resource_field.column_name}："
-    return f"{field_name}："
+            letter, header = sources.get(resource_field.column_name, ("", resource_field.column_name))
+            return f"{header}：", (f"（{letter} 列）" if letter else "")
+    return f"{field_name}：", ""
 
 
 def _exception_message(exc):

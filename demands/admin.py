@@ -2,15 +2,18 @@ from django.contrib import admin
 
 from demands.models import (
     CollectionRound,
+    ColumnMapping,
     DemandCategory,
     DemandEvent,
     DemandItem,
+    HeaderSynonym,
     ProjectItem,
     ReminderLog,
     ResourceCategory,
     ResourceItem,
     RoundNoticeTemplate,
     Submission,
+    ValueSynonym,
 )
 from secretaries.admin import ScopedAdminMixin, ScopedHistoryAdmin
 
@@ -21,6 +24,30 @@ class DemandCategoryAdmin(admin.ModelAdmin):
     list_editable = ["sort_order", "active"]
     search_fields = ["name"]
     filter_horizontal = ["resource_categories", "expertise"]
+
+
+@admin.register(HeaderSynonym)
+class HeaderSynonymAdmin(admin.ModelAdmin):
+    """The header spellings the importer knows (core/sheets.py reads them through demands/sheets.py)."""
+
+    list_display = ["text", "column", "kind"]
+    list_filter = ["kind", "column"]
+    search_fields = ["text", "column"]
+
+
+@admin.register(ValueSynonym)
+class ValueSynonymAdmin(admin.ModelAdmin):
+    list_display = ["text", "means", "field"]
+    list_filter = ["field"]
+    search_fields = ["text", "means"]
+
+
+@admin.register(ColumnMapping)
+class ColumnMappingAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["township", "kind", "header", "column", "updated_by", "updated_at"]
+    list_filter = ["kind"]
+    search_fields = ["header", "township__name"]
+    readonly_fields = ["updated_by", "updated_at"]
 
 
 @admin.register(ResourceCategory)

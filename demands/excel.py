@@ -12,7 +12,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from core.excel import append_row, write_cell
-from core.importing import EmptySheetError, ImportFileError, ImportOutcome, RowError, import_dataset, open_xlsx
+from core.importing import ImportFileError, ImportOutcome, RowError, import_dataset, open_xlsx
+from core.sheets import SheetError, duplicate_choices, read_list, recognise
 from demands.models import (
     CollectionRound,
     DemandCategory,
@@ -32,6 +33,7 @@ from demands.resources import (
 )
 from demands.selectors_lists import completeness_by_township, round_items_for_export
 from demands.services.lists import ListError, secretaries_with_login, submission_submit, villages_filled_on_behalf
+from demands.sheets import list_specs, remember_mapping
 from secretaries.models import Secretary, Township, Village
 
 TEMPLATE_ROWS = 200  # rows that carry the drop-downs
@@ -150,38 +152,84 @@ class UploadResult:
     ok: bool
     sheets: dict = field(default_factory=dict)  # title -> ImportOutcome
     created: dict = field(default_factory=dict)  # title -> number of rows imported
+    read: "UploadRead | None" = None  # how each sheet was read: header, mapping, skipped rows
 
     @property
     def errors(self):
         return [(title, error) for title, outcome in self.sheets.items() for error in outcome.errors]
 
+    @property
+    def warnings(self):
+        return [(title, warning) for title, outcome in self.sheets.items() for warning in outcome.warnings]
 
-def read_upload(upload):
-    """Check the file and read every sheet of the template: {key: Dataset or None (no rows)}.
-    The file is checked and opened once, each sheet parsed once.
+
+@dataclass
+class UploadRead:
+    sheets: dict = field(default_factory=dict)  # kind -> core.sheets.ListSheet (with .name: the sheet's title)
+    auto: dict = field(default_factory=dict)  # kind -> ListSheet as mapped before the user's choice
+    ignored: list = field(default_factory=list)  # titles of sheets that hold none of the lists
+
+
+NOT_LISTS = {"选项", "填写说明"}  # the template's own helper sheets
+
+
+def read_upload(upload, specs, *, today, chosen=None):
+    """Check the file and find the three lists in it, by sheet name or by header: an UploadRead.
+    A workbook may hold any of the lists, on sheets named anyhow; the header may sit under title
+    rows, the list may end in a footer (core/sheets.py). `chosen` is the user's correction of the
+    mapping, {kind: {column index: key}}. The file is opened once, each sheet read once.
     Raises ImportFileError (Chinese) for a file that cannot be used at all."""
+    chosen = chosen or {}
+    read = UploadRead()
     with open_xlsx(upload) as book:
-        missing = [title for _key, title, _headers, _resource in SHEETS if title not in book.sheetnames]
-        if missing:
-            raise ImportFileError(
-                f"文件中没有名为“{'”“'.join(missing)}”的工作表。"
-                "请使用本平台下载的模板（含需求清单、资源清单、项目清单三个工作表）"
-            )
-        datasets = {}
-        for key, title, headers, _resource in SHEETS:
+        for name in book.sheetnames:
+            rows = [] if name in NOT_LISTS else book.rows(name)
+            spec = recognise(name, rows, specs) if rows else None
+            if spec is None:
+                if rows:
+                    read.ignored.append(name)
+                continue
+            if spec.kind in read.sheets:
+                raise ImportFileError(
+                    f"工作表“{read.sheets[spec.kind].name}”和“{name}”都是{spec.title}，请合并成一个工作表后上传"
+                )
             try:
-                datasets[key] = book.dataset(title, required_headers=headers)
-            except EmptySheetError:
-                datasets[key] = None  # an untouched sheet of the template
-            except ImportFileError as exc:
-                raise ImportFileError(f"{title}：{exc}") from None
-    if not any(datasets.values()):
+                sheet = read_list(rows, spec, today=today, chosen=chosen.get(spec.kind))
+                if chosen.get(spec.kind):
+                    read.auto[spec.kind] = read_list(rows, spec, today=today)
+            except SheetError as exc:
+                raise ImportFileError(f"{name}：{exc}") from None
+            sheet.name = name
+            if sheet.records or (sheet.missing and sheet.has_rows):
+                read.sheets[spec.kind] = sheet
+    if not read.sheets and not any(name in book.sheetnames for name in ("需求清单", "资源清单", "项目清单")):
+        raise ImportFileError(
+            "文件中没有名为“需求清单”“资源清单”“项目清单”的工作表，也没有找到这三张清单的表头"
+            "（如 村名、需求名称、需求类别）。请使用本平台下载的模板，或检查表头"
+        )
+    if not read.sheets:
         raise ImportFileError("模板中没有填写任何数据行")
-    return datasets
+    return read
 
 
-def import_upload(collection_round, township, user, upload, *, confirm):
-    """Preview (confirm=False) or import (confirm=True) a filled template. All sheets go in one
+def _sheet_outcome(sheet, resource, *, dry_run):
+    """Import one read sheet (dry run or not); the reader's own errors and warnings come first."""
+    if sheet.missing:
+        message = f"表头缺少以下列：{'、'.join(sheet.missing)}。请在下方为这些列选择对应的表头后重新预览，或使用下载的模板填写。"
+        return ImportOutcome(ok=False, errors=[RowError(row=0, message=message)])
+    duplicates = duplicate_choices(sheet)
+    if duplicates:
+        errors = [RowError(0, f"“{key}”对应了 {'、'.join(letters)} 多列，请只选一列") for key, letters in duplicates]
+        return ImportOutcome(ok=False, errors=errors)
+    outcome = import_dataset(resource, sheet.dataset, dry_run=dry_run)
+    outcome.errors = sorted(sheet.errors + outcome.errors, key=lambda error: error.row)
+    outcome.warnings = sheet.warnings
+    outcome.ok = not outcome.errors
+    return outcome
+
+
+def import_upload(collection_round, township, user, upload, *, confirm, chosen=None):
+    """Preview (confirm=False) or import (confirm=True) a township's workbook. All sheets go in one
     transaction: unless every row of every sheet is valid, nothing is saved."""
     if collection_round.status != CollectionRound.Status.OPEN:
         # Checked here, not only on the preview page: a preview made before the round closed
@@ -192,15 +240,15 @@ def import_upload(collection_round, township, user, upload, *, confirm):
     in_scope = Township.objects.for_user(user).filter(pk=township.pk, district_id=collection_round.district_id)
     if not in_scope.exists():
         raise ImportFileError(f"乡镇“{township.name}”不存在或不在您的管辖范围内")
-    datasets = read_upload(upload)
-    result = UploadResult(ok=True)
+    read = read_upload(upload, list_specs(township, user), today=timezone.localdate(), chosen=chosen)
+    result = UploadResult(ok=True, read=read)
     with transaction.atomic():
         resources = {}
         for key, title, _headers, resource_class in SHEETS:
-            if datasets[key] is None:
+            if key not in read.sheets:
                 continue
             resources[title] = resource_class(collection_round=collection_round, township=township, user=user)
-            outcome = import_dataset(resources[title], datasets[key], dry_run=not confirm)
+            outcome = _sheet_outcome(read.sheets[key], resources[title], dry_run=not confirm)
             result.sheets[title] = outcome
             result.ok = result.ok and outcome.ok
         if not confirm or not result.ok:
@@ -215,8 +263,15 @@ def import_upload(collection_round, township, user, upload, *, confirm):
             except ListError as exc:
                 transaction.set_rollback(True)
                 outcome = ImportOutcome(ok=False, errors=[RowError(row=0, message=f"{submission.village}：{exc}")])
-                return UploadResult(ok=False, sheets={"需求清单": outcome})
+                return UploadResult(ok=False, sheets={"需求清单": outcome}, read=read)
     return result
+
+
+def remember_corrections(township, user, read):
+    """Store the township's corrections of the mapping in `read` (see demands.sheets.remember_mapping)."""
+    for kind, sheet in read.sheets.items():
+        if kind in read.auto:
+            remember_mapping(township, sheet.spec, read.auto[kind], sheet, user)
 
 
 # Export --------------------------------------------------------------------------------------

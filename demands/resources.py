@@ -3,11 +3,11 @@
 `core.importing.import_dataset` turns those into row-numbered errors and saves nothing
 unless every row of every sheet is valid."""
 
-from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from import_export import fields, resources, widgets
 
+from core.sheets import parse_date
 from demands.lifecycle import SUBMISSION_DONE
 from demands.models import DemandCategory, DemandItem, ProjectItem, ResourceCategory, ResourceItem, Submission
 from demands.services.lists import villages_filled_on_behalf
@@ -80,21 +80,12 @@ class LookupWidget(widgets.Widget):
 
 
 class DateCellWidget(widgets.Widget):
-    FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
+    """A date as people write it (core.sheets.parse_date: one home for reading dates)."""
 
     def clean(self, value, row=None, **kwargs):
         if value in (None, ""):
             return None
-        if isinstance(value, datetime):
-            return value.date()
-        if isinstance(value, date):
-            return value
-        for fmt in self.FORMATS:
-            try:
-                return datetime.strptime(_text(value), fmt).date()
-            except ValueError:
-                continue
-        raise ValueError(f"“{value}”不是有效日期，请按 2026-12-31 的格式填写")
+        return parse_date(value)[0]
 
 
 class AmountWidget(widgets.Widget):

@@ -1,6 +1,8 @@
 """Pages of the three lists and the collection rounds. Every record is fetched through `for_user`
 (a foreign township's record answers 404); who may write is checked here or in the service."""
 
+import re
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -13,7 +15,7 @@ from core.access import role_required
 from core.excel import xlsx_response
 from core.importing import ImportFileError, preview_discard, preview_open, preview_store
 from core.scoping import scope_for
-from demands.excel import build_template, export_round, import_upload
+from demands.excel import build_template, export_round, import_upload, remember_corrections
 from demands.forms_lists import (
     DemandItemForm,
     DemandItemFormSet,
@@ -191,11 +193,14 @@ def round_export(request, pk):
 
 
 UPLOAD_SESSION_KEY = "demands_upload"
+MAPPING_FIELD_RE = re.compile(r"map-(demands|resources|projects)-(\d{1,3})")
 
 
 @role_required("org", "township")
 def round_upload(request, pk):
     collection_round = _round(request, pk)
+    if request.method == "POST" and request.POST.get("action") == "remap":
+        return _round_upload_remap(request, collection_round)
     form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
     context = {"round": collection_round, "form": form}
     if request.method == "POST" and form.is_valid():
@@ -204,20 +209,58 @@ def round_upload(request, pk):
         if collection_round.status != CollectionRound.Status.OPEN:
             form.add_error(None, "本轮征集未发布或已截止，不能上传")
             return render(request, "demands/round_upload.html", context)
+        _discard_pending_upload(request)
         try:
             result = import_upload(collection_round, township, request.user, upload, confirm=False)
         except ImportFileError as exc:
             form.add_error("file", str(exc))
             return render(request, "demands/round_upload.html", context)
-        if result.ok:
-            request.session[UPLOAD_SESSION_KEY] = {
-                "token": preview_store(upload),
-                "round": collection_round.pk,
-                "township": township.pk,
-                "filename": upload.name,
-            }
+        # Kept even when rows are wrong: the user may correct the column mapping and preview again.
+        request.session[UPLOAD_SESSION_KEY] = {
+            "token": preview_store(upload),
+            "round": collection_round.pk,
+            "township": township.pk,
+            "filename": upload.name,
+            "chosen": {},
+        }
         context.update({"result": result, "township": township})
     return render(request, "demands/round_upload.html", context)
+
+
+def _round_upload_remap(request, collection_round):
+    """Preview the stored upload again with the column mapping the user chose; remember it for the township."""
+    pending = request.session.get(UPLOAD_SESSION_KEY) or {}
+    upload = preview_open(pending.get("token"), pending.get("filename") or "upload.xlsx")
+    if upload is None or pending.get("round") != collection_round.pk:
+        messages.error(request, "没有待预览的上传文件（或预览已超过有效期），请重新上传。")
+        return redirect("demands:round_upload", collection_round.pk)
+    township = get_object_or_404(townships_for(request.user), pk=pending["township"])
+    chosen = _chosen_mapping(request.POST)
+    try:
+        result = import_upload(collection_round, township, request.user, upload, confirm=False, chosen=chosen)
+    except (ImportFileError, list_services.ListError) as exc:
+        messages.error(request, str(exc))
+        return redirect("demands:round_upload", collection_round.pk)
+    remember_corrections(township, request.user, result.read)
+    request.session[UPLOAD_SESSION_KEY] = {**pending, "chosen": chosen}
+    context = {"round": collection_round, "form": UploadForm(user=request.user), "result": result, "township": township}
+    return render(request, "demands/round_upload.html", context)
+
+
+def _chosen_mapping(data):
+    """{list kind: {column index: column key or ""}} from the preview's selects (map-<kind>-<index>)."""
+    chosen = {}
+    for name, value in data.items():
+        match = MAPPING_FIELD_RE.fullmatch(name)
+        if match:
+            chosen.setdefault(match.group(1), {})[match.group(2)] = str(value)[:30]
+    return chosen
+
+
+def _discard_pending_upload(request):
+    pending = request.session.pop(UPLOAD_SESSION_KEY, None)
+    if pending:
+        preview_discard(pending.get("token"))
 
 
 @require_POST
@@ -233,7 +276,9 @@ def round_upload_confirm(request, pk):
         return redirect("demands:round_upload", pk)
     township = get_object_or_404(townships_for(request.user), pk=pending["township"])
     try:
-        result = import_upload(collection_round, township, request.user, upload, confirm=True)
+        result = import_upload(
+            collection_round, township, request.user, upload, confirm=True, chosen=pending.get("chosen")
+        )
     except (ImportFileError, list_services.ListError) as exc:
         messages.error(request, str(exc))
         return redirect("demands:round_upload", pk)

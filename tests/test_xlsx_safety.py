@@ -143,6 +143,7 @@ def test_an_ordinary_workbook_passes_the_checks():
 
 def test_the_round_upload_parses_the_file_once(monkeypatch, district, township_a, township_a_user):
     from demands.excel import SHEETS, read_upload
+    from demands.sheets import list_specs
 
     calls = []
     real = core.importing.load_workbook
@@ -153,8 +154,8 @@ def test_the_round_upload_parses_the_file_once(monkeypatch, district, township_a
     book["项目清单"].append(["修路", "六渡村", "在建"])
     buffer = io.BytesIO()
     book.save(buffer)
-    datasets = read_upload(upload_of(buffer.getvalue()))
-    assert datasets["projects"] is not None and datasets["demands"] is None
+    read = read_upload(upload_of(buffer.getvalue()), list_specs(township_a, township_a_user), today=date(2026, 11, 1))
+    assert "projects" in read.sheets and "demands" not in read.sheets
     assert len(calls) == 1
 
 

@@ -180,14 +180,15 @@ def test_one_bad_row_in_another_sheet_stops_the_whole_file(open_round, township_
     assert nothing_written(open_round)
 
 
-def test_wrong_headers_are_refused(open_round, township_a_user, client_for):
+def test_a_header_without_a_required_column_is_refused(open_round, township_a_user, client_for):
+    # 村名 and 类别 are synonyms of 村（社区） and 需求类别 (demands.HeaderSynonym); nothing names the title.
     client = client_for(township_a_user)
     book = template_book(client, open_round)
     book["需求清单"].delete_rows(1)
     book["需求清单"].append(["村名", "类别", "内容"])
     book["需求清单"].append(["西庄村", "产业发展", "x"])
     html = post_and_errors(client, open_round, "a.xlsx", filled(book))
-    assert "需求清单：表头缺少以下列：村（社区）、需求类别" in html
+    assert "需求清单：表头缺少以下列：需求名称。" in html
     assert nothing_written(open_round)
 
 
