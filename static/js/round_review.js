@@ -1,7 +1,8 @@
 // The township's review page (templates/demands/round_review.html, _review_board.html).
 // Without this file the page still works: plain forms, links to #village-N anchors. With it:
-// 全选待审 and the count of ticked villages, 全部展开 / 全部收起, 下一个待审 that opens the next
-// village waiting for review after the one being read, and the keyboard focus after each action.
+// 全选待审 and the count of ticked villages, 全部展开 / 全部收起, 下一个待审 (the button, each village's
+// link, Alt+N) that opens the next village waiting for review after the one being read, and the
+// keyboard focus after each action.
 (function () {
   "use strict";
 
@@ -95,6 +96,17 @@
     var next = event.target.closest(".review-next");
     if (next) {
       var target = nextPending(next.closest(".review-village") || current);
+      if (target) {
+        event.preventDefault();
+        openVillage(target);
+      }
+    }
+  });
+
+  // Alt+N: 下一个待审 from anywhere on the page (a modifier key, so typing a reason never triggers it).
+  document.addEventListener("keydown", function (event) {
+    if (event.altKey && !event.ctrlKey && !event.metaKey && event.code === "KeyN") {
+      var target = nextPending(current);
       if (target) {
         event.preventDefault();
         openVillage(target);

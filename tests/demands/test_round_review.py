@@ -247,3 +247,15 @@ def test_the_board_reads_the_same_number_of_queries_for_3_and_15_villages(
         VillageFactory(township=township_a, name=f"新村{number}")
     ensure_submissions(open_round)
     assert queries() == few == 3
+
+
+def test_a_plain_form_return_comes_back_to_the_same_township_page_at_the_village(
+    open_round, secretary, township_a, township_a_user, client_for
+):
+    own = submitted(open_round, secretary.village, secretary.user)
+    client = client_for(township_a_user)
+    response = client.post(f"/demands/rounds/{open_round.pk}/review/{own.pk}/return/", {"reason": "请补充预计资金"})
+    assert response.status_code == 302
+    assert response.url == f"{review_url(open_round, township_a)}#village-{own.village_id}"
+    page = client.get(response.url).content.decode()
+    assert "已退回六渡村的清单" in page and "退回原因：请补充预计资金" in page

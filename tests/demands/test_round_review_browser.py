@@ -103,7 +103,7 @@ def test_a_township_reviews_20_villages_within_25_clicks(
     assert page.locator(".review-village details[open]").count() == 20  # still open after the redraw
 
     shoot("2-accepted")
-    page.click("#next-pending")  # opens the first village still waiting, the keyboard focus on it
+    page.keyboard.press("Alt+N")  # 下一个待审: opens the first village still waiting, the focus on it
     assert focused_village(page) == f"village-{villages[4].pk}"
     page.click(f"#village-{villages[4].pk} .review-return button")  # no reason yet: refused, said why
     page.wait_for_selector(f"#reason-{first.pk}-error")
