@@ -97,7 +97,15 @@ DemandItemFormSetFirstRow = inlineformset_factory(
 
 
 class ReturnForm(BootstrapFormMixin, forms.Form):
-    reason = forms.CharField(label="退回原因", widget=forms.Textarea(attrs={"rows": 3}), max_length=500)
+    reason = forms.CharField(
+        label="退回原因",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=500,
+        error_messages={
+            "required": "请填写退回原因",
+            "max_length": "退回原因最多 %(limit_value)d 字（现有 %(show_value)d 字）",
+        },
+    )
 
 
 class ResourceForm(BootstrapFormMixin, forms.ModelForm):

@@ -2,6 +2,7 @@
 from django.urls import path
 
 from demands import views_lists as views
+from demands import views_review
 
 urlpatterns: list = [
     path("rounds/", views.round_list, name="round_list"),
@@ -15,6 +16,9 @@ urlpatterns: list = [
     path("rounds/<int:pk>/export.xlsx", views.round_export, name="round_export"),
     path("rounds/<int:pk>/upload/", views.round_upload, name="round_upload"),
     path("rounds/<int:pk>/upload/confirm/", views.round_upload_confirm, name="round_upload_confirm"),
+    path("rounds/<int:pk>/review/", views_review.round_review, name="round_review"),
+    path("rounds/<int:pk>/review/accept/", views_review.review_accept, name="review_accept"),
+    path("rounds/<int:pk>/review/<int:submission_pk>/return/", views_review.review_return, name="review_return"),
     path("my-list/", views.my_list, name="my_list"),
     path("submissions/<int:pk>/", views.submission_edit, name="submission_edit"),
     path("submissions/<int:pk>/return/", views.submission_return, name="submission_return"),

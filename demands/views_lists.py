@@ -27,7 +27,15 @@ from demands.forms_lists import (
     UploadForm,
 )
 from demands.lifecycle import SUBMISSION_EDITABLE
-from demands.models import CollectionRound, DemandItem, ProjectItem, ResourceCategory, ResourceItem, Submission
+from demands.models import (
+    CollectionRound,
+    DemandItem,
+    ProjectItem,
+    ResourceCategory,
+    ResourceItem,
+    Submission,
+    number_items,
+)
 from demands.selectors_lists import (
     completeness_by_township,
     missing_villages_for,
@@ -348,6 +356,8 @@ def submission_edit(request, pk):
             "formset": formset,
             "items": items,
             "drafts": drafts,
+            # Read-only for whoever cannot fill the list (the reviewer after 退回), numbered 第N条.
+            "draft_items": [] if formset else number_items(drafts.in_list_order()),
             "can_review": list_services.can_review(request.user, submission),
             "editable": submission.status in SUBMISSION_EDITABLE,
             "return_form": ReturnForm(),

@@ -216,11 +216,19 @@ def submission_accept(submission, user):
     with transaction.atomic():
         submission = _lock(submission)
         if submission.status != Submission.Status.SUBMITTED:
-            raise ListError("只有已报送的清单可以接收")
+            raise ListError(f"只有已报送的清单可以接收（{submission.village}：{submission.get_status_display()}）")
         submission.status = Submission.Status.ACCEPTED
         submission.accepted_at = timezone.now()
         submission.save()
     return submission
+
+
+def submissions_accept(submissions, user):
+    """批量接收: each list accepted exactly as `submission_accept` accepts one (the same checks and
+    the same records), all in one transaction: if one cannot be accepted, none is."""
+    with transaction.atomic():
+        # Locked in id order, so two reviewers accepting overlapping batches cannot deadlock.
+        return [submission_accept(submission, user) for submission in sorted(submissions, key=lambda s: s.pk)]
 
 
 # Resources -------------------------------------------------------------------------------------

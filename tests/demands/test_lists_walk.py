@@ -42,6 +42,15 @@ CASES = [
     ("get", "/demands/rounds/{round}/export.xlsx", {"org": 200, "township_a": 200, "township_b": 200}),
     ("get", "/demands/rounds/{round}/upload/", {"org": 200, "township_a": 200, "township_b": 200}),
     ("post", "/demands/rounds/{round}/upload/confirm/", {"org": 302, "township_a": 302, "township_b": 302}),
+    ("get", "/demands/rounds/{round}/review/", {"org": 200, "township_a": 200, "township_b": 200}),
+    (
+        "get",
+        "/demands/rounds/{round}/review/?township={township_a}",
+        {"org": 200, "township_a": 200, "township_b": 404},
+    ),
+    # Nothing ticked: the department has to name a township (404 without one), a township its own.
+    ("post", "/demands/rounds/{round}/review/accept/", {"org": 404, "township_a": 302, "township_b": 302}),
+    ("post", "/demands/rounds/{round}/review/{sub_a}/return/", {"org": 200, "township_a": 200, "township_b": 404}),
     ("get", "/demands/my-list/", {"secretary_a": 302, "secretary_b": 302}),
     (
         "get",
