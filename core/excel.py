@@ -78,16 +78,39 @@ def workbook_bytes(workbook):
     return buffer.getvalue()
 
 
+def freeze_header(sheet):
+    """The header row stays in view. A write-only sheet writes its view with its first row: call
+    this before appending."""
+    sheet.freeze_panes = "A2"
+
+
+def filter_header(sheet, columns, last_row):
+    """An autofilter over the header and the rows below it, down to `last_row`. Written with the
+    sheet's tail, so a write-only sheet takes it after its rows."""
+    if columns:
+        sheet.auto_filter.ref = f"A1:{get_column_letter(columns)}{max(last_row, 1)}"
+
+
+def table_header(sheet, columns, last_row):
+    """Every table the product exports has a header row that is frozen and filters (an ordinary
+    worksheet, once its rows are in)."""
+    freeze_header(sheet)
+    filter_header(sheet, columns, last_row)
+
+
 def write_only_sheet(workbook, title, headers, rows, widths=None):
-    """Append a sheet with a bold, frozen header row to a write-only workbook."""
+    """Append a sheet with a bold, frozen and filterable header row to a write-only workbook."""
     sheet = workbook.create_sheet(title)
     for index, width in enumerate(widths or []):
         sheet.column_dimensions[get_column_letter(index + 1)].width = width
-    sheet.freeze_panes = "A2"
+    freeze_header(sheet)
     bold = Font(bold=True)
     sheet.append([text_cell(sheet, header, font=bold) for header in headers])
+    count = 0
     for row in rows:
         append_row(sheet, row)
+        count += 1
+    filter_header(sheet, len(headers), count + 1)
     return sheet
 
 

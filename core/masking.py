@@ -1,5 +1,5 @@
 """How a phone or ID number looks masked (138****5678, 110***********1234). Who sees them unmasked
-is the visibility rule (core.scoping's sees_personal_data); logs never do."""
+is the visibility rule (secretaries/visibility.py); logs never do."""
 
 import re
 

@@ -58,11 +58,6 @@ class Scope:
         """A role in a district: every other login is treated as one without a role."""
         return self.is_superuser or (self.role is not None and self.district_id is not None)
 
-    @property
-    def sees_personal_data(self):
-        """Unmasked phone and ID numbers are for the org department only."""
-        return self.is_org
-
     def q(self, *, district=None, township=None, village=None, secretary=None):
         """A Q object for this scope, given the lookup paths of a model (None = not reachable)."""
         if self.is_superuser:

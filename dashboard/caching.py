@@ -36,6 +36,7 @@ from django.utils import timezone
 
 from core.scoping import scope_for
 from core.tasks import enqueue
+from secretaries.visibility import visibility_for
 
 logger = logging.getLogger(__name__)
 
@@ -120,8 +121,9 @@ def scope_key(user):
     if scope.is_superuser:
         return "su"
     townships = ",".join(str(pk) for pk in sorted(scope.township_ids)) or "-"
-    personal = "p" if scope.sees_personal_data else "m"  # phone numbers shown or masked
-    return f"{scope.role}:{scope.district_id}:{townships}:{personal}"
+    # Phone numbers in the entry are in full or masked as the visibility rule decides for this
+    # viewer: its key names everything that decision depends on.
+    return f"{scope.role}:{scope.district_id}:{townships}:{visibility_for(user).cache_key}"
 
 
 def entry_key(user, filters):

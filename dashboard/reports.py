@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from core.excel import append_row, workbook_bytes
+from core.excel import append_row, table_header, workbook_bytes
 from dashboard import charts, selectors
 from dashboard.periods import add_months, month_end
 from dashboard.selectors import RESOLVED, Scoped
@@ -243,7 +243,7 @@ def _sheet(workbook, title, headers, rows, totals=None, widths=None):
     for index, header in enumerate(headers, start=1):
         width = (widths or {}).get(index) or max(10, min(40, len(str(header)) * 2 + 2))
         sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
+    table_header(sheet, len(headers), sheet.max_row)
     return sheet
 
 
@@ -257,12 +257,16 @@ def _plain(value):
 def _summary(workbook, title, lines):
     sheet = workbook.active
     sheet.title = "概况"
-    append_row(sheet, [title])
-    sheet["A1"].font = Font(bold=True, size=14)
+    append_row(sheet, ["项目", "内容"])
+    for cell in sheet[1]:
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+    append_row(sheet, ["报告", title])
+    sheet["B2"].font = Font(bold=True, size=14)
     for label, value in lines:
         append_row(sheet, [label, _plain(value)])
     sheet.column_dimensions["A"].width = 28
     sheet.column_dimensions["B"].width = 40
+    table_header(sheet, 2, sheet.max_row)
 
 
 def _save(workbook):

@@ -32,7 +32,7 @@ from dashboard.periods import add_months, month_end, month_start, week_of
 from demands import lifecycle
 from demands.models import CollectionRound, DemandCategory, DemandItem, ProjectItem, ResourceItem, Submission
 from secretaries.models import Secretary, Township, Village
-from secretaries.validators import mask_phone
+from secretaries.visibility import Person, visibility_for
 from stations.models import DutyShift, RosterGap, ServiceStation
 from teams.models import PioneerTeam, TeamActivity, TeamMembership
 
@@ -347,26 +347,32 @@ def missing_villages(base, round_info, limit=TABLE_LIMIT):
         base.villages()
         .exclude(pk__in=done.values("village_id"))
         .annotate(
+            secretary_id=Subquery(secretary.values("pk")[:1]),
             secretary_name=Subquery(secretary.values("name")[:1]),
             secretary_phone=Subquery(secretary.values("phone")[:1]),
         )
         .order_by("township__name", "name")
-        .values("pk", "name", "township_id", "township__name", "secretary_name", "secretary_phone")
+        .values("pk", "name", "township_id", "township__name", "secretary_id", "secretary_name", "secretary_phone")
     )
     if limit:
         qs = qs[:limit]
-    sees_phone = base.scope.sees_personal_data
-    return [
-        {
-            "village_id": row["pk"],
-            "village": row["name"],
-            "township_id": row["township_id"],
-            "township": row["township__name"],
-            "secretary": row["secretary_name"] or "",
-            "phone": (row["secretary_phone"] or "") if sees_phone else mask_phone(row["secretary_phone"]),
-        }
-        for row in qs
-    ]
+    visibility = visibility_for(base.user)
+    rows = []
+    for row in qs:
+        person = Person(township_id=row["township_id"], village_id=row["pk"], secretary_id=row["secretary_id"])
+        phone = visibility.phone(row["secretary_phone"], person)
+        rows.append(
+            {
+                "village_id": row["pk"],
+                "village": row["name"],
+                "township_id": row["township_id"],
+                "township": row["township__name"],
+                "secretary": row["secretary_name"] or "",
+                "phone": phone.text,
+                "phone_full": phone.full,  # a tel: link on pages
+            }
+        )
+    return rows
 
 
 # ---------------------------------------------------------------- the loop

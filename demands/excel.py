@@ -11,7 +11,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from core.excel import append_row, write_cell
+from core.excel import append_row, write_cell, write_only_sheet
 from core.importing import ImportFileError, ImportOutcome, RowError, import_dataset, open_xlsx
 from core.sheets import SheetError, duplicate_choices, read_list, recognise
 from demands.models import (
@@ -31,10 +31,11 @@ from demands.resources import (
     ProjectItemResource,
     ResourceItemResource,
 )
-from demands.selectors_lists import completeness_by_township, round_items_for_export
+from demands.selectors_lists import completeness_by_township, missing_villages_for, round_items_for_export
 from demands.services.lists import ListError, secretaries_with_login, submission_submit, villages_filled_on_behalf
 from demands.sheets import list_specs, remember_mapping
 from secretaries.models import Secretary, Township, Village
+from secretaries.visibility import visibility_for
 
 TEMPLATE_ROWS = 200  # rows that carry the drop-downs
 
@@ -279,25 +280,36 @@ def remember_corrections(township, user, read):
 
 def export_round(collection_round, user, township=None):
     """The round's three lists (and completeness) within the user's scope, as a write-only openpyxl Workbook
-    (core.excel.xlsx_response sends it)."""
+    (core.excel.xlsx_response sends it). A township's export (a township login's, or the department's
+    for one township) adds the villages still missing, with the secretary to call."""
     township_id = township.pk if township else None
+    visibility = visibility_for(user)
     book = Workbook(write_only=True)
     rows, total = completeness_by_township(collection_round, user)
-    sheet = book.create_sheet("完成情况")
-    append_row(
-        sheet, ["乡镇", "应报村数", "按时报送", "逾期报送", "未报送", "无新增需求", "报送率（%）", "及时率（%）"]
+    write_only_sheet(
+        book,
+        "完成情况",
+        ["乡镇", "应报村数", "按时报送", "逾期报送", "未报送", "无新增需求", "报送率（%）", "及时率（%）"],
+        (
+            [row.name, row.expected, row.on_time, row.late, row.missing, row.nil, row.reporting_rate, row.on_time_rate]
+            for row in [r for r in rows if township_id in (None, r.township_id)] + ([total] if township is None else [])
+        ),
     )
-    for row in [r for r in rows if township_id in (None, r.township_id)] + ([total] if township is None else []):
-        append_row(
-            sheet,
-            [row.name, row.expected, row.on_time, row.late, row.missing, row.nil, row.reporting_rate, row.on_time_rate],
+    if township is not None or visibility.scope.is_township:
+        write_only_sheet(
+            book,
+            "未报送的村",
+            ["乡镇", "村（社区）", "第一书记", "第一书记电话", "报送截止日期", "状态"],
+            _missing_rows(collection_round, user, township_id, visibility),
+            widths=[14, 16, 10, 16, 14, 24],
         )
 
-    sheet = book.create_sheet("需求清单")
-    append_row(sheet, ["乡镇", *DEMAND_HEADERS, "状态", "提交时间"])
-    for item in round_items_for_export(collection_round, user, township_id).exclude(status=DemandItem.Status.DRAFT):
-        append_row(
-            sheet,
+    items = round_items_for_export(collection_round, user, township_id).exclude(status=DemandItem.Status.DRAFT)
+    write_only_sheet(
+        book,
+        "需求清单",
+        ["乡镇", *DEMAND_HEADERS, "状态", "提交时间"],
+        (
             [
                 item.village.township.name,
                 item.village.name,
@@ -308,16 +320,14 @@ def export_round(collection_round, user, township=None):
                 item.wanted_by,
                 item.estimated_funds,
                 item.contact_name,
-                item.contact_phone,
+                visibility.contact_phone(item).text,
                 item.get_status_display(),
                 timezone.localtime(item.submitted_at).strftime("%Y-%m-%d %H:%M") if item.submitted_at else "",
-            ],
-        )
-
-    sheet = book.create_sheet("资源清单")
-    append_row(
-        sheet, ["乡镇", "第一书记", "派驻村", "来源", "资源类别", "资源名称", "具体内容", "可提供规模", "有效期至"]
+            ]
+            for item in items
+        ),
     )
+
     # A unit's own resources (no secretary) serve the whole district: listed in every export.
     resources = (
         ResourceItem.objects.for_user(user)
@@ -328,27 +338,13 @@ def export_round(collection_round, user, township=None):
     )
     if township_id:
         resources = resources.filter(Q(secretary__village__township_id=township_id) | Q(secretary__isnull=True))
-    for item in resources:
-        village = item.secretary.village if item.secretary else None
-        append_row(
-            sheet,
-            [
-                village.township.name if village else "（派出单位）",
-                item.secretary.name if item.secretary else item.dispatch_unit.name,
-                village.name if village else "",
-                item.get_source_display(),
-                item.category.name,
-                item.title,
-                item.description,
-                item.capacity,
-                item.valid_until,
-            ],
-        )
-
-    sheet = book.create_sheet("项目清单")
-    append_row(
-        sheet, ["项目名称", "涉及村", "状态", "牵头第一书记", "预算（元）", "已争取资金（元）", "进度（%）", "成效"]
+    write_only_sheet(
+        book,
+        "资源清单",
+        ["乡镇", "第一书记", "派驻村", "来源", "资源类别", "资源名称", "具体内容", "可提供规模", "有效期至"],
+        (_resource_row(item) for item in resources),
     )
+
     projects = (
         ProjectItem.objects.for_user(user)
         .filter(villages__township__district_id=collection_round.district_id)
@@ -359,9 +355,11 @@ def export_round(collection_round, user, township=None):
     )
     if township_id:
         projects = projects.filter(villages__township_id=township_id)
-    for project in projects:
-        append_row(
-            sheet,
+    write_only_sheet(
+        book,
+        "项目清单",
+        ["项目名称", "涉及村", "状态", "牵头第一书记", "预算（元）", "已争取资金（元）", "进度（%）", "成效"],
+        (
             [
                 project.title,
                 "、".join(v.name for v in project.villages.all()),
@@ -371,6 +369,40 @@ def export_round(collection_round, user, township=None):
                 project.funds_secured,
                 project.progress,
                 project.outcomes,
-            ],
-        )
+            ]
+            for project in projects
+        ),
+    )
     return book
+
+
+def _missing_rows(collection_round, user, township_id, visibility):
+    statuses = dict(Submission.Status.choices)
+    for village in missing_villages_for(collection_round, user, township_id):
+        secretary = village.on_post[0] if village.on_post else None
+        state = statuses.get(village.submission_status, "未填报") if village.submission_status else "未填报"
+        if village.submission_status == Submission.Status.RETURNED and village.return_reason:
+            state = f"{state}：{village.return_reason}"
+        yield [
+            village.township.name,
+            village.name,
+            secretary.name if secretary else "无（由乡镇代报）",
+            visibility.secretary_phone(secretary).text if secretary else "",
+            collection_round.deadline,
+            state,
+        ]
+
+
+def _resource_row(item):
+    village = item.secretary.village if item.secretary else None
+    return [
+        village.township.name if village else "（派出单位）",
+        item.secretary.name if item.secretary else item.dispatch_unit.name,
+        village.name if village else "",
+        item.get_source_display(),
+        item.category.name,
+        item.title,
+        item.description,
+        item.capacity,
+        item.valid_until,
+    ]

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from django.db.models import Count, FilteredRelation, Prefetch, Q
+from django.db.models import Count, FilteredRelation, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from core.scoping import scope_for
@@ -86,12 +86,18 @@ def completeness_by_township(collection_round, user):
 
 
 def missing_villages_for(collection_round, user, township_id=None):
-    """Villages in the user's scope that have not submitted, with their secretary on post (2 queries)."""
+    """Villages in the user's scope that have not submitted, with their secretary on post and their
+    list's state for the round (`submission_status`, None when nothing was started) (2 queries)."""
     done = Submission.objects.filter(round=collection_round, status__in=SUBMISSION_DONE).values("village_id")
+    own = Submission.objects.filter(round=collection_round, village=OuterRef("pk"))
     villages = (
         Village.objects.for_user(user)
         .filter(township__district_id=collection_round.district_id)
         .exclude(pk__in=done)
+        .annotate(
+            submission_status=Subquery(own.values("status")[:1]),
+            return_reason=Subquery(own.values("return_reason")[:1]),
+        )
         .select_related("township")
         .prefetch_related(
             Prefetch("secretaries", queryset=Secretary.objects.on_post().order_by("pk"), to_attr="on_post")

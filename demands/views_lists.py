@@ -167,7 +167,6 @@ def round_completeness(request, pk):
             "total": total,
             "page": missing,
             "querystring": f"township={township_id}" if township_id else "",
-            "sees_phone": scope_for(request.user).sees_personal_data,
         },
     )
 

@@ -6,7 +6,6 @@ from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.excel import SafeXLSX
-from core.scoping import scope_for
 from secretaries.models import (
     AreaBranch,
     Batch,
@@ -19,6 +18,7 @@ from secretaries.models import (
     Village,
 )
 from secretaries.resources import DispatchUnitResource, SecretaryResource, VillageResource
+from secretaries.visibility import visibility_for
 
 
 class ScopedAdminMixin:
@@ -81,7 +81,7 @@ class ScopedImportExportAdmin(ImportExportModelAdmin, ScopedHistoryAdmin):
         return {"user": request.user}
 
     def get_export_resource_kwargs(self, request, **kwargs):
-        return {"unmasked": scope_for(request.user).sees_personal_data}
+        return {"visibility": visibility_for(request.user)}
 
 
 @admin.register(District)

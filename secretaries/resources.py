@@ -1,12 +1,14 @@
 """Excel import/export of people and places (django-import-export), with Chinese headers and
-Chinese error messages. Phone and ID numbers are masked on export unless `unmasked=True`."""
+Chinese error messages. Exports show phones, ID numbers and birth dates as the visibility rule
+(secretaries/visibility.py) decides for the `visibility` given: masked for everyone without one."""
 
 from datetime import date, datetime
 
 from import_export import fields, resources, widgets
 
+from core.scoping import NO_SCOPE
 from secretaries.models import AreaBranch, Batch, DispatchUnit, Expertise, Secretary, Township, Village
-from secretaries.validators import mask_id_number, mask_phone
+from secretaries.visibility import Person, Visibility
 
 
 class NamedForeignKeyWidget(widgets.ForeignKeyWidget):
@@ -175,9 +177,9 @@ class ChineseModelResource(resources.ModelResource):
     the whole installation (their names are unique across it). Without a user (management
     commands, the demo seed) the lookups are unscoped."""
 
-    def __init__(self, unmasked=False, queryset=None, user=None):
+    def __init__(self, visibility=None, queryset=None, user=None):
         super().__init__()
-        self.unmasked = unmasked
+        self.visibility = visibility or Visibility(NO_SCOPE)
         self._queryset = queryset
         self.user = user
 
@@ -265,10 +267,16 @@ class SecretaryResource(ChineseModelResource):
         return secretary.village.township.name
 
     def dehydrate_phone(self, secretary):
-        return secretary.phone if self.unmasked else mask_phone(secretary.phone)
+        return self.visibility.secretary_phone(secretary).text
 
     def dehydrate_id_number(self, secretary):
-        return secretary.id_number if self.unmasked else mask_id_number(secretary.id_number)
+        return self.visibility.id_number(secretary.id_number)
+
+    def dehydrate_birth_date(self, secretary):
+        # The org department's file is a date (it re-imports); everyone else's an age.
+        if self.visibility.sees_birth_date:
+            return self.fields["birth_date"].export(secretary)
+        return self.visibility.birth(secretary.birth_date)
 
     def get_queryset(self):
         return (
@@ -327,4 +335,4 @@ class DispatchUnitResource(ChineseModelResource):
         clean_model_instances = True
 
     def dehydrate_contact_phone(self, unit):
-        return unit.contact_phone if self.unmasked else mask_phone(unit.contact_phone)
+        return self.visibility.phone(unit.contact_phone, Person.unit_contact(unit)).text

@@ -30,6 +30,7 @@ from secretaries.forms import (
 from secretaries.models import DispatchUnit, Secretary, Township, Village
 from secretaries.resources import DispatchUnitResource, SecretaryResource, VillageResource
 from secretaries.selectors import secretary_search, township_overview, village_overview
+from secretaries.visibility import visibility_for
 
 
 def history_rows(obj, limit=20):
@@ -111,7 +112,7 @@ def secretary_export(request):
     form = SecretaryFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
     queryset = secretary_search(request.user, filters)
-    resource = SecretaryResource(unmasked=scope_for(request.user).sees_personal_data, queryset=queryset)
+    resource = SecretaryResource(visibility=visibility_for(request.user), queryset=queryset)
     dataset = resource.export()
     return xlsx_response(dataset_workbook(dataset, "第一书记"), f"第一书记名册-{timezone.localdate():%Y%m%d}.xlsx")
 
@@ -149,7 +150,9 @@ def _int_or_none(value):
 @role_required()
 def village_detail(request, pk):
     village = get_object_or_404(Village.objects.for_user(request.user).select_related("township"), pk=pk)
-    secretaries = Secretary.objects.for_user(request.user).filter(village=village).select_related("dispatch_unit")
+    secretaries = (
+        Secretary.objects.for_user(request.user).filter(village=village).select_related("village", "dispatch_unit")
+    )
     return render(
         request,
         "secretaries/village_detail.html",
@@ -237,7 +240,7 @@ def unit_edit(request, pk):
 
 @role_required("org")
 def unit_export(request):
-    resource = DispatchUnitResource(unmasked=True, queryset=DispatchUnit.objects.all())
+    resource = DispatchUnitResource(visibility=visibility_for(request.user), queryset=DispatchUnit.objects.all())
     return xlsx_response(
         dataset_workbook(resource.export(), "派出单位"), f"派出单位-{timezone.localdate():%Y%m%d}.xlsx"
     )
