@@ -112,6 +112,8 @@ def whole_ticks(series, stacked=False, count=5):
 def render(chart, title, labels, series, unit="", desc=None):
     for name, data in series:
         chart.add(name, list(data))
+    if not series:
+        chart.add("", [])  # pygal fails on a chart without any series; this one draws its no-data text
     chart.x_labels = [short(label) for label in labels]
     return _accessible(chart.render(is_unicode=True), title, desc or describe(labels, series, unit))
 

@@ -55,3 +55,16 @@ def test_a_login_without_a_role_gets_the_no_role_page(client_for, outsider_user)
     response = client_for(outsider_user).get("/")
     assert response.status_code == 403
     assert "尚未分配角色" in response.content.decode()
+
+
+def test_a_township_home_with_an_open_round_and_no_items_yet_draws_empty_charts(
+    district, village_a, township_a_user, client_for
+):
+    """Every chart without a single series (no category has an item yet) used to raise inside pygal."""
+    from demands.services.rounds import ensure_submissions
+    from tests.demands.factories import CollectionRoundFactory
+
+    ensure_submissions(CollectionRoundFactory(district=district))
+    response = client_for(township_a_user).get("/")
+    assert response.status_code == 200
+    assert "暂无数据" in response.content.decode()
