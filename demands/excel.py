@@ -14,6 +14,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from core.excel import append_row, write_cell, write_only_sheet
 from core.importing import ImportFileError, ImportOutcome, RowError, import_dataset, open_xlsx
 from core.sheets import SheetError, duplicate_choices, read_list, recognise
+from demands.headers import DEMAND_HEADERS, PROJECT_HEADERS, RESOURCE_HEADERS
 from demands.models import (
     CollectionRound,
     DemandCategory,
@@ -23,14 +24,7 @@ from demands.models import (
     ResourceItem,
     Submission,
 )
-from demands.resources import (
-    DEMAND_HEADERS,
-    PROJECT_HEADERS,
-    RESOURCE_HEADERS,
-    DemandItemResource,
-    ProjectItemResource,
-    ResourceItemResource,
-)
+from demands.resources import DemandItemResource, ProjectItemResource, ResourceItemResource
 from demands.selectors_lists import completeness_by_township, missing_villages_for, round_items_for_export
 from demands.services.lists import ListError, secretaries_with_login, submission_submit, villages_filled_on_behalf
 from demands.sheets import list_specs, remember_mapping

@@ -9,6 +9,7 @@ from django.db import models
 
 from core.scoping import ScopedQuerySet
 from core.sheets import normalise
+from demands.headers import DEMAND_HEADERS, PROJECT_HEADERS, RESOURCE_HEADERS
 
 
 class ListKind(models.TextChoices):
@@ -20,43 +21,9 @@ class ListKind(models.TextChoices):
 # The columns each list imports, by the platform template's header (demands/resources.py), plus
 # the columns read only to be checked or added to another: 乡镇 (must be the upload's) and 备注.
 LIST_COLUMNS = {
-    ListKind.DEMANDS: [
-        "村（社区）",
-        "需求类别",
-        "需求名称",
-        "具体内容",
-        "紧急程度",
-        "期望完成时间",
-        "预计资金（元）",
-        "联系人",
-        "联系电话",
-        "乡镇",
-        "备注",
-    ],
-    ListKind.RESOURCES: [
-        "第一书记所在村",
-        "来源",
-        "资源类别",
-        "资源名称",
-        "具体内容",
-        "可提供规模",
-        "有效期至",
-        "乡镇",
-        "备注",
-    ],
-    ListKind.PROJECTS: [
-        "项目名称",
-        "村（社区）",
-        "状态",
-        "项目类别",
-        "预算（元）",
-        "已争取资金（元）",
-        "进度（%）",
-        "开始日期",
-        "完成日期",
-        "成效",
-        "乡镇",
-    ],
+    ListKind.DEMANDS: [*DEMAND_HEADERS, "乡镇", "备注"],
+    ListKind.RESOURCES: [*RESOURCE_HEADERS, "乡镇", "备注"],
+    ListKind.PROJECTS: [*PROJECT_HEADERS, "乡镇"],
 }
 VALUE_FIELDS = [
     ("需求类别", "需求类别"),
