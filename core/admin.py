@@ -3,14 +3,11 @@ from django.contrib import admin
 from core.models import OutboxTask
 
 
-@admin.register(OutboxTask)
-class OutboxTaskAdmin(admin.ModelAdmin):
-    """Read-only: what waits for the broker (sent by the minute's sweep once it is back)."""
+class ViewOnlyAdminMixin:
+    """Shown in the admin, never added, changed or deleted there (by anyone, superusers included):
+    records that only the application writes (histories, counts, the outbox, the audit trail)."""
 
-    list_display = ["name", "created_at", "attempts", "last_error"]
-    readonly_fields = ["name", "args", "kwargs", "created_at", "attempts", "last_error"]
-
-    def has_add_permission(self, request):
+    def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
@@ -18,3 +15,11 @@ class OutboxTaskAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(OutboxTask)
+class OutboxTaskAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
+    """What waits for the broker (sent by the minute's sweep once it is back)."""
+
+    list_display = ["name", "created_at", "attempts", "last_error"]
+    readonly_fields = ["name", "args", "kwargs", "created_at", "attempts", "last_error"]

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from core.admin import ViewOnlyAdminMixin
 from demands.models import (
     CollectionRound,
     ColumnMapping,
@@ -100,7 +101,7 @@ class DemandEventInline(admin.TabularInline):
 
 
 @admin.register(DemandEvent)
-class DemandEventAdmin(admin.ModelAdmin):
+class DemandEventAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     """The loop's history: readable, never edited."""
 
     list_display = ["item", "action", "from_status", "to_status", "actor", "at"]
@@ -110,15 +111,6 @@ class DemandEventAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(item__in=DemandItem.objects.for_user(request.user))
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # Fields only the loop's services write (demands/services/loop.py), each step with its event: in the
