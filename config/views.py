@@ -1,12 +1,17 @@
+import hashlib
+import json
 import logging
 from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpResponseServerError, JsonResponse
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.templatetags.static import static
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -85,3 +90,39 @@ def server_error(request):
     """The 500 page, rendered without the request's context: the context processors read the
     database, which may be the very thing that failed (errors/500.html is static)."""
     return HttpResponseServerError(loader.render_to_string("errors/500.html"))
+
+
+# What the service worker keeps at install: the offline page and the files every page loads.
+PRECACHED_STATIC = (
+    "bootstrap/css/bootstrap.min.css",
+    "bootstrap/js/bootstrap.bundle.min.js",
+    "css/site.css",
+    "css/print.css",
+    "django_htmx/htmx-2.min.js",
+    "django_htmx/django-htmx.js",
+    "js/keep.js",
+    "js/listform.js",
+    "manifest.webmanifest",
+)
+
+
+@require_GET
+def service_worker(request):
+    """static/js/sw.js from the site root, so its scope covers every page; the files to keep and
+    a version (a new one whenever they change) are written above it."""
+    with open(finders.find("js/sw.js"), encoding="utf-8") as source:
+        body = source.read()
+    precache = [reverse("offline"), *(static(path) for path in PRECACHED_STATIC)]
+    version = hashlib.sha256((body + "".join(precache)).encode()).hexdigest()[:12]
+    head = f"var VERSION = {json.dumps(version)};\nvar OFFLINE_URL = {json.dumps(reverse('offline'))};\n"
+    head += f"var PRECACHE = {json.dumps(precache)};\n"
+    response = HttpResponse(head + body, content_type="application/javascript; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    response["Service-Worker-Allowed"] = "/"
+    return response
+
+
+@require_GET
+def offline(request):
+    """Shown by the service worker for a page that needs the network (no user data in it)."""
+    return render(request, "offline.html")

@@ -1,5 +1,6 @@
 from django import forms
-from django.forms import inlineformset_factory
+from django.forms import BaseInlineFormSet, inlineformset_factory
+from django.utils import timezone
 
 from core.scoping import scope_for
 from demands.models import (
@@ -13,6 +14,7 @@ from demands.models import (
 )
 from secretaries.forms import BootstrapFormMixin
 from secretaries.models import Expertise, Secretary, Township, Village
+from secretaries.validators import validate_contact_phone, validate_funds, validate_not_past
 
 
 class RoundForm(BootstrapFormMixin, forms.ModelForm):
@@ -34,62 +36,153 @@ class RoundForm(BootstrapFormMixin, forms.ModelForm):
         return data
 
 
+ITEM_FIELDS = [
+    "category",
+    "title",
+    "detail",
+    "urgency",
+    "wanted_by",
+    "estimated_funds",
+    "contact_name",
+    "contact_phone",
+]
+# Not the item's data: a row's browser key and the past-date confirmation do not make a row "filled in".
+ROW_HELPERS = ("client_key", "confirm_past")
+
+
 class DemandItemForm(BootstrapFormMixin, forms.ModelForm):
+    """One row of the list form; also what the autosave endpoint validates each row with."""
+
+    client_key = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+    confirm_past = forms.BooleanField(label="确认日期无误", required=False)
+
     class Meta:
         model = DemandItem
-        fields = [
-            "category",
-            "title",
-            "detail",
-            "urgency",
-            "wanted_by",
-            "estimated_funds",
-            "contact_name",
-            "contact_phone",
-        ]
+        fields = ITEM_FIELDS
         widgets = {
+            # Choices as large buttons (btn-check, drawn by _demand_row.html): one tap each on a phone.
+            "category": forms.RadioSelect,
+            "urgency": forms.RadioSelect,
             "detail": forms.Textarea(attrs={"rows": 2}),
             "wanted_by": forms.DateInput(),
             "estimated_funds": forms.NumberInput(attrs={"min": 0, "step": "0.01", "inputmode": "decimal"}),
-            "contact_phone": forms.TextInput(attrs={"inputmode": "tel"}),
+            "contact_name": forms.TextInput(attrs={"autocomplete": "off"}),
+            "contact_phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, today=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.today = today or timezone.localdate()
         self.fields["category"].queryset = DemandCategory.objects.filter(active=True)
-        self.fields["category"].empty_label = "请选择类别"
+        self.fields["category"].empty_label = None
+        self.fields["urgency"].choices = DemandItem.Urgency.choices
+        for name in ("category", "urgency"):
+            self.fields[name].widget.attrs["class"] = "btn-check"
+        self.fields["estimated_funds"].validators.append(validate_funds)
+        self.fields["contact_phone"].validators.append(validate_contact_phone)
+        self.fields["contact_name"].widget.attrs["placeholder"] = "不填则用默认联系人"
+        self.fields["contact_phone"].widget.attrs["placeholder"] = "不填则用默认电话"
+        for field in self.fields.values():
+            field.error_messages["required"] = f"{field.label}不能为空"
+            field.error_messages["invalid_choice"] = f"请选择{field.label}"
 
-    def clean_estimated_funds(self):
-        value = self.cleaned_data.get("estimated_funds")
-        if value is not None and value < 0:
-            raise forms.ValidationError("预计资金不能为负数")
-        return value
+    def has_changed(self):
+        return any(name not in ROW_HELPERS for name in self.changed_data)
 
-    def clean_contact_phone(self):
-        value = (self.cleaned_data.get("contact_phone") or "").strip()
-        digits = value.replace("-", "").replace(" ", "")
-        if value and (not digits.isdigit() or not 7 <= len(digits) <= 12):
-            raise forms.ValidationError("联系电话格式不正确（手机号 11 位，或带区号的座机）")
-        return value
+    def clean(self):
+        data = super().clean()
+        wanted_by = data.get("wanted_by")
+        if "wanted_by" in self.changed_data and not data.get("confirm_past"):
+            try:
+                validate_not_past(wanted_by, self.today)
+            except forms.ValidationError as exc:
+                self.add_error("wanted_by", exc)
+        return data
+
+    def full_clean(self):
+        super().full_clean()
+        # Outline each bad field (Bootstrap's is-invalid) so it can be found on a long page.
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+
+    @property
+    def asks_past_confirmation(self):
+        return self.is_bound and (
+            bool(self.data.get(self.add_prefix("confirm_past")))
+            or any(error.code == "past_date" for error in self.errors.as_data().get("wanted_by", []))
+        )
+
+    def row_errors(self):
+        """(field, message) of each error, the message naming the field (第3条：需求名称不能为空)."""
+        for name, errors in self.errors.items():
+            label = self.fields[name].label if name in self.fields else ""
+            for message in errors:
+                yield name, message if not label or label in message else f"{label}：{message}"
+
+
+class ListContactForm(BootstrapFormMixin, forms.Form):
+    """The list's default contact: set once, used by every item that names no other."""
+
+    contact_name = forms.CharField(label="默认联系人", max_length=30, required=False)
+    contact_phone = forms.CharField(
+        label="默认联系电话",
+        max_length=20,
+        required=False,
+        validators=[validate_contact_phone],
+        widget=forms.TextInput(attrs={"inputmode": "tel"}),
+    )
+
+
+class BaseDemandItemFormSet(BaseInlineFormSet):
+    """The list's rows. `row_initial` (one dict per row, in order) pre-fills an unbound formset
+    from the autosaved form: the rows of drafts first, then rows not yet complete."""
+
+    def __init__(self, *args, row_initial=None, today=None, extra=None, **kwargs):
+        self.row_initial = row_initial or []
+        self.today = today
+        super().__init__(*args, **kwargs)
+        if extra is not None:
+            self.extra = extra
+
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        kwargs["today"] = self.today
+        kwargs["use_required_attribute"] = False
+        if not self.is_bound and index is not None and index < len(self.row_initial):
+            kwargs["initial"] = self.row_initial[index]
+        return kwargs
+
+    def numbered_forms(self):
+        """The rows shown, each with its 第N条 number (rows marked deleted are not counted)."""
+        number = 0
+        for form in self.forms:
+            deleted = self.can_delete and self.is_bound and bool(form.data.get(form.add_prefix("DELETE")))
+            if not deleted:
+                number += 1
+            form.number = None if deleted else number
+            form.deleted = deleted
+        return self.forms
+
+    def error_summary(self):
+        """One line per bad field: (anchor id, 第N条：message), in page order."""
+        lines = []
+        for form in self.numbered_forms():
+            if form.deleted:
+                continue
+            for name, message in form.row_errors():
+                lines.append((f"f-{form.add_prefix(name)}", f"第{form.number}条：{message}"))
+        return lines
 
 
 DemandItemFormSet = inlineformset_factory(
     Submission,
     DemandItem,
     form=DemandItemForm,
+    formset=BaseDemandItemFormSet,
     fk_name="submission",
     extra=0,
-    can_delete=True,
-    max_num=50,
-    validate_max=True,
-)
-# The first visit shows one empty row, so the form is ready to type into.
-DemandItemFormSetFirstRow = inlineformset_factory(
-    Submission,
-    DemandItem,
-    form=DemandItemForm,
-    fk_name="submission",
-    extra=1,
     can_delete=True,
     max_num=50,
     validate_max=True,
@@ -199,8 +292,10 @@ class ProjectForm(BootstrapFormMixin, forms.ModelForm):
         data = super().clean()
         budget, secured = data.get("budget"), data.get("funds_secured")
         for name in ("budget", "funds_secured"):
-            if data.get(name) is not None and data[name] < 0:
-                self.add_error(name, "金额不能为负数")
+            try:
+                validate_funds(data.get(name))
+            except forms.ValidationError as exc:
+                self.add_error(name, exc)
         if budget is not None and secured is not None and secured > budget * 10:
             self.add_error("funds_secured", "已争取资金远超预算，请核对单位（元）")
         start, end = data.get("start_date"), data.get("end_date")

@@ -127,8 +127,14 @@ class Submission(models.Model):
     returned_at = models.DateTimeField("退回时间", null=True, blank=True)
     accepted_at = models.DateTimeField("接收时间", null=True, blank=True)
     resources_confirmed_at = models.DateTimeField("资源清单确认时间", null=True, blank=True)
+    # The list's default contact (each item may name another) and the form as last autosaved,
+    # incomplete rows included, so nothing typed is lost (demands/services/lists.py, autosave).
+    contact_name = models.CharField("默认联系人", max_length=30, blank=True)
+    contact_phone = models.CharField("默认联系电话", max_length=20, blank=True)
+    form_state = models.JSONField("填报中的表单", default=dict, blank=True)
+    form_saved_at = models.DateTimeField("表单自动保存时间", null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "form_state", "form_saved_at"])
 
     objects = SubmissionQuerySet.as_manager()
 
@@ -294,6 +300,9 @@ class DemandItem(models.Model):
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The key the list form's row was given in the browser: an autosave sent twice (or a save
+    # after an autosave) updates the same draft instead of adding another.
+    client_key = models.CharField("表单行标识", max_length=40, blank=True, editable=False)
 
     objects = DemandItemQuerySet.as_manager()
 
@@ -316,7 +325,10 @@ class DemandItem(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(rating__isnull=True) | (Q(rating__gte=1) & Q(rating__lte=5)), name="demand_rating_1_to_5"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["submission", "client_key"], condition=~Q(client_key=""), name="demand_client_key_once"
+            ),
         ]
 
     def __str__(self):

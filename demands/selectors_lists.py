@@ -250,3 +250,31 @@ def round_items_for_export(collection_round, user, township_id=None):
     if township_id is not None:
         items = items.filter(village__township_id=township_id)
     return items
+
+
+def list_contact_default(submission, user):
+    """The list's default contact: what was set for it, else the secretary's own name and phone,
+    else the name of whoever fills it in (township staff filling in on a village's behalf)."""
+    if submission.contact_name or submission.contact_phone:
+        return {"contact_name": submission.contact_name, "contact_phone": submission.contact_phone}
+    secretary = secretary_of(user)
+    if secretary is not None:
+        return {"contact_name": secretary.name, "contact_phone": secretary.phone}
+    return {"contact_name": user.get_full_name(), "contact_phone": ""}
+
+
+def list_form_rows(submission, drafts, contact):
+    """The rows of the list form as last kept: one initial dict per row, the drafts' rows first
+    (in entry order, with what was autosaved since), then rows not yet complete enough to be a
+    draft. Returns (row_initial, the number of rows not drafts)."""
+    from_state = {row["client_key"]: row for row in (submission.form_state or {}).get("rows", [])}
+    initial = []
+    for item in drafts:
+        key = item.client_key or f"item-{item.pk}"
+        row = dict(from_state.pop(key, {}), client_key=key)
+        if (item.contact_name, item.contact_phone) == (contact["contact_name"], contact["contact_phone"]):
+            row.setdefault("contact_name", "")
+            row.setdefault("contact_phone", "")
+        initial.append(row)
+    initial.extend(from_state.values())
+    return initial, len(from_state)

@@ -1,12 +1,14 @@
 """Pages of the three lists and the collection rounds. Every record is fetched through `for_user`
 (a foreign township's record answers 404); who may write is checked here or in the service."""
 
+import json
 import re
+from dataclasses import asdict
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -14,12 +16,13 @@ from django.views.decorators.http import require_POST
 from core.access import role_required
 from core.excel import xlsx_response
 from core.importing import ImportFileError, preview_discard, preview_open, preview_store
+from core.keep import pop_kept_input
 from core.scoping import scope_for
 from demands.excel import build_template, export_round, import_upload, remember_corrections
 from demands.forms_lists import (
     DemandItemForm,
     DemandItemFormSet,
-    DemandItemFormSetFirstRow,
+    ListContactForm,
     ProjectForm,
     ResourceForm,
     ReturnForm,
@@ -29,6 +32,7 @@ from demands.forms_lists import (
 from demands.lifecycle import SUBMISSION_EDITABLE
 from demands.models import (
     CollectionRound,
+    DemandCategory,
     DemandItem,
     ProjectItem,
     ResourceCategory,
@@ -36,8 +40,11 @@ from demands.models import (
     Submission,
     number_items,
 )
+from demands.paste import parse_pasted_items
 from demands.selectors_lists import (
     completeness_by_township,
+    list_contact_default,
+    list_form_rows,
     missing_villages_for,
     projects_for,
     resources_for,
@@ -322,37 +329,62 @@ def _submission(request, pk):
     )
 
 
-@role_required()
-def submission_edit(request, pk):
-    submission = _submission(request, pk)
-    fillable = (
+def _fillable(request, submission):
+    return (
         list_services.can_fill(request.user, submission)
         and submission.round.status == CollectionRound.Status.OPEN
         and submission.status in SUBMISSION_EDITABLE
     )
-    drafts = submission.demands.filter(status=DemandItem.Status.DRAFT).select_related("category")
-    formset = None
-    if fillable:
-        formset_class = DemandItemFormSet if drafts.exists() else DemandItemFormSetFirstRow
-        formset = formset_class(request.POST or None, instance=submission, queryset=drafts, prefix="items")
+
+
+def _list_formset(request, submission, drafts, contact):
+    """The rows: as posted; else as kept from a post made after the session expired; else as
+    last saved (drafts, and what was autosaved since)."""
+    today = timezone.localdate()
+    data = request.POST if request.method == "POST" else pop_kept_input(request)
+    if data is not None:
+        formset = DemandItemFormSet(data, instance=submission, queryset=drafts, prefix="items", today=today)
+        return formset, ListContactForm(data, prefix="list"), request.method != "POST"
+    row_initial, pending = list_form_rows(submission, drafts, contact)
+    extra = pending if row_initial else 1
+    formset = DemandItemFormSet(
+        instance=submission, queryset=drafts, prefix="items", today=today, row_initial=row_initial, extra=extra
+    )
+    return formset, ListContactForm(initial=contact, prefix="list"), False
+
+
+@role_required()
+def submission_edit(request, pk):
+    submission = _submission(request, pk)
+    drafts = submission.demands.filter(status=DemandItem.Status.DRAFT).in_list_order().select_related("category")
+    formset = contact_form = None
+    restored = False
+    if _fillable(request, submission):
+        contact = list_contact_default(submission, request.user)
+        formset, contact_form, restored = _list_formset(request, submission, drafts, contact)
         if request.method == "POST":
             action = request.POST.get("action", "save")
             if action == "nil":
                 return _submit(request, submission, nil=True)
-            if formset.is_valid():
-                list_services.submission_save_items(submission, formset, request.user)
+            if formset.is_valid() and contact_form.is_valid():
+                list_services.submission_save_items(submission, formset, request.user, contact_form.cleaned_data)
                 if action == "submit":
                     return _submit(request, submission, nil=False)
                 messages.success(request, "草稿已保存。")
                 return redirect("demands:submission_edit", pk)
-            messages.error(request, "有填写错误，请按提示修改。")
-    items = submission.demands.exclude(status=DemandItem.Status.DRAFT).select_related("category")
+            messages.error(request, "有填写错误，请按下方列出的各条修改。")
+    items = number_items(
+        submission.demands.exclude(status=DemandItem.Status.DRAFT).in_list_order().select_related("category")
+    )
     return render(
         request,
         "demands/submission_edit.html",
         {
             "submission": submission,
             "formset": formset,
+            "contact_form": contact_form,
+            "show_errors": request.method == "POST" or restored,
+            "restored": restored,
             "items": items,
             "drafts": drafts,
             # Read-only for whoever cannot fill the list (the reviewer after 退回), numbered 第N条.
@@ -362,6 +394,66 @@ def submission_edit(request, pk):
             "return_form": ReturnForm(),
         },
     )
+
+
+def _json_error(message, status):
+    return JsonResponse({"ok": False, "error": message}, status=status)
+
+
+def _json_submission(request, pk):
+    """The submission for a JSON call, or the JSON answer refusing it (404 out of scope)."""
+    submission = Submission.objects.for_user(request.user).select_related("round", "village").filter(pk=pk).first()
+    if submission is None or not list_services.can_fill(request.user, submission):
+        return None, _json_error("找不到这份清单，或它不在您的填报范围内", 404)
+    return submission, None
+
+
+def _json_body(request):
+    try:
+        return json.loads(request.body.decode("utf-8") or "null"), None
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return None, _json_error("数据格式不正确（不是有效的 JSON），未保存", 400)
+
+
+@require_POST
+@role_required()
+def submission_autosave(request, pk):
+    """The list form saved as it is typed (static/js/listform.js): JSON in, JSON out."""
+    submission, refused = _json_submission(request, pk)
+    if refused:
+        return refused
+    payload, refused = _json_body(request)
+    if refused:
+        return refused
+    try:
+        saved_at, saved, errors = list_services.submission_autosave(
+            submission, request.user, payload, form_class=DemandItemForm, contact_form_class=ListContactForm
+        )
+    except list_services.AutosaveError as exc:
+        return _json_error(str(exc), 400)
+    except list_services.ListError as exc:
+        return _json_error(str(exc), 409)
+    local = timezone.localtime(saved_at)
+    return JsonResponse(
+        {"ok": True, "saved_at": local.isoformat(), "saved_time": f"{local:%H:%M}", "ids": saved, "errors": errors}
+    )
+
+
+@require_POST
+@role_required()
+def submission_paste(request, pk):
+    """Rows found in pasted text (demands/paste.py), for the form to show before adding them."""
+    submission, refused = _json_submission(request, pk)
+    if refused:
+        return refused
+    payload, refused = _json_body(request)
+    if refused:
+        return refused
+    if not isinstance(payload, dict) or not isinstance(payload.get("text"), str) or len(payload["text"]) > 20000:
+        return _json_error("请粘贴文字（不超过2万字）", 400)
+    categories = DemandCategory.objects.filter(active=True).values_list("pk", "name")
+    result = parse_pasted_items(payload["text"], categories)
+    return JsonResponse({"ok": True, "rows": [asdict(row) for row in result.rows], "problems": result.problems})
 
 
 def _submit(request, submission, *, nil):
@@ -416,7 +508,8 @@ def demand_row(request):
     formset = DemandItemFormSet(prefix="items", queryset=DemandItem.objects.none())
     form = DemandItemForm(prefix=f"items-{raw}", empty_permitted=True, use_required_attribute=False)
     formset.add_fields(form, int(raw))
-    return render(request, "demands/_demand_row.html", {"form": form, "index": int(raw) + 1})
+    form.number = int(raw) + 1
+    return render(request, "demands/_demand_row.html", {"form": form})
 
 
 # Resources -------------------------------------------------------------------------------------

@@ -1,7 +1,9 @@
-"""Validators for Chinese mainland identifiers and passwords. Messages are in Chinese."""
+"""Validators for Chinese mainland identifiers, phone numbers, amounts of money and passwords.
+Messages are in Chinese. Every form that takes a phone number or an amount calls these."""
 
 import re
 from datetime import date
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 
@@ -9,6 +11,10 @@ from django.core.exceptions import ValidationError
 from core.masking import mask_id_number, mask_phone, normalize_phone  # noqa: F401
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+# A landline with its area code: 010-61340000, 0898-12345678 (dash or space optional).
+LANDLINE_RE = re.compile(r"^0\d{2,3}\d{7,8}$")
+# A village's demand, a project's budget: more than this is a slip of the unit (元 typed as 分).
+FUNDS_MAX = Decimal("100000000")
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK_CHARS = "10X98765432"
 
@@ -16,6 +22,34 @@ ID_CHECK_CHARS = "10X98765432"
 def validate_mobile(value):
     if not MOBILE_RE.match(normalize_phone(value)):
         raise ValidationError("手机号码应为11位中国大陆手机号（以1开头，第二位3-9）", code="invalid_mobile")
+
+
+def validate_contact_phone(value):
+    """A contact may be a mobile (11 digits starting with 1) or a landline with its area code."""
+    digits = normalize_phone(value)
+    if digits and not (MOBILE_RE.match(digits) or LANDLINE_RE.match(digits)):
+        raise ValidationError(
+            "联系电话应为11位手机号（以1开头），或带区号的座机（如010-61340000）", code="invalid_contact_phone"
+        )
+
+
+def validate_funds(value):
+    """An amount of money in yuan: not negative, and not beyond what a village or project asks."""
+    if value is None:
+        return
+    if value < 0:
+        raise ValidationError("金额不能为负数", code="negative_funds")
+    if value > FUNDS_MAX:
+        raise ValidationError("金额超过1亿元，请核对单位（元）", code="funds_too_large")
+
+
+def validate_not_past(value, today):
+    """A wanted-by date before today is most likely a typo: the form asks the user to confirm it."""
+    if value is not None and value < today:
+        raise ValidationError(
+            f"期望完成时间 {value:%Y-%m-%d} 早于今天，请核对；如确实如此，请勾选“确认日期无误”",
+            code="past_date",
+        )
 
 
 def id_check_char(first17):

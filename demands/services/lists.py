@@ -113,25 +113,147 @@ def _check_fillable(submission):
         raise ListError("本村本轮清单已报送，不能再修改；如需修改，请联系乡镇退回")
 
 
-def submission_save_items(submission, formset, user):
-    """Save the items of the one-page form as drafts (new, changed, deleted)."""
+def _drafts_by_key(submission):
+    """The list's drafts under the key the form knows them by: the browser's key, or item-<pk>
+    for a draft made elsewhere (an Excel import, a list returned by the township)."""
+    drafts = {}
+    for item in submission.demands.filter(status=DemandItem.Status.DRAFT):
+        drafts[f"item-{item.pk}"] = item
+        if item.client_key:
+            drafts[item.client_key] = item
+    return drafts
+
+
+def row_key(item):
+    return item.client_key or f"item-{item.pk}"
+
+
+def _save_draft(item, submission, user, key):
+    item.round = submission.round
+    item.submission = submission
+    item.village = submission.village
+    item.channel = DemandItem.Channel.LIST
+    item.status = DemandItem.Status.DRAFT
+    if key and not key.startswith("item-"):
+        item.client_key = key
+    # An item that names no contact of its own has the list's default one.
+    if not item.contact_name and not item.contact_phone:
+        item.contact_name, item.contact_phone = submission.contact_name, submission.contact_phone
+    if item.pk is None:
+        item.created_by = user
+    item.save()
+    return item
+
+
+def _fill_item(item, form):
+    for name in form._meta.fields:
+        setattr(item, name, form.cleaned_data.get(name))
+    return item
+
+
+def submission_save_items(submission, formset, user, contact=None):
+    """Save the rows of the one-page form as drafts (new, changed, deleted). A row the browser
+    already autosaved is found by its key and updated, not added a second time."""
     with transaction.atomic():
         submission = _lock(submission)
         _check_fillable(submission)
-        items = formset.save(commit=False)
-        for item in formset.deleted_objects:
-            if item.status == DemandItem.Status.DRAFT:
-                item.delete()
-        for item in items:
-            item.round = submission.round
-            item.submission = submission
-            item.village = submission.village
-            item.channel = DemandItem.Channel.LIST
-            item.status = DemandItem.Status.DRAFT
-            if item.pk is None:
-                item.created_by = user
-            item.save()
+        if contact is not None:
+            submission.contact_name, submission.contact_phone = contact["contact_name"], contact["contact_phone"]
+        drafts = _drafts_by_key(submission)
+        for index, form in enumerate(formset.forms):
+            if index < formset.initial_form_count() and form.instance.pk is None:
+                continue  # an existing row whose item is not this list's draft (as Django's formset.save)
+            key = form.cleaned_data.get("client_key", "") if hasattr(form, "cleaned_data") else ""
+            item = form.instance if form.instance.pk else drafts.get(key)
+            if formset._should_delete_form(form):
+                if item is not None and item.pk and item.status == DemandItem.Status.DRAFT:
+                    item.delete()
+                continue
+            if item is None and not form.has_changed():
+                continue  # a blank row
+            _save_draft(_fill_item(item or DemandItem(), form), submission, user, key)
+        Submission.objects.filter(pk=submission.pk).update(
+            contact_name=submission.contact_name,
+            contact_phone=submission.contact_phone,
+            form_state={},
+            form_saved_at=timezone.now(),
+        )
     return submission
+
+
+AUTOSAVE_MAX_ROWS = 50
+ROW_FIELDS = (
+    "client_key",
+    "category",
+    "title",
+    "detail",
+    "urgency",
+    "wanted_by",
+    "estimated_funds",
+    "contact_name",
+    "contact_phone",
+    "confirm_past",
+)
+
+
+class AutosaveError(ValueError):
+    """The autosaved form is not one the page sends; the message says so in Chinese."""
+
+
+def _clean_payload(payload):
+    if not isinstance(payload, dict) or not isinstance(payload.get("rows", []), list):
+        raise AutosaveError('数据格式不正确：应为 {"rows": [...]} ')
+    rows, deleted = payload.get("rows", []), payload.get("deleted", [])
+    if not isinstance(deleted, list) or len(rows) > AUTOSAVE_MAX_ROWS or len(deleted) > 2 * AUTOSAVE_MAX_ROWS:
+        raise AutosaveError(f"数据格式不正确，或超过{AUTOSAVE_MAX_ROWS}条")
+    clean_rows = []
+    for row in rows:
+        if not isinstance(row, dict) or not isinstance(row.get("client_key"), str) or not row["client_key"]:
+            raise AutosaveError("数据格式不正确：每一条都要有 client_key")
+        clean_rows.append({name: str(row.get(name) or "")[:2000] for name in ROW_FIELDS})
+    contact = payload.get("contact") if isinstance(payload.get("contact"), dict) else {}
+    return (
+        clean_rows,
+        [str(key)[:40] for key in deleted],
+        {name: str(contact.get(name) or "")[:30] for name in ("contact_name", "contact_phone")},
+    )
+
+
+def submission_autosave(submission, user, payload, *, form_class, contact_form_class):
+    """Keep the form as typed: every row as sent in `form_state` (complete or not), and each
+    complete row as a draft item, found by its key so a second autosave updates the same draft.
+    Rows named in `deleted` lose their draft. Returns (saved_at, {key: draft pk}, {key: errors})."""
+    rows, deleted, contact = _clean_payload(payload)
+    now = timezone.now()
+    with transaction.atomic():
+        submission = _lock(submission)
+        _check_fillable(submission)
+        contact_form = contact_form_class(contact)
+        if contact_form.is_valid():
+            submission.contact_name = contact["contact_name"]
+            submission.contact_phone = contact["contact_phone"]
+        drafts = _drafts_by_key(submission)
+        for key in deleted:
+            item = drafts.pop(key, None)
+            if item is not None and item.pk:
+                item.delete()
+        saved, errors = {}, {}
+        for row in rows:
+            key = row["client_key"]
+            item = drafts.get(key)
+            form = form_class(row, instance=item, empty_permitted=item is None, use_required_attribute=False)
+            if not form.is_valid():
+                errors[key] = {name: list(messages) for name, messages in form.errors.items()}
+            elif item is not None or form.has_changed():
+                saved[key] = _save_draft(form.save(commit=False), submission, user, key).pk
+        # update(): an autosave every few seconds is no change for the history or the dashboards.
+        Submission.objects.filter(pk=submission.pk).update(
+            contact_name=submission.contact_name,
+            contact_phone=submission.contact_phone,
+            form_state={"contact": contact, "rows": rows},
+            form_saved_at=now,
+        )
+    return now, saved, errors
 
 
 def submission_submit(submission, user, *, nil=False):
@@ -167,6 +289,7 @@ def submission_submit(submission, user, *, nil=False):
         submission.submitted_at = now
         submission.submitted_by = user
         submission.on_behalf = on_behalf
+        submission.form_state = {}
         submission.save()
     return submission
 

@@ -16,21 +16,23 @@ def test_secretary_submits_a_two_item_list_on_a_phone(live_server, phone_page, t
     login(page, live_server, secretary.user.username)
     page.goto(f"{live_server.url}/demands/my-list/")
     page.wait_for_selector("#id_items-0-title")
-    page.select_option("#id_items-0-category", label="基础设施建设")
+    # Categories and urgency are buttons (issue 12): one tap on the label.
+    page.click("#row-items-0 label:text-is('基础设施建设')")
     page.fill("#id_items-0-title", "修复进村道路")
-    page.select_option("#id_items-0-urgency", label="紧急")
+    page.click("#row-items-0 label:text-is('紧急')")
     page.click("#add-row")
     page.wait_for_selector("#id_items-1-title")
-    page.select_option("#id_items-1-category", label="农产品销售")
+    page.click("#row-items-1 label:text-is('农产品销售')")
     page.fill("#id_items-1-title", "磨盘柿销路对接")
     page.fill("#id_items-1-estimated_funds", "20000")
     page.click("#add-row")  # a third row, added by mistake and left blank, must not block submitting
     page.wait_for_selector("#id_items-2-title")
-    assert page.is_visible("#id_items-2-DELETE")
+    # A row is deleted with a 删除此条 button (with undo), not the formset's tiny checkbox (issue 12).
+    assert page.is_visible("#row-items-2 .delete-row")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling
     page.click("#submit-list")
-    page.wait_for_load_state("networkidle")
-    assert page.inner_text("#submission-status") == "已报送"
+    # 提交清单 first autosaves (so an offline submit can be queued), then posts the form.
+    page.wait_for_selector("#submission-status:text('已报送')")
     submission = Submission.objects.get(round=collection_round, village=secretary.village)
     assert submission.status == Submission.Status.SUBMITTED
     assert set(DemandItem.objects.filter(submission=submission).values_list("title", "status")) == {

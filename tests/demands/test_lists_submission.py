@@ -66,7 +66,8 @@ def test_a_bad_row_shows_a_chinese_error_and_saves_nothing(open_round, secretary
     rows = [{"category": category.pk, "title": "", "urgency": "low", "contact_phone": "abc"}]
     response = client_for(secretary.user).post(f"/demands/submissions/{submission.pk}/", form_data("submit", rows))
     assert response.status_code == 200
-    assert "联系电话格式不正确" in response.content.decode()
+    html = response.content.decode()
+    assert "第1条：联系电话应为11位手机号" in html and "第1条：需求名称不能为空" in html
     assert not DemandItem.objects.exists()
 
 
