@@ -181,6 +181,9 @@ def open_due_round(day=None):
     for district in District.objects.all():
         fields = default_round_fields(district, day)
         with transaction.atomic():
+            # One opener per district at a time (a second beat, a retry): the later one waits here
+            # and then finds the round open, instead of racing it into a deadlock.
+            District.objects.select_for_update().get(pk=district.pk)
             collection_round, created = round_create(district, **fields)
             if collection_round.status == CollectionRound.Status.CLOSED:
                 continue  # the department closed it by hand; beat does not reopen it
