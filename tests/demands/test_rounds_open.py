@@ -114,7 +114,11 @@ def test_two_beats_opening_at_once_on_postgresql_make_one_round(village_a, villa
 
         try:
             barrier.wait()
-            open_due_round.apply(args=["2026-11-01"]).get()
+            # Not .get(): Celery's "no join inside a task" flag is process-wide, and the other
+            # threads are inside their task (waiting for the district's lock) at this moment.
+            result = open_due_round.apply(args=["2026-11-01"])
+            if not result.successful():
+                errors.append(result.result)
         except Exception as exc:  # collected and asserted below
             errors.append(exc)
         finally:
