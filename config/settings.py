@@ -195,6 +195,10 @@ IMPORT_DIR = Path(env_str("IMPORT_DIR", str(VAR_DIR / "imports")))
 # `manage.py backup` writes its dated folders here (README, Production: backup and restore).
 BACKUP_DIR = Path(env_str("BACKUP_DIR", str(VAR_DIR / "backups")))
 IMPORT_PREVIEW_MAX_AGE_MINUTES = env_int("IMPORT_PREVIEW_MAX_AGE_MINUTES", 120, minimum=5, maximum=7 * 24 * 60)
+# A workbook of more rows is previewed and imported by a Celery worker while the page polls it; a
+# job that has not moved for IMPORT_JOB_TIMEOUT_MINUTES is reported as failed.
+IMPORT_ASYNC_ROWS = env_int("IMPORT_ASYNC_ROWS", 2000, minimum=1, maximum=1_000_000)
+IMPORT_JOB_TIMEOUT_MINUTES = env_int("IMPORT_JOB_TIMEOUT_MINUTES", 15, minimum=1, maximum=24 * 60)
 if IMPORT_DIR.resolve().is_relative_to(MEDIA_ROOT.resolve()) or IMPORT_DIR.resolve().is_relative_to(
     STATIC_ROOT.resolve()
 ):

@@ -57,10 +57,49 @@ class ImportOutcome:
     rows: list = field(default_factory=list)  # preview: list of dicts (header -> value)
     row_numbers: list = field(default_factory=list)  # the Excel row number of each preview row
     warnings: list = field(default_factory=list)  # RowError: shown in the preview, not blocking
+    sheet: str = ""  # the sheet read (core.sheets), named in every row's message
+    skipped: list = field(default_factory=list)  # (excel_row, why, text): title, stamp, footer rows
+    columns: list = field(default_factory=list)  # (letter, header as written, key or "" when ignored)
 
     @property
     def numbered_rows(self):
         return list(zip(self.row_numbers, self.rows, strict=False))
+
+    def as_json(self):
+        """The outcome as JSON-ready data, for a background job's stored result."""
+        return {
+            "ok": self.ok,
+            "errors": [[error.row, error.message] for error in self.errors],
+            "warnings": [[warning.row, warning.message] for warning in self.warnings],
+            "totals": self.totals,
+            "rows": [{key: _json_value(value) for key, value in row.items()} for row in self.rows],
+            "row_numbers": self.row_numbers,
+            "sheet": self.sheet,
+            "skipped": [list(item) for item in self.skipped],
+            "columns": [list(item) for item in self.columns],
+        }
+
+    @classmethod
+    def from_json(cls, data):
+        return cls(
+            ok=data["ok"],
+            errors=[RowError(row, message) for row, message in data["errors"]],
+            warnings=[RowError(row, message) for row, message in data["warnings"]],
+            totals=data["totals"],
+            rows=data["rows"],
+            row_numbers=data["row_numbers"],
+            sheet=data["sheet"],
+            skipped=[tuple(item) for item in data["skipped"]],
+            columns=[tuple(item) for item in data["columns"]],
+        )
+
+
+def _json_value(value):
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
 
 
 def read_xlsx(upload, *, required_headers, optional_headers=(), max_mb=None, sheet=None):
@@ -78,6 +117,16 @@ def open_xlsx(upload, *, max_mb=None):
     head of each worksheet's XML, before openpyxl parses anything: the uncompressed size, a
     member compressed beyond reason (a zip bomb), the declared dimension (openpyxl pads every row
     to it). While reading, a sheet stops at the row or column limit; memory stays bounded."""
+    content = _checked_content(upload, max_mb)
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception:
+        raise ImportFileError("无法读取该 Excel 文件，文件可能已损坏") from None
+    return XlsxBook(workbook)
+
+
+def _checked_content(upload, max_mb=None):
+    """The upload's bytes, after the checks every upload passes (format, size, expansion)."""
     max_mb = max_mb or settings.IMPORT_MAX_UPLOAD_MB
     if upload is None:
         raise ImportFileError("请选择要上传的 Excel 文件")
@@ -92,11 +141,25 @@ def open_xlsx(upload, *, max_mb=None):
     content = upload.read()
     upload.seek(0)
     check_xlsx_content(content)
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:
-        raise ImportFileError("无法读取该 Excel 文件，文件可能已损坏") from None
-    return XlsxBook(workbook)
+    return content
+
+
+def count_rows(upload, *, max_mb=None):
+    """How many rows the workbook's sheets hold (blank formatted rows included), counted from
+    the sheets' XML without parsing it: whether an import runs at once or as a background job.
+    Raises ImportFileError for a file open_xlsx would refuse."""
+    content = _checked_content(upload, max_mb)
+    rows = 0
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        for member in archive.infolist():
+            if WORKSHEET_RE.fullmatch(member.filename):
+                with archive.open(member) as stream:
+                    tail = b""  # a tag cut by a chunk boundary is counted in the next chunk
+                    while chunk := stream.read(1024 * 1024):
+                        text = tail + chunk
+                        rows += text.count(b"<row ") + text.count(b"<row>")
+                        tail = text[-4:]
+    return rows
 
 
 def check_xlsx_content(content):

@@ -23,6 +23,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 import tablib
+from import_export import widgets
 from openpyxl.utils import get_column_letter
 
 from core.importing import RowError
@@ -54,7 +55,7 @@ class Column:
     """One column an app imports. `key` is the canonical header (the platform template's)."""
 
     key: str
-    kind: str = "text"  # text | date | amount | percent | phone | choice
+    kind: str = "text"  # text | date | amount | percent | phone | choice | integer
     required: bool = False  # the header must be present
     synonyms: tuple = ()
     options: dict = field(default_factory=dict)  # choice: normalised spelling -> canonical value
@@ -64,6 +65,7 @@ class Column:
     expected: str = ""  # text: a value other than this (e.g. another township) is an error
     in_dataset: bool = True  # False: read and checked, not handed to the import
     default: str = ""  # the value of an empty cell (or of a column the sheet does not have)
+    earliest: date = date(2000, 1, 1)  # date: an earlier day is a typo (0024 for 2024), not a date
 
 
 @dataclass
@@ -115,6 +117,7 @@ class ListSheet:
     records: list = field(default_factory=list)  # (excel_row, {key: value})
     dataset: tablib.Dataset | None = None
     has_rows: bool = False  # anything below the header (data, totals or footer)
+    failed: set = field(default_factory=set)  # (excel_row, key) of the values that could not be read
 
     @property
     def missing(self):
@@ -278,6 +281,7 @@ def _read_record(sheet, number, cells, today):
             value, note = read_value(raw, column, factor=mapped.factor)
         except ValueError as exc:
             sheet.errors.append(RowError(number, f"{mapped.header or key}：{exc}{where}"))
+            sheet.failed.add((number, key))
             record[key] = None
             continue
         if note and column.note_into:
@@ -317,7 +321,7 @@ def read_value(raw, column, factor=Decimal(1)):
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None, ""
     if column.kind == "date":
-        value, word = parse_date(raw)
+        value, word = parse_date(raw, earliest=column.earliest)
         return value, (f"{column.key}：{word}" if word else "")
     if column.kind == "amount":
         return parse_amount(raw, factor), ""
@@ -325,6 +329,8 @@ def read_value(raw, column, factor=Decimal(1)):
         return parse_percent(raw), ""
     if column.kind == "phone":
         return parse_phone(raw), ""
+    if column.kind == "integer":
+        return parse_count(raw), ""
     if column.kind == "choice":
         return match_choice(raw, column.options, fuzzy=column.fuzzy), ""
     text = _text(raw)
@@ -348,9 +354,10 @@ YEAR_END_RE = re.compile(r"(\d{4})\s*年?\s*(?:底|末|年底|年末)")
 COMPACT_RE = re.compile(r"(\d{4})(\d{2})(\d{2})")
 
 
-def parse_date(raw):
+def parse_date(raw, *, earliest=date(2000, 1, 1)):
     """(date or None, note): Excel dates, serial numbers, 20241031, and text in the forms of the
-    module docstring. 长期 / 常年 give no date and the word as the note."""
+    module docstring. 长期 / 常年 give no date and the word as the note. A text day before
+    `earliest` or after 2100 is refused (a birth date's column sets an earlier one)."""
     if isinstance(raw, datetime):
         return raw.date(), ""
     if isinstance(raw, date):
@@ -367,24 +374,42 @@ def parse_date(raw):
         return None, text
     try:
         if match := COMPACT_RE.fullmatch(text):
-            return _day(*match.groups()), ""
+            return _day(*match.groups(), earliest=earliest), ""
         if match := DAY_RE.fullmatch(text):
-            return _day(*match.groups()), ""
+            return _day(*match.groups(), earliest=earliest), ""
         if match := MONTH_RE.fullmatch(text):
             year, month = int(match.group(1)), int(match.group(2))
-            return _day(year, month, calendar.monthrange(year, month)[1] if 1 <= month <= 12 else 0), ""
+            last = calendar.monthrange(year, month)[1] if 1 <= month <= 12 else 0
+            return _day(year, month, last, earliest=earliest), ""
         if match := YEAR_END_RE.fullmatch(text):
-            return _day(match.group(1), 12, 31), ""
+            return _day(match.group(1), 12, 31, earliest=earliest), ""
     except ValueError:
         pass
     raise ValueError(f"“{_text(raw)}”不是有效日期，请按 2026-12-31 的格式填写")
 
 
-def _day(year, month, day):
+def _day(year, month, day, *, earliest):
     value = date(int(year), int(month), int(day))
-    if not date(2000, 1, 1) <= value <= date(2100, 12, 31):
+    if not earliest <= value <= date(2100, 12, 31):
         raise ValueError(value)
     return value
+
+
+class DateCellWidget(widgets.Widget):
+    """A django-import-export widget reading a date as people write it (parse_date: the one home
+    for reading dates), for the resources the admin's import still runs."""
+
+    def __init__(self, earliest=date(2000, 1, 1), **kwargs):
+        self.earliest = earliest
+        super().__init__(**kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        if value in (None, ""):
+            return None
+        return parse_date(value, earliest=self.earliest)[0]
+
+    def render(self, value, obj=None, **kwargs):
+        return value.strftime("%Y-%m-%d") if value else ""
 
 
 AMOUNT_RE = re.compile(r"(-?\d+(?:\.\d+)?)(亿元|万元|千元|元|万)?")
@@ -416,6 +441,18 @@ def parse_percent(raw):
         return parse_amount(text)
     except ValueError:
         raise ValueError(f"“{_text(raw)}”不是百分数，请填写 0 到 100 的数字") from None
+
+
+def parse_count(raw):
+    """A whole number of people or households: 900, 1,200, 900人, 300户."""
+    text = normalise(_text(raw)).replace(",", "").rstrip("人户个")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(f"“{_text(raw)}”不是数字") from None
+    if number < 0 or number != number.to_integral_value():
+        raise ValueError(f"“{_text(raw)}”应为非负整数")
+    return int(number)
 
 
 MOBILE_RE = re.compile(r"1[3-9]\d{9}")

@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 from import_export import fields, resources, widgets
 
-from core.sheets import parse_date
+from core.sheets import DateCellWidget
 from demands.lifecycle import SUBMISSION_DONE
 from demands.models import DemandCategory, DemandItem, ProjectItem, ResourceCategory, ResourceItem, Submission
 from demands.services.lists import villages_filled_on_behalf
@@ -52,15 +52,6 @@ class LookupWidget(widgets.Widget):
         if name not in self.mapping:
             raise ValueError(f"“{name}”不是可选的{self.what}，请从下拉列表中选择")
         return self.mapping[name]
-
-
-class DateCellWidget(widgets.Widget):
-    """A date as people write it (core.sheets.parse_date: one home for reading dates)."""
-
-    def clean(self, value, row=None, **kwargs):
-        if value in (None, ""):
-            return None
-        return parse_date(value)[0]
 
 
 class AmountWidget(widgets.Widget):

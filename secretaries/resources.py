@@ -2,13 +2,16 @@
 Chinese error messages. Exports show phones, ID numbers and birth dates as the visibility rule
 (secretaries/visibility.py) decides for the `visibility` given: masked for everyone without one."""
 
-from datetime import date, datetime
+from datetime import date
 
 from import_export import fields, resources, widgets
 
 from core.scoping import NO_SCOPE
+from core.sheets import DateCellWidget
 from secretaries.models import AreaBranch, Batch, DispatchUnit, Expertise, Secretary, Township, Village
 from secretaries.visibility import Person, Visibility
+
+BIRTH_EARLIEST = date(1900, 1, 1)  # the dates read elsewhere start in 2000; people are older
 
 
 class NamedForeignKeyWidget(widgets.ForeignKeyWidget):
@@ -79,32 +82,6 @@ class ChoiceLabelWidget(widgets.Widget):
 
     def render(self, value, obj=None, **kwargs):
         return self.to_label.get(value, value or "")
-
-
-class ChineseDateWidget(widgets.Widget):
-    FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
-
-    def __init__(self, label):
-        self.label = label
-        super().__init__()
-
-    def clean(self, value, row=None, **kwargs):
-        if value in (None, ""):
-            return None
-        if isinstance(value, datetime):
-            return value.date()
-        if isinstance(value, date):
-            return value
-        text = str(value).strip()
-        for fmt in self.FORMATS:
-            try:
-                return datetime.strptime(text, fmt).date()
-            except ValueError:
-                continue
-        raise ValueError(f"{self.label}“{text}”不是有效日期，请填写如 2024-06-01")
-
-    def render(self, value, obj=None, **kwargs):
-        return value.strftime("%Y-%m-%d") if value else ""
 
 
 class TextWidget(widgets.Widget):
@@ -195,7 +172,9 @@ class SecretaryResource(ChineseModelResource):
     gender = fields.Field(
         attribute="gender", column_name="性别", widget=ChoiceLabelWidget(Secretary.Gender.choices, "性别")
     )
-    birth_date = fields.Field(attribute="birth_date", column_name="出生日期", widget=ChineseDateWidget("出生日期"))
+    birth_date = fields.Field(
+        attribute="birth_date", column_name="出生日期", widget=DateCellWidget(earliest=BIRTH_EARLIEST)
+    )
     phone = fields.Field(attribute="phone", column_name="手机号码", widget=TextWidget())
     id_number = fields.Field(attribute="id_number", column_name="身份证号", widget=TextWidget())
     dispatch_unit = fields.Field(
@@ -212,8 +191,8 @@ class SecretaryResource(ChineseModelResource):
     expertise = fields.Field(
         attribute="expertise", column_name="个人特长", widget=NamedManyToManyWidget(Expertise, "个人特长")
     )
-    term_start = fields.Field(attribute="term_start", column_name="任期开始", widget=ChineseDateWidget("任期开始"))
-    term_end = fields.Field(attribute="term_end", column_name="任期结束", widget=ChineseDateWidget("任期结束"))
+    term_start = fields.Field(attribute="term_start", column_name="任期开始", widget=DateCellWidget())
+    term_end = fields.Field(attribute="term_end", column_name="任期结束", widget=DateCellWidget())
     status = fields.Field(
         attribute="status", column_name="状态", widget=ChoiceLabelWidget(Secretary.Status.choices, "状态")
     )

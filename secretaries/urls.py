@@ -22,5 +22,6 @@ urlpatterns = [
     path("units/<int:pk>/edit/", views.unit_edit, name="unit_edit"),
     path("import/<slug:kind>/", views.import_upload, name="import_upload"),
     path("import/<slug:kind>/confirm/", views.import_confirm, name="import_confirm"),
+    path("import/<slug:kind>/jobs/<int:pk>/", views.import_job, name="import_job"),
     path("import/<slug:kind>/template.xlsx", views.import_template, name="import_template"),
 ]

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -10,16 +11,12 @@ from openpyxl import Workbook
 
 from core.access import role_required
 from core.excel import dataset_workbook, write_only_sheet, xlsx_response
-from core.importing import (
-    ImportFileError,
-    import_dataset,
-    preview_discard,
-    preview_open,
-    preview_store,
-    read_xlsx,
-)
+from core.importing import ImportFileError, count_rows, preview_discard, preview_open, preview_store
+from core.jobs import fail_stale_jobs, job_create, job_outcome
+from core.models import ImportJob
 from core.paging import querystring_without_page
 from core.scoping import scope_for
+from core.tasks import enqueue_on_commit
 from secretaries.forms import (
     DispatchUnitForm,
     ImportUploadForm,
@@ -27,9 +24,11 @@ from secretaries.forms import (
     SecretaryForm,
     VillageForm,
 )
+from secretaries.imports import LABELS, people_import, template_headers
 from secretaries.models import DispatchUnit, Secretary, Township, Village
 from secretaries.resources import DispatchUnitResource, SecretaryResource, VillageResource
 from secretaries.selectors import secretary_search, township_overview, village_overview
+from secretaries.tasks import run_people_import
 from secretaries.visibility import visibility_for
 
 
@@ -247,47 +246,56 @@ def unit_export(request):
 
 
 # Import: upload -> preview (dry run) -> confirm (all or nothing) -------------------------------
+# A workbook of more than IMPORT_ASYNC_ROWS rows is previewed and imported by a Celery worker
+# (secretaries/imports.py, core/jobs.py); the page polls the job.
 
 IMPORTS = {
-    "secretaries": (SecretaryResource, "第一书记", "secretaries:secretary_list"),
-    "villages": (VillageResource, "村（社区）", "secretaries:village_list"),
-    "units": (DispatchUnitResource, "派出单位", "secretaries:unit_list"),
+    "secretaries": "secretaries:secretary_list",
+    "villages": "secretaries:village_list",
+    "units": "secretaries:unit_list",
 }
+
+
+def _import_context(kind, form):
+    if kind not in IMPORTS:
+        raise Http404("未知的导入类型")
+    required, optional = template_headers(kind)
+    return {"form": form, "label": LABELS[kind], "kind": kind, "back": IMPORTS[kind], "required_headers": required}
+
+
+def _start_job(request, kind, action, token, total):
+    job = job_create(kind, action, request.user, token, total)
+    enqueue_on_commit(run_people_import, job.pk)
+    return job
+
+
+def _imported(outcome):
+    return f"导入成功：新增 {outcome.totals.get('new', 0)} 条，更新 {outcome.totals.get('update', 0)} 条。"
 
 
 @role_required("org")
 def import_upload(request, kind):
-    if kind not in IMPORTS:
-        raise Http404("未知的导入类型")
-    resource_class, label, back = IMPORTS[kind]
-    form = ImportUploadForm(request.POST or None, request.FILES or None)
-    context = {"form": form, "label": label, "kind": kind, "back": back, "resource": resource_class}
+    context = _import_context(kind, ImportUploadForm(request.POST or None, request.FILES or None))
+    form = context["form"]
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            dataset = read_xlsx(
-                upload,
-                required_headers=resource_class.REQUIRED_HEADERS,
-                optional_headers=resource_class.OPTIONAL_HEADERS,
-            )
+            rows = count_rows(upload)
+            if rows > settings.IMPORT_ASYNC_ROWS:
+                context["job"] = _start_job(request, kind, ImportJob.Action.PREVIEW, preview_store(upload), rows)
+            else:
+                context["outcome"] = people_import(kind, upload, request.user, confirm=False)
         except ImportFileError as exc:
             form.add_error("file", str(exc))
-            return render(request, "secretaries/import.html", context)
-        outcome = import_dataset(resource_class(user=request.user), dataset, dry_run=True)
-        context["outcome"] = outcome
-        if outcome.ok:
-            token = preview_store(upload)
-            request.session[f"import:{kind}"] = token
-            context["token"] = token
+        if context.get("outcome") and context["outcome"].ok:
+            context["token"] = request.session[f"import:{kind}"] = preview_store(upload)
     return render(request, "secretaries/import.html", context)
 
 
 @role_required("org")
 @require_POST
 def import_confirm(request, kind):
-    if kind not in IMPORTS:
-        raise Http404("未知的导入类型")
-    resource_class, label, back = IMPORTS[kind]
+    context = _import_context(kind, ImportUploadForm())
     token = request.session.get(f"import:{kind}")
     if not token or token != request.POST.get("token"):
         messages.error(request, "导入已过期或已完成，请重新上传文件")
@@ -296,39 +304,51 @@ def import_confirm(request, kind):
     if upload is None:
         messages.error(request, "导入文件已失效（预览超过有效期），请重新上传")
         return redirect("secretaries:import_upload", kind=kind)
+    request.session.pop(f"import:{kind}", None)
     try:
-        dataset = read_xlsx(
-            upload, required_headers=resource_class.REQUIRED_HEADERS, optional_headers=resource_class.OPTIONAL_HEADERS
-        )
-        outcome = import_dataset(resource_class(user=request.user), dataset, dry_run=False)
+        rows = count_rows(upload)
+        if rows > settings.IMPORT_ASYNC_ROWS:
+            # The worker discards the stored file when it is done.
+            context["job"] = _start_job(request, kind, ImportJob.Action.CONFIRM, token, rows)
+            return render(request, "secretaries/import.html", context)
+        outcome = people_import(kind, upload, request.user, confirm=True)
     except ImportFileError as exc:
+        preview_discard(token)
         messages.error(request, f"导入失败，没有写入任何数据：{exc}")
         return redirect("secretaries:import_upload", kind=kind)
-    finally:
-        # Imported or refused as a whole: the stored file is of no further use either way.
-        preview_discard(token)
-    request.session.pop(f"import:{kind}", None)
+    # Imported or refused as a whole: the stored file is of no further use either way.
+    preview_discard(token)
     if not outcome.ok:
-        form = ImportUploadForm()
         messages.error(request, "导入失败，没有写入任何数据。请按下列提示修改后重新上传。")
-        return render(
-            request,
-            "secretaries/import.html",
-            {"form": form, "label": label, "kind": kind, "back": back, "outcome": outcome, "resource": resource_class},
-        )
-    messages.success(
-        request, f"导入成功：新增 {outcome.totals.get('new', 0)} 条，更新 {outcome.totals.get('update', 0)} 条。"
-    )
-    return redirect(back)
+        return render(request, "secretaries/import.html", {**context, "outcome": outcome})
+    messages.success(request, _imported(outcome))
+    return redirect(context["back"])
+
+
+@role_required("org")
+def import_job(request, kind, pk):
+    """A background import's progress, then its result (htmx polls it every second)."""
+    context = _import_context(kind, ImportUploadForm())
+    fail_stale_jobs()
+    job = get_object_or_404(ImportJob.objects.for_user(request.user), pk=pk, kind=kind)
+    context["job"] = job
+    outcome = job_outcome(job) if job.status == ImportJob.Status.DONE else None
+    if outcome is not None:
+        context["outcome"] = outcome
+        if job.action == ImportJob.Action.PREVIEW and outcome.ok:
+            context["token"] = request.session[f"import:{kind}"] = job.token
+        elif outcome.ok:
+            context["imported"] = _imported(outcome)
+    template = "secretaries/_import_job.html" if request.htmx else "secretaries/import.html"
+    return render(request, template, context)
 
 
 @role_required("org")
 def import_template(request, kind):
     if kind not in IMPORTS:
         raise Http404("未知的导入类型")
-    resource_class, label, _back = IMPORTS[kind]
-
+    required, optional = template_headers(kind)
     workbook = Workbook(write_only=True)
-    headers = resource_class.REQUIRED_HEADERS + resource_class.OPTIONAL_HEADERS
-    write_only_sheet(workbook, label, headers, [], widths=[16] * len(headers))
-    return xlsx_response(workbook, f"{label}导入模板.xlsx")
+    headers = required + optional
+    write_only_sheet(workbook, LABELS[kind], headers, [], widths=[16] * len(headers))
+    return xlsx_response(workbook, f"{LABELS[kind]}导入模板.xlsx")

@@ -244,7 +244,9 @@ def test_another_districts_org_cannot_update_this_districts_secretary(client_for
     )
     outcome = response.context["outcome"]
     assert not outcome.ok and "token" not in response.context
-    assert [(e.row, e.message) for e in outcome.errors] == [(2, "派驻村：乡镇“十渡镇”不存在")]
+    assert [(e.row, e.message) for e in outcome.errors] == [
+        (2, "乡镇：“十渡镇”不存在，请先在系统中添加或检查名称（G 列）")
+    ]
     assert Secretary.objects.values_list("pk", "name", "phone", "village_id").get(pk=secretary.pk) == before
     assert Secretary.objects.count() == 1
 

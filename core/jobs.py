@@ -1,0 +1,93 @@
+"""Background import jobs (core.models.ImportJob): a large upload's preview or confirm runs in a
+Celery worker while the page polls the job. The job's state lives in the database, so the page
+tells a finished job from a running one, and one whose worker died from one still working.
+
+    job = job_create(kind, action, user, token, total)          # the view, then enqueue_on_commit
+    job = job_claim(job_id)                                      # the task: None when nothing to do
+    job_progress(job, 0.4); job_finish(job, outcome) / job_fail(job, "…")
+    fail_stale_jobs()                                            # the page, when it polls"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from core.importing import ImportOutcome
+from core.models import ImportJob
+from core.scoping import scope_for
+
+STALE_MESSAGE = (
+    "后台导入任务超过 {minutes} 分钟没有进展（可能是后台服务重启），已停止，没有写入任何数据。请重新上传文件。"
+)
+
+
+def job_create(kind, action, user, token, total):
+    return ImportJob.objects.create(
+        kind=kind, action=action, user=user, district_id=scope_for(user).district_id, token=token, total=total
+    )
+
+
+def job_claim(job_id):
+    """The job to run, marked running; None when it is finished already (a redelivered task).
+    Raises ValueError (Chinese) for an id that names no job: a task called with bad arguments."""
+    try:
+        pk = int(job_id)
+    except (TypeError, ValueError):
+        raise ValueError(f"导入任务编号无效：{job_id!r}") from None
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().filter(pk=pk).first()
+        if job is None:
+            raise ValueError(f"导入任务 {pk} 不存在")
+        if job.finished:
+            return None
+        job.status = ImportJob.Status.RUNNING
+        job.save(update_fields=["status", "updated_at"])
+    return job
+
+
+def job_progress(job, share):
+    """Record how far the job is (0…1); it also shows the job is alive."""
+    percent = max(0, min(100, int(share * 100)))
+    ImportJob.objects.filter(pk=job.pk).update(progress=percent, updated_at=timezone.now())
+
+
+def job_finish(job, outcome):
+    """Store the outcome (an ImportOutcome): row errors apart, the rest as the result."""
+    result = outcome.as_json()
+    job.errors = result.pop("errors")
+    job.result = result
+    job.status = ImportJob.Status.DONE
+    job.progress = 100
+    job.finished_at = timezone.now()
+    job.save(update_fields=["errors", "result", "status", "progress", "finished_at", "updated_at"])
+
+
+def job_fail(job, message):
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportJob.Status.FAILED, message=message, finished_at=timezone.now(), updated_at=timezone.now()
+    )
+
+
+def job_outcome(job):
+    """The finished job's ImportOutcome, or None."""
+    if job.result is None:
+        return None
+    return ImportOutcome.from_json({**job.result, "errors": job.errors})
+
+
+def fail_stale_jobs():
+    """Mark failed every job that has not moved for IMPORT_JOB_TIMEOUT_MINUTES (its worker died
+    or never took it); returns how many. Its confirm wrote nothing: the writes are one transaction."""
+    minutes = settings.IMPORT_JOB_TIMEOUT_MINUTES
+    cutoff = timezone.now() - timedelta(minutes=minutes)
+    return (
+        ImportJob.objects.active()
+        .filter(updated_at__lt=cutoff)
+        .update(
+            status=ImportJob.Status.FAILED,
+            message=STALE_MESSAGE.format(minutes=minutes),
+            finished_at=timezone.now(),
+            updated_at=timezone.now(),
+        )
+    )

@@ -1,0 +1,549 @@
+"""The department's own workbooks of secretaries, villages and dispatch units, read as kept and
+imported set-wise.
+
+Reading is core/sheets.py's, as for the three lists: the header is found under title rows, the
+list stops at the footer, columns are mapped by their header or a synonym, values are read as
+people write them (dates, phones, full-width digits). Checking is set-wise: every table a row
+names is loaded once, inside the importer's scope (another district's township is 不存在), and
+the rows are checked in memory by the models' own `clean()` and validators plus the rules that
+span rows (one secretary on post per village and batch, no row twice). Writing is in bulk, in one
+transaction, with the change history (django-simple-history's bulk helpers) and
+`core.signals.records_written` for the dashboard. All or nothing.
+
+    outcome = people_import("secretaries", upload, user, confirm=False)   # preview
+    outcome = people_import("secretaries", upload, user, confirm=True)    # write
+    outcome.ok, outcome.errors -> [RowError(row=7, message="手机号码：“12345”不是有效的电话号码…（D 列）")]
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from core.importing import (
+    EmptySheetError,
+    ImportFileError,
+    ImportOutcome,
+    RowError,
+    open_xlsx,
+    preview_discard,
+    preview_open,
+)
+from core.jobs import job_claim, job_fail, job_finish, job_progress
+from core.models import ImportJob
+from core.sheets import Column, ListSpec, SheetError, normalise, read_list, recognise
+from core.signals import records_written
+from core.tasks import TRANSIENT_ERRORS
+from secretaries.models import AreaBranch, Batch, DispatchUnit, Expertise, Secretary, Township, Village
+
+WRITE_BATCH = 1000  # rows per INSERT / UPDATE statement
+PROGRESS_EVERY = 500  # rows between two progress reports
+PREVIEW_ROWS = 200  # rows shown in the preview
+CHANGE_REASON = "Excel 导入"
+BIRTH_EARLIEST = date(1900, 1, 1)
+
+
+def _labels(choices):
+    """{normalised spelling: label} for a choice column: by its label or its stored value (村 → 行政村)."""
+    options = {normalise(value): str(label) for value, label in choices}
+    options.update({normalise(label): str(label) for _value, label in choices})
+    return options
+
+
+def _values(choices):
+    return {str(label): value for value, label in choices}
+
+
+# The columns of each workbook, by the template's header, with the other spellings people use.
+SPECS = {
+    "secretaries": ListSpec(
+        "secretaries",
+        "第一书记",
+        [
+            Column("姓名", required=True, synonyms=("名字", "第一书记", "第一书记姓名")),
+            Column("性别", kind="choice", required=True, options=_labels(Secretary.Gender.choices)),
+            Column("出生日期", kind="date", required=True, earliest=BIRTH_EARLIEST, synonyms=("出生年月", "生日")),
+            Column("手机号码", kind="phone", required=True, synonyms=("手机", "手机号", "联系电话", "电话")),
+            Column("身份证号", synonyms=("身份证号码", "公民身份号码", "身份证")),
+            Column("派出单位", required=True, synonyms=("选派单位", "派出单位名称", "原单位")),
+            Column("批次", required=True, synonyms=("选派批次",)),
+            Column("乡镇", required=True, synonyms=("乡镇（街道）", "所在乡镇", "乡镇街道")),
+            Column("派驻村", required=True, synonyms=("村（社区）", "村名", "任职村", "派驻村（社区）", "所驻村")),
+            Column("片区临时党支部", synonyms=("片区", "片区党支部", "所属片区")),
+            Column("个人特长", synonyms=("特长", "专业特长")),
+            Column("任期开始", kind="date", required=True, synonyms=("任职开始", "任职时间", "到村时间")),
+            Column("任期结束", kind="date", required=True, synonyms=("任职结束", "任期届满")),
+            Column("状态", kind="choice", options=_labels(Secretary.Status.choices), default="在岗"),
+        ],
+    ),
+    "villages": ListSpec(
+        "villages",
+        "村（社区）",
+        [
+            Column("乡镇", required=True, synonyms=("乡镇（街道）", "所在乡镇", "乡镇街道")),
+            Column("村名", required=True, synonyms=("村（社区）", "行政村", "村名称", "村（社区）名称", "村")),
+            Column("类型", kind="choice", required=True, options=_labels(Village.KIND_CHOICES), synonyms=("村类型",)),
+            Column("户籍人口", kind="integer", synonyms=("人口", "户籍人口（人）", "人口数")),
+            Column("户数", kind="integer", synonyms=("户籍户数", "户数（户）", "总户数")),
+            Column("备注", synonyms=("说明",)),
+        ],
+    ),
+    "units": ListSpec(
+        "units",
+        "派出单位",
+        [
+            Column("单位名称", required=True, synonyms=("派出单位", "单位", "选派单位")),
+            Column("层级", kind="choice", required=True, options=_labels(DispatchUnit.LEVEL_CHOICES)),
+            Column(
+                "性质", kind="choice", required=True, options=_labels(DispatchUnit.KIND_CHOICES), synonyms=("单位性质",)
+            ),
+            Column("联系人", synonyms=("单位联系人",)),
+            Column("联系电话", kind="phone", synonyms=("电话", "联系方式")),
+        ],
+    ),
+}
+LABELS = {"secretaries": "第一书记", "villages": "村（社区）", "units": "派出单位"}
+
+
+def template_headers(kind):
+    """(required, optional) headers of the kind's blank template."""
+    columns = SPECS[kind].columns
+    return [c.key for c in columns if c.required], [c.key for c in columns if not c.required]
+
+
+@dataclass
+class Plan:
+    """What a checked sheet would write."""
+
+    model: type
+    creates: list = field(default_factory=list)
+    updates: list = field(default_factory=list)
+    update_fields: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+    expertise: dict = field(default_factory=dict)  # secretaries: instance -> [expertise ids]
+
+
+class Checker:
+    """Row errors named as the sheet names them: the header as written and its column letter."""
+
+    def __init__(self, sheet, plan):
+        self.sheet = sheet
+        self.plan = plan
+        self.where = {m.key: (m.letter, m.header) for m in sheet.columns if m.key}
+        self.reported = set(sheet.failed)  # (row, key): one message per cell
+
+    def error(self, row, key, message):
+        self.reported.add((row, key))
+        letter, header = self.where.get(key, ("", key))
+        self.plan.errors.append(RowError(row, f"{header}：{message}" + (f"（{letter} 列）" if letter else "")))
+
+    def required(self, row, record, *keys):
+        """True when every key has a value; each missing one is an error (unless already reported)."""
+        ok = True
+        for key in keys:
+            if record.get(key) in (None, ""):
+                ok = False
+                if (row, key) not in self.reported:
+                    self.error(row, key, "不能为空")
+        return ok
+
+    def choice(self, row, record, key, values, what):
+        """The stored value of a choice column (男 → M), or None with an error."""
+        label = record.get(key)
+        if label in (None, ""):
+            return None
+        if label not in values:
+            self.error(row, key, f"“{label}”不是有效的{what}，可选：{'、'.join(values)}")
+            return None
+        return values[label]
+
+    def named(self, row, record, key, table):
+        """The row of `table` ({name: [objects]}) the cell names, or None with an error."""
+        name = record.get(key)
+        if name in (None, ""):
+            return None
+        found = table.get(name, [])
+        if not found:
+            self.error(row, key, f"“{name}”不存在，请先在系统中添加或检查名称")
+            return None
+        if len(found) > 1:
+            self.error(row, key, f"“{name}”有重名，无法确定是哪一个")
+            return None
+        return found[0]
+
+    def model(self, row, instance, keys_by_field, exclude):
+        """Run the model's own validation (validators, clean()) in memory: no query, since the
+        foreign keys (looked up above) and the constraints (checked set-wise) are left out."""
+        try:
+            instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+        except ValidationError as exc:
+            for field_name, messages in exc.message_dict.items():
+                key = keys_by_field.get(field_name)
+                if key and (row, key) in self.reported:
+                    continue
+                for message in messages:
+                    if key:
+                        self.error(row, key, message)
+                    else:
+                        self.plan.errors.append(RowError(row, message))
+
+
+def _by_name(queryset):
+    table = {}
+    for obj in queryset:
+        table.setdefault(obj.name, []).append(obj)
+    return table
+
+
+def _progress_every(records, progress, start, share):
+    """Yield the records, reporting progress from `start` over `share` of the whole."""
+    total = len(records) or 1
+    for position, item in enumerate(records):
+        if progress and position % PROGRESS_EVERY == 0:
+            progress(start + share * position / total)
+        yield item
+
+
+# Secretaries -------------------------------------------------------------------------------------
+
+SECRETARY_FIELDS = {
+    "name": "姓名",
+    "gender": "性别",
+    "birth_date": "出生日期",
+    "phone": "手机号码",
+    "id_number": "身份证号",
+    "dispatch_unit": "派出单位",
+    "batch": "批次",
+    "village": "派驻村",
+    "area_branch": "片区临时党支部",
+    "term_start": "任期开始",
+    "term_end": "任期结束",
+    "status": "状态",
+}
+SECRETARY_FOREIGN_KEYS = ["dispatch_unit", "batch", "village", "area_branch", "user"]
+
+
+def _plan_secretaries(sheet, user, progress):
+    plan = Plan(model=Secretary)
+    check = Checker(sheet, plan)
+    present = {m.key for m in sheet.columns if m.key} | {c.key for c in sheet.spec.columns if c.default}
+    townships = _by_name(Township.objects.for_user(user))
+    villages = {(v.township_id, v.name): v for v in Village.objects.for_user(user)}
+    units = _by_name(DispatchUnit.objects.all())
+    batches = _by_name(Batch.objects.all())
+    branches = _by_name(AreaBranch.objects.for_user(user))
+    expertise = {e.name: e.pk for e in Expertise.objects.all()}
+    existing = {}
+    for secretary in Secretary.objects.for_user(user).order_by("pk"):
+        existing.setdefault((secretary.name, secretary.village_id), secretary)
+    genders, statuses = _values(Secretary.Gender.choices), _values(Secretary.Status.choices)
+    seen = {}  # (name, village id) -> row
+    rows = []  # (row, instance) of the rows that name a village
+    for number, record in _progress_every(sheet.records, progress, 0.0, 0.6):
+        check.required(number, record, *[c.key for c in sheet.spec.columns if c.required])
+        village = None
+        township = check.named(number, record, "乡镇", townships)
+        if township is not None and record.get("派驻村"):
+            village = villages.get((township.pk, record["派驻村"]))
+            if village is None:
+                check.error(number, "派驻村", f"乡镇“{township.name}”下没有村“{record['派驻村']}”")
+        name = " ".join(str(record.get("姓名") or "").split())
+        instance = existing.get((name, village.pk)) if village else None
+        if village is not None and name:
+            if (name, village.pk) in seen:
+                check.error(number, "姓名", f"“{name}”（{village.name}）与第 {seen[name, village.pk]} 行重复")
+                continue
+            seen[name, village.pk] = number
+        instance = instance or Secretary()
+        values = {
+            "name": name,
+            "gender": check.choice(number, record, "性别", genders, "性别"),
+            "birth_date": record.get("出生日期"),
+            "phone": record.get("手机号码") or "",
+            "id_number": record.get("身份证号") or "",
+            "dispatch_unit": check.named(number, record, "派出单位", units),
+            "batch": check.named(number, record, "批次", batches),
+            "village": village,
+            "area_branch": check.named(number, record, "片区临时党支部", branches),
+            "term_start": record.get("任期开始"),
+            "term_end": record.get("任期结束"),
+            "status": check.choice(number, record, "状态", statuses, "状态"),
+        }
+        for attribute, value in values.items():
+            if SECRETARY_FIELDS[attribute] in present or attribute == "village":
+                setattr(instance, attribute, value)
+        check.model(number, instance, SECRETARY_FIELDS, SECRETARY_FOREIGN_KEYS)
+        if "个人特长" in present:
+            names = [
+                p.strip() for p in str(record.get("个人特长") or "").replace("，", "、").replace(",", "、").split("、")
+            ]
+            unknown = [n for n in names if n and n not in expertise]
+            if unknown:
+                check.error(number, "个人特长", f"“{'、'.join(unknown)}”不存在")
+            plan.expertise[id(instance)] = [expertise[n] for n in names if n in expertise]
+        (plan.updates if instance.pk else plan.creates).append(instance)
+        rows.append((number, instance))
+    _check_one_on_post(rows, existing.values(), check)
+    plan.update_fields = [*SECRETARY_FIELDS, "updated_at"]
+    return plan
+
+
+def _check_one_on_post(rows, existing, check):
+    """One secretary on post per village and batch (the model's constraint), over the file and
+    the secretaries the file leaves as they are."""
+    touched = {instance.pk for _row, instance in rows if instance.pk}
+    holders = {
+        (s.village_id, s.batch_id): s.pk
+        for s in existing
+        if s.status == Secretary.Status.ON_POST and s.pk not in touched
+    }
+    claimed = {}
+    for number, instance in rows:
+        if instance.status != Secretary.Status.ON_POST or not instance.village_id or not instance.batch_id:
+            continue
+        key = instance.village_id, instance.batch_id
+        if key in holders or key in claimed:
+            message = "该村在本批次已有在岗第一书记"
+            check.error(number, "派驻村", message + (f"（第 {claimed[key]} 行）" if key in claimed else ""))
+        else:
+            claimed[key] = number
+
+
+def _write_secretaries(plan, user):
+    _write(plan, user)
+    through = Secretary.expertise.through
+    chosen = [
+        (instance.pk, ids)
+        for instance in plan.creates + plan.updates
+        if (ids := plan.expertise.get(id(instance))) is not None
+    ]
+    for start in range(0, len(chosen), WRITE_BATCH):
+        through.objects.filter(secretary_id__in=[pk for pk, _ids in chosen[start : start + WRITE_BATCH]]).delete()
+    through.objects.bulk_create(
+        [through(secretary_id=pk, expertise_id=expertise_id) for pk, ids in chosen for expertise_id in ids],
+        batch_size=WRITE_BATCH,
+    )
+
+
+# Villages and units ------------------------------------------------------------------------------
+
+VILLAGE_FIELDS = {
+    "township": "乡镇",
+    "name": "村名",
+    "kind": "类型",
+    "population": "户籍人口",
+    "households": "户数",
+    "notes": "备注",
+}
+
+
+def _plan_villages(sheet, user, progress):
+    plan = Plan(model=Village, update_fields=["kind", "population", "households", "notes"])
+    check = Checker(sheet, plan)
+    present = {m.key for m in sheet.columns if m.key}
+    townships = _by_name(Township.objects.for_user(user))
+    existing = {(v.township_id, v.name): v for v in Village.objects.for_user(user)}
+    kinds = _values(Village.KIND_CHOICES)
+    seen = {}
+    for number, record in _progress_every(sheet.records, progress, 0.0, 0.6):
+        check.required(number, record, "乡镇", "村名", "类型")
+        township = check.named(number, record, "乡镇", townships)
+        name = " ".join(str(record.get("村名") or "").split())
+        if township is not None and name:
+            if (township.pk, name) in seen:
+                check.error(number, "村名", f"“{name}”与第 {seen[township.pk, name]} 行重复")
+                continue
+            seen[township.pk, name] = number
+        instance = existing.get((township.pk, name)) if township else None
+        instance = instance or Village(township=township, name=name)
+        instance.kind = check.choice(number, record, "类型", kinds, "类型")
+        for attribute in ("population", "households", "notes"):
+            if VILLAGE_FIELDS[attribute] in present:
+                setattr(
+                    instance,
+                    attribute,
+                    record.get(VILLAGE_FIELDS[attribute]) if attribute != "notes" else record.get("备注") or "",
+                )
+        check.model(number, instance, VILLAGE_FIELDS, ["township"])
+        (plan.updates if instance.pk else plan.creates).append(instance)
+    return plan
+
+
+UNIT_FIELDS = {
+    "name": "单位名称",
+    "level": "层级",
+    "kind": "性质",
+    "contact_name": "联系人",
+    "contact_phone": "联系电话",
+}
+
+
+def _plan_units(sheet, user, progress):
+    plan = Plan(model=DispatchUnit, update_fields=["level", "kind", "contact_name", "contact_phone"])
+    check = Checker(sheet, plan)
+    present = {m.key for m in sheet.columns if m.key}
+    existing = {unit.name: unit for unit in DispatchUnit.objects.all()}  # shared by the installation
+    levels, kinds = _values(DispatchUnit.LEVEL_CHOICES), _values(DispatchUnit.KIND_CHOICES)
+    seen = {}
+    for number, record in _progress_every(sheet.records, progress, 0.0, 0.6):
+        check.required(number, record, "单位名称", "层级", "性质")
+        name = " ".join(str(record.get("单位名称") or "").split())
+        if name in seen:
+            check.error(number, "单位名称", f"“{name}”与第 {seen[name]} 行重复")
+            continue
+        seen[name] = number
+        instance = existing.get(name) or DispatchUnit(name=name)
+        instance.level = check.choice(number, record, "层级", levels, "层级")
+        instance.kind = check.choice(number, record, "性质", kinds, "性质")
+        for attribute in ("contact_name", "contact_phone"):
+            if UNIT_FIELDS[attribute] in present:
+                setattr(instance, attribute, record.get(UNIT_FIELDS[attribute]) or "")
+        check.model(number, instance, UNIT_FIELDS, [])
+        (plan.updates if instance.pk else plan.creates).append(instance)
+    return plan
+
+
+def _write(plan, user):
+    for instance in plan.updates:
+        if hasattr(instance, "updated_at"):
+            instance.updated_at = timezone.now()
+    bulk_create_with_history(
+        plan.creates, plan.model, batch_size=WRITE_BATCH, default_user=user, default_change_reason=CHANGE_REASON
+    )
+    if plan.updates:
+        bulk_update_with_history(
+            plan.updates,
+            plan.model,
+            fields=plan.update_fields,
+            batch_size=WRITE_BATCH,
+            default_user=user,
+            default_change_reason=CHANGE_REASON,
+        )
+
+
+PLANS = {"secretaries": _plan_secretaries, "villages": _plan_villages, "units": _plan_units}
+WRITERS = {"secretaries": _write_secretaries, "villages": _write, "units": _write}
+
+
+# The import --------------------------------------------------------------------------------------
+
+
+def read_sheet(kind, upload):
+    """Find the kind's sheet in the workbook (by its name or its header; else the first sheet)
+    and read it: a core.sheets.ListSheet. Raises ImportFileError (Chinese)."""
+    spec = SPECS[kind]
+    with open_xlsx(upload) as book:
+        name, rows = None, []
+        for title in book.sheetnames:
+            sheet_rows = book.rows(title)
+            if sheet_rows and recognise(title, sheet_rows, [spec]):
+                name, rows = title, sheet_rows
+                break
+        if name is None:
+            name = book.sheetnames[0]
+            rows = book.rows(name)
+    if not rows:
+        raise EmptySheetError("文件中没有内容（缺少表头和数据行）")
+    try:
+        sheet = read_list(rows, spec, today=timezone.localdate())
+    except SheetError as exc:
+        raise ImportFileError(f"{name}：{exc}") from None
+    sheet.name = name
+    if sheet.missing:
+        raise ImportFileError(f"表头缺少以下列：{'、'.join(sheet.missing)}。请使用下载的模板填写。")
+    if not sheet.records and not sheet.errors:
+        raise EmptySheetError("文件中只有表头，没有数据行")
+    return sheet
+
+
+def people_import(kind, upload, user, *, confirm, progress=None, before_commit=None):
+    """Preview (confirm=False) or import (confirm=True) a workbook of `kind` (secretaries,
+    villages, units) for `user`, all or nothing: an ImportOutcome. `progress(share)` is called
+    with 0…1 as the rows are checked and written; `before_commit(outcome)` inside the writes'
+    transaction (an exception there undoes them). Raises ImportFileError for an unusable file."""
+    sheet = read_sheet(kind, upload)
+    plan = PLANS[kind](sheet, user, progress)
+    errors = sorted(sheet.errors + plan.errors, key=lambda error: error.row)
+    outcome = ImportOutcome(
+        ok=not errors,
+        errors=errors,
+        warnings=sheet.warnings,
+        totals={"new": len(plan.creates), "update": len(plan.updates)},
+        rows=[_preview(record) for _number, record in sheet.records[:PREVIEW_ROWS]],
+        row_numbers=[number for number, _record in sheet.records[:PREVIEW_ROWS]],
+        sheet=sheet.name,
+        skipped=sheet.skipped,
+        columns=[(m.letter, m.header, m.key or "") for m in sheet.columns],
+    )
+    if confirm and outcome.ok:
+        if progress:
+            progress(0.7)
+        with transaction.atomic():
+            WRITERS[kind](plan, user)
+            if before_commit:
+                before_commit(outcome)
+        records_written.send(sender=plan.model)
+    if progress:
+        progress(1.0)
+    return outcome
+
+
+def _preview(record):
+    return {key: value for key, value in record.items()}
+
+
+# Background jobs ---------------------------------------------------------------------------------
+
+
+class JobAbandoned(Exception):
+    """The job was reported failed (stale) while it ran: its writes are undone."""
+
+
+def run_import_job(job_id):
+    """Run a queued import job (core.models.ImportJob): its preview or its confirm. Raises
+    ValueError (Chinese) for an id that names no job; a finished job is left alone."""
+    job = job_claim(job_id)
+    if job is None:
+        return None
+    if job.kind not in SPECS or job.user is None:
+        job_fail(job, "导入任务无效（导入内容未知或发起人已不存在），请重新上传")
+        return job.pk
+    upload = preview_open(job.token)
+    if upload is None:
+        job_fail(job, "待导入的文件已失效（超过有效期），请重新上传")
+        return job.pk
+    confirm = job.action == ImportJob.Action.CONFIRM
+
+    def finish_with_the_writes(outcome):
+        if ImportJob.objects.select_for_update().get(pk=job.pk).status != ImportJob.Status.RUNNING:
+            raise JobAbandoned
+        job_finish(job, outcome)
+
+    try:
+        outcome = people_import(
+            job.kind,
+            upload,
+            job.user,
+            confirm=confirm,
+            progress=lambda share: job_progress(job, share),
+            before_commit=finish_with_the_writes if confirm else None,
+        )
+    except ImportFileError as exc:
+        job_fail(job, f"导入失败，没有写入任何数据：{exc}")
+        return job.pk
+    except JobAbandoned:
+        return job.pk
+    except TRANSIENT_ERRORS:
+        raise  # the task retries; nothing was written
+    except Exception:
+        job_fail(job, "导入时发生内部错误，没有写入任何数据。请稍后重试，或联系系统管理员")
+        raise
+    finally:
+        if confirm:
+            preview_discard(job.token)
+    if not (confirm and outcome.ok):
+        job_finish(job, outcome)
+    return job.pk
