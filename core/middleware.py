@@ -44,8 +44,6 @@ class KeepInputOnExpiryMiddleware:
         login_path = resolve_url(settings.LOGIN_URL)
         if urlsplit(response.url).path != login_path or request.path == login_path:
             return response
-        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
-            return response  # never logged in on this browser: nothing expired, nothing to keep
         if request.content_type == "application/json":
             return JsonResponse({"error": "登录已超时，请重新登录；您填写的内容已暂存在本机"}, status=401)
         if keep.stash_post(request):

@@ -301,12 +301,3 @@ def test_an_autosave_after_the_session_expired_answers_401_json(open_round, secr
     Session.objects.all().delete()
     response = autosave(client, sub(open_round, secretary.village), {"rows": [row("k1", category, title="x")]})
     assert response.status_code == 401 and "登录已超时" in response.json()["error"]
-
-
-def test_a_post_from_a_browser_that_never_logged_in_keeps_nothing(open_round, secretary, category, client):
-    """Only an expired session is kept for: an anonymous post creates no session row to fill."""
-    submission = sub(open_round, secretary.village)
-    response = client.post(f"/demands/submissions/{submission.pk}/", {"items-0-title": "x" * 1000})
-    assert response.status_code == 302
-    assert not Session.objects.exists()
-    assert "登录已超时" not in client.get(response.url).content.decode()
