@@ -19,6 +19,7 @@ from dashboard.filters import _int_or_none, parse_filters, scoped_township_id
 from dashboard.panels import dashboard_panels
 from dashboard.periods import add_months, parse_month, week_of
 from dashboard.selectors import STAGES, Scoped
+from dashboard.todos import todos_for
 from demands.models import CollectionRound, DemandCategory, DemandItem, ResourceCategory
 from secretaries.models import Township
 from stations.models import ServiceStation
@@ -39,9 +40,11 @@ def home(request):
     if scope.is_org or scope.is_township:
         return dashboard(request, scope)
     if scope.is_secretary:
-        return render(request, "dashboard/home_secretary.html", homes.secretary_home(request.user))
+        context = {**homes.secretary_home(request.user), "todos": todos_for(request.user)}
+        return render(request, "dashboard/home_secretary.html", context)
     if scope.is_station_manager:
-        return render(request, "dashboard/home_station.html", homes.station_home(request.user))
+        context = {**homes.station_home(request.user), "todos": todos_for(request.user)}
+        return render(request, "dashboard/home_station.html", context)
     return render(request, "dashboard/no_role.html", status=403)
 
 
@@ -67,6 +70,7 @@ def dashboard(request, scope):
             "computed_at": result.computed_at,
             "computed_today": timezone.localtime(result.computed_at).date() == timezone.localdate(),
             "stale": result.stale,
+            "todos": todos_for(request.user, dashboard=data),
         },
     )
 

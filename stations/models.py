@@ -174,6 +174,14 @@ class DutyShift(models.Model):
         """Still ahead of the secretary: can be checked into, swapped or freed by leave."""
         return self.status in OPEN_STATUSES
 
+    @property
+    def status_label(self):
+        """The status as people read it: a shift checked into (and not yet out) is 已签到, though
+        its stored status is the week's 已确认."""
+        if self.status == self.Status.CONFIRMED and self.check_in_at and not self.check_out_at:
+            return "已签到"
+        return self.get_status_display()
+
 
 # A swapped shift was handed to someone else; every other status holds the person's day.
 LIVE_STATUSES = [
