@@ -87,6 +87,8 @@ TEMPLATES = [
                 "core.context_processors.scope",
                 "notices.context_processors.unread_notices",
             ],
+            # |clause in every template: typed text inside our sentences, never 。。
+            "builtins": ["core.text"],
         },
     },
 ]

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.scoping import scope_for
+from core.text import clause
 from dashboard.selectors import current_round, rounds_for
 from demands.lifecycle import SUBMISSION_DONE
 from demands.models import CollectionRound, Submission
@@ -95,7 +96,7 @@ def _list_todo(user, scope, today):
             sent = f" · {at.month}月{at.day}日 {at:%H:%M}报送"
         return Todo("list", title, f"{name}：{what}{sent}", url, "查看本轮清单", tone="done")
     if submission and submission.status == Submission.Status.RETURNED:
-        reason = submission.return_reason.rstrip("。")
+        reason = clause(submission.return_reason)
         return Todo("list", title, f"{name}：已退回（{reason}），{deadline}", url, "修改后重新报送", tone="urgent")
     state = "草稿未报送" if submission else "尚未填报"
     return Todo("list", title, f"{name}：{state}，{deadline}", url, title, tone="urgent" if late else "todo")
