@@ -129,7 +129,7 @@ def demands(request):
             described.append(f"环节：{label}")
     if params.get("overdue") == "1":
         qs = qs.filter(due_date__lt=timezone.localdate()).exclude(status__in=selectors.NOT_SUPERVISED)
-        described.append("已超期（督导清单）")
+        described.append("已逾期（督导清单）")
     qs = qs.select_related("village__township", "category", "round").order_by("-submitted_at", "-pk")
     return _drill(request, "dashboard/drill_demands.html", qs, "需求事项", described)
 

@@ -230,7 +230,7 @@ def export_round(collection_round, user, township=None):
     rows, total = completeness_by_township(collection_round, user)
     sheet = book.create_sheet("完成情况")
     append_row(
-        sheet, ["乡镇", "应报村数", "按时报送", "逾期报送", "未报送", "无新增需求", "报送率（%）", "及时率（%）"]
+        sheet, ["乡镇", "应报村数", "按时报送", "逾期报送", "未报送", "无新增需求", "报送率（%）", "按时率（%）"]
     )
     for row in [r for r in rows if township_id in (None, r.township_id)] + ([total] if township is None else []):
         append_row(
@@ -239,7 +239,7 @@ def export_round(collection_round, user, township=None):
         )
 
     sheet = book.create_sheet("需求清单")
-    append_row(sheet, ["乡镇", *DEMAND_HEADERS, "状态", "提交时间"])
+    append_row(sheet, ["乡镇", *DEMAND_HEADERS, "状态", "报送时间"])
     for item in round_items_for_export(collection_round, user, township_id).exclude(status=DemandItem.Status.DRAFT):
         append_row(
             sheet,
