@@ -69,7 +69,8 @@ def test_round_report_page_is_printable_and_states_the_figures(world, client_for
     assert response.status_code == 200
     assert 'media="print"' in html and "window.print()" in html
     assert (
-        "应报送 5 个村（社区），已报送 3 个，其中按时 2 个、逾期 1 个、无新增需求 1 个，未报送 2 个，报送率 60.0%" in html
+        "应报送 5 个村（社区），已报送 3 个，其中按时 2 个、逾期 1 个、无新增需求 1 个，未报送 2 个，报送率 60.0%"
+        in html
     )
     assert "共收到需求 7 件，已接单 4 件，已办结 2 件（其中已评价 1 件），办结率 50.0%" in html
     assert "村集体产业项目" in html and html.count('<figure class="chart">') == 3

@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from demands.models import DemandItem, Submission
+from notices.models import Notice
 from stations.models import DutyShift, SwapRequest
 from tests.dashboard import factories as f
 
@@ -137,8 +138,6 @@ def test_the_department_sees_overdue_from_its_dashboard_and_swaps_waiting(world,
 
 
 def test_unread_notices_show_beside_the_phone_menu_toggler(world, client_for, secretary):
-    from notices.models import Notice
-
     Notice.objects.create(recipient=secretary.user, title="一条通知")
     html = home(client_for, secretary.user)
     before_toggler = html.split('class="navbar-toggler"', 1)[0]
