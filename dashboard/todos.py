@@ -32,10 +32,11 @@ class Todo:
     count: int | None = None
 
 
-def todos_for(user, today=None, dashboard=None):
+def todos_for(user, today=None, dashboard=None, township_id=None):
     """The login's to-do list, by role; [] for a role without one. `dashboard` is the department's
-    or township's dashboard data the page shows: its overdue count is taken from there, so the
-    department's home still reads no demand item (the stored counts, dashboard/summary.py)."""
+    or township's dashboard data the page shows (narrowed to `township_id` when the department
+    chose one): its overdue count is taken from there, so the department's home still reads no
+    demand item (the stored counts, dashboard/summary.py)."""
     scope = scope_for(user)
     today = today or timezone.localdate()
     if scope.is_secretary:
@@ -43,7 +44,7 @@ def todos_for(user, today=None, dashboard=None):
     if scope.is_station_manager:
         return _station_manager(user, scope, today)
     if scope.is_township or scope.is_org:
-        return _office(user, scope, today, dashboard or {})
+        return _office(user, scope, today, dashboard or {}, township_id)
     return []
 
 
@@ -210,7 +211,7 @@ def _swaps_todo(user, *, station_id=None):
 # --- township staff and the department ----------------------------------------------------------
 
 
-def _office(user, scope, today, dashboard):
+def _office(user, scope, today, dashboard, township_id):
     todos = [_review_todo(user, today)]
     if scope.is_org:
         # Counting 待接单 would scan the demand items; the queue counts them when opened.
@@ -218,19 +219,19 @@ def _office(user, scope, today, dashboard):
         todos.append(Todo("to_accept", "待接单", "各村报送的需求，在工作队列中接单或退回", url, "去接单"))
     else:
         todos.append(_queue_todo(user, "to_accept", "去接单"))  # only when TOWNSHIP_MAY_DISPATCH
-    todos.append(_overdue_todo(dashboard))
+    todos.append(_overdue_todo(dashboard, township_id))
     todos.append(_duty_today(user, today))
     if scope.is_org:
         todos.append(_swaps_todo(user))
     return [todo for todo in todos if todo]
 
 
-def _overdue_todo(dashboard):
+def _overdue_todo(dashboard, township_id):
     """逾期未办结: the dashboard's supervision figure (its drill-down lists the same items)."""
     count = (dashboard.get("supervision") or {}).get("count")
     if count is None:
         return None
-    url = f"{reverse('dashboard:demands')}?overdue=1"
+    url = f"{reverse('dashboard:demands')}?overdue=1" + (f"&township={township_id}" if township_id else "")
     if not count:
         return Todo("overdue", "逾期未办结", "目前没有", url, "查看", tone="idle", count=0)
     return Todo("overdue", "逾期未办结", f"{count} 件需求已过办理期限", url, "督促办理", tone="urgent", count=count)

@@ -70,7 +70,7 @@ def dashboard(request, scope):
             "computed_at": result.computed_at,
             "computed_today": timezone.localtime(result.computed_at).date() == timezone.localdate(),
             "stale": result.stale,
-            "todos": todos_for(request.user, dashboard=data),
+            "todos": todos_for(request.user, dashboard=data, township_id=filters.township_id),
         },
     )
 
