@@ -142,3 +142,16 @@ def test_unread_notices_show_beside_the_phone_menu_toggler(world, client_for, se
     html = home(client_for, secretary.user)
     before_toggler = html.split('class="navbar-toggler"', 1)[0]
     assert 'id="unread-count-phone"' in before_toggler and ">1<" in before_toggler
+
+
+def test_a_checked_in_shift_reads_checked_in_on_every_roster_not_confirmed(
+    world, client_for, org_user, station_manager_user, secretary, station
+):
+    DutyShift.objects.filter(secretary=secretary, date=world.today).delete()
+    shift = f.shift(station, secretary, world.today, "confirmed")
+    DutyShift.objects.filter(pk=shift.pk).update(check_in_at=timezone.now())
+    for user in [org_user, station_manager_user]:
+        roster = client_for(user).get("/").content.decode().split('id="roster"', 1)[1].split("</table>", 1)[0]
+        assert "已签到" in roster and "已确认" not in roster, user
+    week = client_for(station_manager_user).get(f"/stations/{station.pk}/").content.decode()
+    assert "已签到" in week
