@@ -179,6 +179,8 @@ def test_sub_navigation_fits_a_phone_and_never_breaks_a_word_per_character(
         # Either it fits, or it scrolls sideways inside itself; never past the screen's edge.
         assert nav["fits"] or nav["scrolls"], f"{url}: {nav}"
         assert nav["right"] <= 390 + 1, f"{url}: {nav}"
+    name = url.strip("/").replace("/", "_") or "home"
+    phone_page.screenshot(path=str(screens_dir() / f"subnav_{role}_{name}.png"))
     page_width = phone_page.evaluate("() => document.documentElement.scrollWidth")
     assert page_width <= 390, f"{url}: the page is {page_width}px wide"
 
