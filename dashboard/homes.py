@@ -18,6 +18,17 @@ from teams.models import TeamActivity, TeamMembership
 UPCOMING_WEEKS = 4
 
 
+def membership_of(user, scope):
+    """The secretary's current team membership (with its team), or None."""
+    return (
+        TeamMembership.objects.for_user(user)
+        .current()
+        .filter(secretary_id=scope.secretary_id)
+        .select_related("team")
+        .first()
+    )
+
+
 def secretary_home(user):
     scope = scope_for(user)
     today = timezone.localdate()
@@ -34,13 +45,7 @@ def secretary_home(user):
         .order_by("date")
         .first()
     )
-    membership = (
-        TeamMembership.objects.for_user(user)
-        .current()
-        .filter(secretary_id=scope.secretary_id)
-        .select_related("team")
-        .first()
-    )
+    membership = membership_of(user, scope)
     team_activities = []
     if membership:
         team_activities = list(

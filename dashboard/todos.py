@@ -2,7 +2,7 @@
 with the one button that does it (or opens the page where it is done).
 
 Counts of the closed loop come from the work queue's own tabs (demands.selectors_loop.queue_tabs),
-so the home and the queue never disagree on what 待我办理 or 待接单 holds."""
+so a row and the tab it opens never disagree on what 待我办理 or 服务站承办 holds."""
 
 from dataclasses import dataclass
 
@@ -12,12 +12,13 @@ from django.utils import timezone
 
 from core.scoping import scope_for
 from core.text import clause
+from dashboard.homes import membership_of
 from dashboard.selectors import current_round, rounds_for
 from demands.lifecycle import SUBMISSION_DONE
 from demands.models import CollectionRound, Submission
 from demands.selectors_loop import queue_tabs
 from stations.models import DutyShift, SwapRequest
-from teams.models import TeamActivity, TeamMembership
+from teams.models import TeamActivity
 
 
 @dataclass
@@ -104,13 +105,7 @@ def _list_todo(user, scope, today):
 
 
 def _activity_todo(user, scope):
-    membership = (
-        TeamMembership.objects.for_user(user)
-        .current()
-        .filter(secretary_id=scope.secretary_id)
-        .select_related("team")
-        .first()
-    )
+    membership = membership_of(user, scope)
     if membership is None:
         return Todo("activity", "记录活动", "尚未加入先锋队，加入后可记录志愿服务活动", tone="idle")
     last = (
