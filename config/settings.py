@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "bootstrap",
     "django_htmx",
     "import_export",
@@ -73,6 +74,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
+# Widgets render through TEMPLATES, so templates/django/forms/ can word them (请选择… for an empty choice).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -87,6 +91,8 @@ TEMPLATES = [
                 "notices.context_processors.unread_notices",
                 "core.context_processors.kept_input",
             ],
+            # |clause in every template: typed text inside our sentences, never 。。
+            "builtins": ["core.text"],
         },
     },
 ]

@@ -7,9 +7,10 @@ from django.utils import timezone
 
 from core.scoping import scope_for
 from dashboard.periods import week_of
-from dashboard.selectors import FILLED_SHIFTS, current_round, rounds_for
-from demands.lifecycle import DONE, UNMET, UNRESOLVED
-from demands.models import DemandItem, Submission
+from dashboard.selectors import FILLED_SHIFTS
+from demands.lifecycle import DONE, OPEN, UNMET
+from demands.models import DemandItem
+from demands.selectors_loop import assigned_to
 from notices.models import Notice
 from stations.models import DutyShift, ServiceStation
 from teams.models import TeamActivity, TeamMembership
@@ -17,25 +18,22 @@ from teams.models import TeamActivity, TeamMembership
 UPCOMING_WEEKS = 4
 
 
+def membership_of(user, scope):
+    """The secretary's current team membership (with its team), or None."""
+    return (
+        TeamMembership.objects.for_user(user)
+        .current()
+        .filter(secretary_id=scope.secretary_id)
+        .select_related("team")
+        .first()
+    )
+
+
 def secretary_home(user):
     scope = scope_for(user)
     today = timezone.localdate()
-    assigned = list(
-        DemandItem.objects.for_user(user)
-        .filter(assignee_secretary_id=scope.secretary_id, status__in=UNRESOLVED)
-        .select_related("village", "category")
-        .order_by("due_date", "pk")[:20]
-    )
-    rounds = rounds_for(user)
-    open_round = current_round(rounds)
-    submission = None
-    if open_round:
-        submission = (
-            Submission.objects.for_user(user)
-            .filter(round_id=open_round["pk"], village_id__in=scope.village_ids)
-            .select_related("village")
-            .first()
-        )
+    # The work queue's 待我办理 (what the to-do list counts), not a second rule of who works what.
+    assigned = list(assigned_to(user).filter(status__in=OPEN).order_by("due_date", "pk")[:20])
     next_shift = (
         DutyShift.objects.for_user(user)
         .filter(
@@ -47,13 +45,7 @@ def secretary_home(user):
         .order_by("date")
         .first()
     )
-    membership = (
-        TeamMembership.objects.for_user(user)
-        .current()
-        .filter(secretary_id=scope.secretary_id)
-        .select_related("team")
-        .first()
-    )
+    membership = membership_of(user, scope)
     team_activities = []
     if membership:
         team_activities = list(
@@ -65,9 +57,6 @@ def secretary_home(user):
     return {
         "assigned": assigned,
         "overdue_count": sum(1 for item in assigned if item.due_date and item.due_date < today),
-        "open_round": open_round,
-        "submission": submission,
-        "deadline_passed": bool(open_round and open_round["deadline"] < today),
         "next_shift": next_shift,
         "membership": membership,
         "team_activities": team_activities,

@@ -138,7 +138,7 @@ def _completeness_panel(comp, chosen):
         "key": "completeness",
         "title": "本轮报送完整率（按乡镇）",
         "svg": svg,
-        "headers": ["乡镇", "应报村数", "按时", "逾期", "未报", "零报告", "报送率", "按时率"],
+        "headers": ["乡镇", "应报村数", "按时", "逾期", "未报送", "无新增需求", "报送率", "按时率"],
         "rows": table,
         "footer": footer,
         "note": _limit_note(comp["rows"], "报送率最低的"),
@@ -180,10 +180,10 @@ def _funnel_panel(funnel, rid, township):
         "key": "funnel",
         "title": "闭环办理漏斗",
         "svg": svg,
-        "headers": ["环节", "事项数", "占提交数"],
+        "headers": ["环节", "事项数", "占报送数"],
         "rows": rows,
         "footer": None,
-        "note": "办结率 = 已办结（含已评价）÷ 已接单；中位办结天数自提交起算。",
+        "note": "办结率 = 已办结（含已评价）÷ 已接单；中位办结天数自报送起算。",
     }
 
 
@@ -218,7 +218,7 @@ def _resolution_panel(rows, rid, param, heading, township):
         "key": f"resolution-{param}",
         "title": f"办结率与办结用时（按{heading}）",
         "svg": svg,
-        "headers": [heading, "提交", "接单", "办结", "办结率", "中位办结天数"],
+        "headers": [heading, "报送", "接单", "办结", "办结率", "中位办结天数"],
         "rows": table,
         "footer": None,
         "note": _limit_note(rows, "事项最多的") if param == "township" else "",

@@ -98,7 +98,7 @@ def round_report(user, rnd, township_id=None):
             "categories": charts.bar(
                 "需求类别分布与办结",
                 [r["name"] for r in by_category],
-                [("提交", [r["submitted"] for r in by_category]), ("办结", [r["resolved"] for r in by_category])],
+                [("报送", [r["submitted"] for r in by_category]), ("办结", [r["resolved"] for r in by_category])],
                 horizontal=True,
                 unit="件",
             ),
@@ -288,14 +288,14 @@ def round_report_xlsx(report):
             ("其中按时", total["on_time"]),
             ("其中逾期", total["late"]),
             ("未报送村数", total["missing"]),
-            ("零报告村数", total["nil"]),
+            ("无新增需求村数", total["nil"]),
             ("报送率（%）", total["rate"]),
             ("按时率（%）", total["on_time_rate"]),
             ("需求事项数", report["totals"]["submitted"]),
             ("已接单", report["totals"]["taken_on"]),
             ("已办结", report["totals"]["resolved"]),
             ("办结率（%）", report["totals"]["rate"]),
-            ("督导（超期）事项", report["overdue"]),
+            ("督导（逾期）事项", report["overdue"]),
             ("预计资金（元）", report["estimated_funds"]),
             ("办结争取资金（元）", report["secured_funds"]),
             ("生成时间", f"{report['generated_at']:%Y-%m-%d %H:%M}"),
@@ -304,7 +304,7 @@ def round_report_xlsx(report):
     _sheet(
         workbook,
         "报送完整率",
-        ["乡镇", "应报村数", "按时报送", "逾期报送", "未报送", "零报告", "报送率（%）", "按时率（%）"],
+        ["乡镇", "应报村数", "按时报送", "逾期报送", "未报送", "无新增需求", "报送率（%）", "按时率（%）"],
         [
             [
                 r["township"],
@@ -335,7 +335,7 @@ def round_report_xlsx(report):
         ["乡镇", "村（社区）", "第一书记", "联系电话"],
         [[m["township"], m["village"], m["secretary"], m["phone"]] for m in report["missing"]],
     )
-    resolution_headers = ["提交", "接单", "办结", "已评价", "办结率（%）", "中位办结天数"]
+    resolution_headers = ["报送", "接单", "办结", "已评价", "办结率（%）", "中位办结天数"]
 
     def resolution_rows(rows):
         return [
@@ -350,7 +350,7 @@ def round_report_xlsx(report):
     _sheet(
         workbook,
         "闭环漏斗",
-        ["环节", "事项数", "占提交数（%）"],
+        ["环节", "事项数", "占报送数（%）"],
         [[s["label"], s["count"], s["rate"]] for s in funnel["stages"]]
         + [["其中退回", funnel["returned"], None], ["其中合并", funnel["merged"], None]],
     )

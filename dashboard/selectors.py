@@ -33,7 +33,7 @@ from demands import lifecycle
 from demands.models import CollectionRound, DemandCategory, DemandItem, ProjectItem, ResourceItem, Submission
 from secretaries.models import Secretary, Township, Village
 from secretaries.visibility import Person, visibility_for
-from stations.models import DutyShift, RosterGap, ServiceStation
+from stations.models import DutyShift, RosterGap, ServiceStation, shift_status_label
 from teams.models import PioneerTeam, TeamActivity, TeamMembership
 
 S = DemandItem.Status
@@ -700,12 +700,21 @@ def station_week(base, day=None, roster_limit=60):
         for row in stations
         if row["missing"]
     ]
-    statuses = dict(DutyShift.Status.choices)
     roster = (
         base.shifts()
         .filter(date__range=(monday, sunday))
         .order_by("date", "station__name", "secretary__name")
-        .values("pk", "date", "status", "station_id", "station__name", "secretary__name", "secretary__village__name")
+        .values(
+            "pk",
+            "date",
+            "status",
+            "check_in_at",
+            "check_out_at",
+            "station_id",
+            "station__name",
+            "secretary__name",
+            "secretary__village__name",
+        )  # fmt: skip
     )
     if roster_limit:
         roster = roster[:roster_limit]
@@ -719,7 +728,7 @@ def station_week(base, day=None, roster_limit=60):
                 "station": row["station__name"],
                 "secretary": row["secretary__name"],
                 "village": row["secretary__village__name"],
-                "status": statuses.get(row["status"], row["status"]),
+                "status": shift_status_label(row["status"], row["check_in_at"], row["check_out_at"]),
                 "status_code": row["status"],
             }
             for row in roster

@@ -19,6 +19,7 @@ from dashboard.filters import _int_or_none, parse_filters, scoped_township_id
 from dashboard.panels import dashboard_panels
 from dashboard.periods import add_months, parse_month, week_of
 from dashboard.selectors import STAGES, Scoped
+from dashboard.todos import todos_for
 from demands.models import CollectionRound, DemandCategory, DemandItem, ResourceCategory
 from secretaries.models import Township
 from stations.models import ServiceStation
@@ -39,9 +40,11 @@ def home(request):
     if scope.is_org or scope.is_township:
         return dashboard(request, scope)
     if scope.is_secretary:
-        return render(request, "dashboard/home_secretary.html", homes.secretary_home(request.user))
+        context = {**homes.secretary_home(request.user), "todos": todos_for(request.user)}
+        return render(request, "dashboard/home_secretary.html", context)
     if scope.is_station_manager:
-        return render(request, "dashboard/home_station.html", homes.station_home(request.user))
+        context = {**homes.station_home(request.user), "todos": todos_for(request.user)}
+        return render(request, "dashboard/home_station.html", context)
     return render(request, "dashboard/no_role.html", status=403)
 
 
@@ -67,6 +70,7 @@ def dashboard(request, scope):
             "computed_at": result.computed_at,
             "computed_today": timezone.localtime(result.computed_at).date() == timezone.localdate(),
             "stale": result.stale,
+            "todos": todos_for(request.user, dashboard=data, township_id=filters.township_id),
         },
     )
 
@@ -125,7 +129,7 @@ def demands(request):
             described.append(f"环节：{label}")
     if params.get("overdue") == "1":
         qs = qs.filter(due_date__lt=timezone.localdate()).exclude(status__in=selectors.NOT_SUPERVISED)
-        described.append("已超期（督导清单）")
+        described.append("已逾期（督导清单）")
     qs = qs.select_related("village__township", "category", "round").order_by("-submitted_at", "-pk")
     return _drill(request, "dashboard/drill_demands.html", qs, "需求事项", described)
 

@@ -283,7 +283,7 @@ def export_round(collection_round, user, township=None):
     write_only_sheet(
         book,
         "完成情况",
-        ["乡镇", "应报村数", "按时报送", "逾期报送", "未报送", "无新增需求", "报送率（%）", "及时率（%）"],
+        ["乡镇", "应报村数", "按时报送", "逾期报送", "未报送", "无新增需求", "报送率（%）", "按时率（%）"],
         (
             [row.name, row.expected, row.on_time, row.late, row.missing, row.nil, row.reporting_rate, row.on_time_rate]
             for row in [r for r in rows if township_id in (None, r.township_id)] + ([total] if township is None else [])
@@ -302,7 +302,7 @@ def export_round(collection_round, user, township=None):
     write_only_sheet(
         book,
         "需求清单",
-        ["乡镇", *DEMAND_HEADERS, "状态", "提交时间"],
+        ["乡镇", *DEMAND_HEADERS, "状态", "报送时间"],
         (
             [
                 item.village.township.name,

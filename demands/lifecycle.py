@@ -43,7 +43,7 @@ class Status(models.TextChoices):
     """DemandItem.Status."""
 
     DRAFT = "draft", "草稿"
-    SUBMITTED = "submitted", "已提交"
+    SUBMITTED = "submitted", "已报送"
     ACCEPTED = "accepted", "已接单"
     RETURNED = "returned", "已退回"
     DISPATCHED = "dispatched", "已派单"
@@ -101,7 +101,7 @@ SUBMISSION_DONE = (SubmissionStatus.SUBMITTED, SubmissionStatus.ACCEPTED)
 # The funnel of the loop (the dashboards): each stage counts the items that reached it, that is
 # whose status is at or past it; None = every item past draft.
 FUNNEL = [
-    ("submitted", "点单（提交）", None),
+    ("submitted", "点单（报送）", None),
     ("accepted", "接单", TAKEN_ON),
     ("dispatched", "派单", MATCHED),
     ("resolved", "办结", DONE),
@@ -154,7 +154,7 @@ STEPS = {step.name: step for step in [
 
 # Events that are not steps of the loop: how an item enters it.
 SUBMIT = "submit"  # a draft submitted with its village's list, or an item raised elsewhere
-EVENT_LABELS = {"create": "填报", SUBMIT: "提交", **{step.name: step.event for step in STEPS.values()}}
+EVENT_LABELS = {"create": "填报", SUBMIT: "报送", **{step.name: step.event for step in STEPS.values()}}
 
 
 # --- who works an item -------------------------------------------------------------------------

@@ -270,7 +270,7 @@ class DemandItem(models.Model):
         related_name="matched_demands",
         verbose_name="对接资源",
     )
-    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+    submitted_at = models.DateTimeField("报送时间", null=True, blank=True)
     accepted_at = models.DateTimeField("接单时间", null=True, blank=True)
     dispatched_at = models.DateTimeField("派单时间", null=True, blank=True)
     resolved_at = models.DateTimeField("办结时间", null=True, blank=True)

@@ -83,7 +83,7 @@ def queue_tabs(user, today=None):
     if scope.is_secretary:
         village_items = items.filter(village__in=scope.village_ids)
         return [
-            ("mine", "我承办的", assigned_to(user).filter(status__in=OPEN)),
+            ("mine", "待我办理", assigned_to(user).filter(status__in=OPEN)),
             ("village", "本村需求", village_items.exclude(status=Status.DRAFT)),
             ("to_rate", "待我评价", village_items.filter(status=Status.RESOLVED)),
             ("done", "我已办结", assigned_to(user).filter(status__in=DONE)),

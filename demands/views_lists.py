@@ -504,7 +504,7 @@ def demand_row(request):
     if not raw.isdigit() or int(raw) > 49:
         return HttpResponse("最多可填写 50 条需求", status=400)
     # Built like the formset's own extra rows: a 删除 box, and no browser-side `required`, so a row
-    # added by mistake and left blank does not block 保存草稿 or 提交清单 (the formset skips it).
+    # added by mistake and left blank does not block 保存草稿 or 报送清单 (the formset skips it).
     formset = DemandItemFormSet(prefix="items", queryset=DemandItem.objects.none())
     form = DemandItemForm(prefix=f"items-{raw}", empty_permitted=True, use_required_attribute=False)
     formset.add_fields(form, int(raw))

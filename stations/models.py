@@ -174,6 +174,18 @@ class DutyShift(models.Model):
         """Still ahead of the secretary: can be checked into, swapped or freed by leave."""
         return self.status in OPEN_STATUSES
 
+    @property
+    def status_label(self):
+        return shift_status_label(self.status, self.check_in_at, self.check_out_at)
+
+
+def shift_status_label(status, check_in_at, check_out_at):
+    """A shift's status as people read it: one checked into (and not yet out) is 已签到, though
+    its stored status is the week's 已确认 (pages read DutyShift.status_label, lists of values this)."""
+    if status == DutyShift.Status.CONFIRMED and check_in_at and not check_out_at:
+        return "已签到"
+    return dict(DutyShift.Status.choices).get(status, status)
+
 
 # A swapped shift was handed to someone else; every other status holds the person's day.
 LIVE_STATUSES = [

@@ -297,7 +297,7 @@ def activity_edit(request, pk=None):
             raise PermissionDenied("您只能修改本人填报或参与的活动（队长可修改本队活动）。")
         teams = (teams | PioneerTeam.objects.filter(pk=activity.team_id)).distinct()
     elif not teams.exists():
-        raise PermissionDenied("您还不是任何先锋队的队员，不能填报活动。")
+        raise PermissionDenied("您还不是任何先锋队的队员，不能记录活动。")
     initial = {}
     secretary = getattr(request.user, "secretary", None)
     if activity is None and secretary is not None:

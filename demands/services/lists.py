@@ -265,7 +265,7 @@ def submission_submit(submission, user, *, nil=False):
         _check_fillable(submission)
         drafts = list(submission.demands.filter(status=DemandItem.Status.DRAFT))
         if nil and drafts:
-            raise ListError("已填写了需求草稿，不能报“本轮无新增需求”；请先删除草稿，或直接提交清单")
+            raise ListError("已填写了需求草稿，不能报“本轮无新增需求”；请先删除草稿，或直接报送清单")
         if not nil and not drafts:
             raise ListError("还没有填写任何需求。如本轮没有新增需求，请选择“本轮无新增需求”")
         scope = scope_for(user)

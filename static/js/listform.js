@@ -4,7 +4,7 @@
  *   sent to the server 0.8 s after the last keystroke (POST …/autosave/, JSON). The line at the
  *   top says where the input is: 已保存 08:21 / 未联网，已暂存在本机… / 保存失败….
  * - On load, a local copy the server has not seen (dirty) is put back into the form.
- * - 提交清单 while offline is queued and sent once when the network returns; a submit that never
+ * - 报送清单 while offline is queued and sent once when the network returns; a submit that never
  *   reached the server is said so on the next load.
  * - Rows: 添加一条 and 复制上一条 (no network needed), 删除此条 with 撤销, pasting several items.
  */
@@ -193,7 +193,7 @@
     if (action === "submit") {
       local.submitQueued = true;
       store();
-      say("未联网：清单尚未提交。已暂存在本机，联网后将自动提交一次。", "offline");
+      say("未联网：清单尚未报送。已暂存在本机，联网后将自动报送一次。", "offline");
     } else {
       say("未联网，已暂存在本机，联网后自动上传", "offline");
     }
@@ -202,13 +202,13 @@
     if (!local.submitQueued) return;
     local.submitQueued = false;  // cleared before sending: the list is sent once
     store();
-    say("网络已恢复，正在提交清单…");
+    say("网络已恢复，正在报送清单…");
     autosave().then(function (result) {
       if (result === "ok") { post("submit"); return; }
       local.submitQueued = result === "offline";
       store();
-      say(result === "offline" ? "未联网：清单尚未提交，联网后将自动提交一次。"
-                               : "清单尚未提交：" + stateEl.textContent, "offline");
+      say(result === "offline" ? "未联网：清单尚未报送，联网后将自动报送一次。"
+                               : "清单尚未报送：" + stateEl.textContent, "offline");
     });
   }
   form.addEventListener("submit", function (event) {
@@ -365,7 +365,7 @@
   } else if (local.dirty && local.data) {
     apply(local.data);
     if (local.postedAt) {
-      say("上次的" + (local.postedAction === "submit" ? "提交" : "保存") + "没有送达服务器，清单尚未提交；已恢复本机暂存的内容。", "offline");
+      say("上次的" + (local.postedAction === "submit" ? "报送" : "保存") + "没有送达服务器，清单尚未报送；已恢复本机暂存的内容。", "offline");
     } else {
       say("已恢复本机暂存的内容（" + hhmm(new Date(local.savedAt)) + "），正在上传…");
     }
@@ -382,6 +382,6 @@
   });
   if (local.submitQueued) {
     if (navigator.onLine) sendQueued();
-    else say("未联网：清单尚未提交。联网后将自动提交一次。", "offline");
+    else say("未联网：清单尚未报送。联网后将自动报送一次。", "offline");
   }
 })();

@@ -22,6 +22,7 @@ from simple_history.utils import bulk_create_with_history
 from core.scoping import ROLE_ORG, ROLE_STATION
 from core.signals import records_written
 from core.tasks import enqueue_on_commit
+from core.text import clause
 from notices.models import Notice
 from notices.services import notify, notify_each
 from secretaries.models import Secretary, StaffProfile
@@ -414,7 +415,7 @@ def _free_shifts_for_leave(leave, today, *, key=None):
         notify(
             managers,
             f"{secretary.name}请假，{len(freed)}个班次空出",
-            body=f"{start:%Y-%m-%d}至{end:%Y-%m-%d}请假（{reason}）。空出的班次：{days}。系统将在下次排班时补齐。",
+            body=f"{start:%Y-%m-%d}至{end:%Y-%m-%d}请假（{clause(reason)}）。空出的班次：{days}。系统将在下次排班时补齐。",
             url=reverse("stations:station_gaps", args=[freed[0].station_id]),
             kind="shift_freed",
             dedupe_key=key,

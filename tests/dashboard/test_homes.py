@@ -15,7 +15,10 @@ def test_secretary_home_shows_my_items_list_status_next_shift_team_and_notices(
     world, client_for, secretary, secretary_b, station
 ):
     items = world.items
-    DemandItem.objects.filter(pk__in=[items.d3.pk, items.d4.pk]).update(assignee_secretary=secretary)
+    # 待我办理 is the work queue's tab: dispatched (or in progress) items the secretary works.
+    DemandItem.objects.filter(pk__in=[items.d3.pk, items.d4.pk]).update(
+        assignee_secretary=secretary, assignee_kind="secretary", status="dispatched"
+    )
     DemandItem.objects.filter(pk=items.d10.pk).update(assignee_secretary=secretary_b)
     next_shift = f.shift(station, secretary, world.today + timedelta(days=8), "confirmed")
     Notice.objects.create(recipient=secretary.user, title="请按时报送需求清单")
@@ -25,7 +28,7 @@ def test_secretary_home_shows_my_items_list_status_next_shift_team_and_notices(
     assert "我的工作台" in html
     assert "卫生室设备更新" in html and items.d3.title in html
     assert "校舍维修" not in html  # assigned to secretary_b
-    assert "超期 2" in html
+    assert "逾期 2" in html
     assert "本轮需求清单征集" in html and "已报送" in html
     upcoming = min(d for d in [world.this_week_shift.date, next_shift.date] if d >= world.today)
     shown = html.split('id="next-shift">', 1)[1].split("</p>", 1)[0]

@@ -28,7 +28,7 @@ def test_round_report_xlsx_has_the_right_totals(world, client_for, org_user):
     book = workbook(client_for(org_user).get(f"/dashboard/reports/round/{world.r_cur.pk}/report.xlsx"))
     assert book.sheetnames == ["概况", "报送完整率", "未报送村", "需求类别", "乡镇需求", "闭环漏斗", "典型案例"]
     s = summary(book)
-    assert (s["应报送村数"], s["已报送村数"], s["其中按时"], s["其中逾期"], s["未报送村数"], s["零报告村数"]) == (
+    assert (s["应报送村数"], s["已报送村数"], s["其中按时"], s["其中逾期"], s["未报送村数"], s["无新增需求村数"]) == (
         5,
         3,
         2,
@@ -37,7 +37,7 @@ def test_round_report_xlsx_has_the_right_totals(world, client_for, org_user):
         1,
     )
     assert (s["报送率（%）"], s["需求事项数"], s["已接单"], s["已办结"], s["办结率（%）"]) == (60.0, 7, 4, 2, 50.0)
-    assert (s["督导（超期）事项"], s["办结争取资金（元）"]) == (2, 20000)
+    assert (s["督导（逾期）事项"], s["办结争取资金（元）"]) == (2, 20000)
     completeness = rows(book["报送完整率"])
     assert completeness[0][:3] == ["乡镇", "应报村数", "按时报送"]
     assert completeness[-1] == ["合计", 5, 2, 1, 2, 1, 60.0, 40.0]
@@ -69,7 +69,8 @@ def test_round_report_page_is_printable_and_states_the_figures(world, client_for
     assert response.status_code == 200
     assert 'media="print"' in html and "window.print()" in html
     assert (
-        "应报送 5 个村（社区），已报送 3 个，其中按时 2 个、逾期 1 个、零报告 1 个，未报送 2 个，报送率 60.0%" in html
+        "应报送 5 个村（社区），已报送 3 个，其中按时 2 个、逾期 1 个、无新增需求 1 个，未报送 2 个，报送率 60.0%"
+        in html
     )
     assert "共收到需求 7 件，已接单 4 件，已办结 2 件（其中已评价 1 件），办结率 50.0%" in html
     assert "村集体产业项目" in html and html.count('<figure class="chart">') == 3

@@ -118,7 +118,7 @@ def test_offline_in_the_middle_of_typing_loses_nothing_and_submits_once(live_ser
     page.fill("#id_items-1-title", "磨盘柿销路对接")
     page.wait_for_selector("#save-state:text('未联网，已暂存在本机')")
     page.click("#submit-list")
-    page.wait_for_selector("#save-state:text('联网后将自动提交一次')")
+    page.wait_for_selector("#save-state:text('联网后将自动报送一次')")
     submission = submission_of(list_round, secretary.village)
     assert submission.status == Submission.Status.DRAFT
     # The local copy holds the offline typing, per user and list.
