@@ -14,6 +14,7 @@ admin.site.index_title = "数据管理"
 urlpatterns = [
     path("", include("dashboard.urls")),
     path("healthz", views.healthz, name="healthz"),
+    path("system/status/", views.system_status, name="system_status"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),

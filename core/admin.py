@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from core.models import OutboxTask
+from core.models import Heartbeat, OutboxTask
 
 
 @admin.register(OutboxTask)
@@ -17,4 +17,18 @@ class OutboxTaskAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Heartbeat)
+class HeartbeatAdmin(admin.ModelAdmin):
+    """Read-only: the last sign of life of beat and of each worker (the status page reads them)."""
+
+    list_display = ["name", "at"]
+    readonly_fields = ["name", "at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
