@@ -188,7 +188,7 @@ def during(records, start, end):
 
 
 def describe_saves(writers, start, end):
-    saves = [s for w in writers for s in during(w.saves, start, end)]
+    saves = [s for w in writers for s in during(w.saves, start, end) if s[3] or s[1] != 0]  # 0: nothing to edit
     ok = sum(1 for s in saves if s[1] == 302)
     failed = [s for s in saves if s[1] != 302]
     times = [s[2] for s in saves]
@@ -308,10 +308,13 @@ def postgres_stop(stack, sink, usernames):
         timings["up"] = time.monotonic()
 
     writers, start, end = with_writers(stack, usernames[1:], outage, probes=[health, page])
+    from django.db import connection
+
+    connection.close()  # this process's connection died with the server
     h = during(health.answers, start, end)
     after = [s for w in writers for s in w.saves if s[0] >= timings["up"]]
     first_ok = min((s[0] for s in after if s[1] == 302), default=None)
-    chinese = page_500_is_chinese(stack)
+    chinese = page_500_is_chinese(stack, usernames[0])
     print(
         f"  PostgreSQL stopped {end - start:.0f} s: {describe_saves(writers, start, end)}; lost saves {lost_saves(writers)}"
     )
@@ -323,12 +326,13 @@ def postgres_stop(stack, sink, usernames):
     )
 
 
-def page_500_is_chinese(stack):
-    """One page during a second, short PostgreSQL stop: what a user sees."""
+def page_500_is_chinese(stack, username):
+    """A logged-in user's page during a second, short PostgreSQL stop: what they see."""
     browser = Browser(stack.web_port)
+    browser.login(username)
     stack.pg.stop()
     try:
-        status, body, _ = browser.get("/accounts/login/")
+        status, body, _ = browser.get("/notices/")
     finally:
         stack.pg.start()
     return status == 500 and "服务器错误" in body
