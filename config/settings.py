@@ -358,12 +358,24 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notices.tasks.sweep_unsent_notices",
         "schedule": crontab(minute="*/5"),
     },
+    "core-beat-tick": {
+        # The beat's heartbeat (core.models.Heartbeat 'beat'); dashboard.monitoring watches its age.
+        "task": "core.tasks.beat_tick",
+        "schedule": crontab(minute="*"),
+        "options": {"expires": 55},  # a tick that waited for a worker longer than this says nothing
+    },
     "dashboard-warm-org": {
         # Recomputes the department's view only if something changed since (idempotent).
         "task": "dashboard.tasks.warm_org_dashboards",
         "schedule": crontab(minute="*/5"),
     },
 }
+
+# Watching beat and the workers (dashboard.monitoring). The department is told when beat's last
+# tick is older than BEAT_SILENCE_MINUTES; each worker's monitor thread writes its heartbeat and
+# makes that check every MONITOR_INTERVAL_SECONDS (the web makes it too, on /healthz, at most as often).
+BEAT_SILENCE_MINUTES = env_int("BEAT_SILENCE_MINUTES", 15, minimum=2, maximum=24 * 60)
+MONITOR_INTERVAL_SECONDS = env_int("MONITOR_INTERVAL_SECONDS", 60, minimum=1, maximum=600)
 
 # The closed loop (issue: accept, match, dispatch, resolve, rate).
 TOWNSHIP_MAY_DISPATCH = env_bool("TOWNSHIP_MAY_DISPATCH", False)

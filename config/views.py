@@ -16,7 +16,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from config.celery import app
+from core.access import role_required
 from core.scoping import scope_for
+from dashboard import monitoring
 
 logger = logging.getLogger(__name__)
 HEALTH_KEY = "healthz"
@@ -52,6 +54,21 @@ def _cache_ok():
         return False, str(exc)[:200]
 
 
+def _background(broker_ok):
+    """dashboard.monitoring's figures: beat, workers, unsent notices, outbox, and the queue's length
+    (asked only of a broker that just answered, so a frozen Redis costs one timeout, not two)."""
+    try:
+        details = monitoring.status()
+    except Exception as exc:  # the database is down: /healthz says so already
+        details = {"background": {"ok": False, "detail": str(exc)[:200]}}
+    try:
+        length = monitoring.queue_length() if broker_ok else None
+        details["queue"] = {"ok": length is not None, "length": length}
+    except Exception as exc:
+        details["queue"] = {"ok": False, "length": None, "detail": str(exc)[:200]}
+    return details
+
+
 @never_cache
 @require_GET
 def healthz(request):
@@ -69,13 +86,32 @@ def healthz(request):
     }
     if not healthy:
         logger.warning("healthz failed: %s", details)
-    # Anyone (a load balancer, a monitor) learns ok or fail; which check failed and its error text
-    # describe the internals and are for the department's logins and superusers only.
+    if db_ok:
+        # Beat's silence is checked here too (throttled), since beat cannot report its own death.
+        monitoring.check_beat_silence_from_web()
+    # Anyone (a load balancer, a monitor) learns ok or fail, which is this web process's own
+    # health: database, broker, cache. Which check failed, its error text and the background's
+    # figures (beat, workers, queue, unsent notices, outbox: they do not decide the status, since
+    # a dead beat is no reason to take the web out of service) are for the department and superusers.
     body = {"status": "ok" if healthy else "fail"}
     scope = scope_for(request.user)
     if scope.is_org or scope.is_superuser:
-        body |= details
+        body |= details | _background(broker_ok)
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+@never_cache
+@role_required("org")
+def system_status(request):
+    """The background at a glance for the department: beat, workers, queue, unsent notices, outbox."""
+    if _database_ok()[0]:
+        monitoring.check_beat_silence_from_web()
+    broker_ok = _broker_ok()[0]
+    return render(
+        request,
+        "system/status.html",
+        {"figures": _background(broker_ok), "broker_ok": broker_ok, "silence_minutes": settings.BEAT_SILENCE_MINUTES},
+    )
 
 
 def not_found(request, exception=None):

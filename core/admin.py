@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from core.models import OutboxTask
+from core.models import Heartbeat, OutboxTask
 
 
 class ViewOnlyAdminMixin:
@@ -23,3 +23,11 @@ class OutboxTaskAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
 
     list_display = ["name", "created_at", "attempts", "last_error"]
     readonly_fields = ["name", "args", "kwargs", "created_at", "attempts", "last_error"]
+
+
+@admin.register(Heartbeat)
+class HeartbeatAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
+    """The last sign of life of beat and of each worker (the status page reads them)."""
+
+    list_display = ["name", "at"]
+    readonly_fields = ["name", "at"]

@@ -75,3 +75,19 @@ class ImportJob(models.Model):
     @property
     def finished(self):
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class Heartbeat(models.Model):
+    """The last sign of life of a background process, kept in the database so it survives a Redis
+    restart: `beat` (written by the beat's minute job core.tasks.beat_tick) and one row per Celery
+    worker, `worker:<hostname>` (written by the worker's own monitor thread, dashboard.monitoring)."""
+
+    name = models.CharField("进程", max_length=200, unique=True)
+    at = models.DateTimeField("最近心跳")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "后台进程心跳"
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name}（{self.at:%Y-%m-%d %H:%M:%S}）"

@@ -21,7 +21,7 @@ from kombu.exceptions import OperationalError as BrokerError
 from redis.exceptions import ConnectionError as RedisDown
 from redis.exceptions import TimeoutError as RedisTimeout
 
-from core.models import OutboxTask
+from core.models import Heartbeat, OutboxTask
 
 logger = logging.getLogger(__name__)
 
@@ -98,3 +98,19 @@ def send_outbox():
             continue
         sent += 1
     return sent
+
+
+BEAT_HEARTBEAT = "beat"
+
+
+def record_heartbeat(name):
+    """Store that `name` is alive now (one row per process, core.models.Heartbeat)."""
+    Heartbeat.objects.update_or_create(name=name, defaults={"at": timezone.now()})
+
+
+@shared_task(name="core.tasks.beat_tick", ignore_result=True)
+def beat_tick():
+    """Beat, every minute: the beat's heartbeat, stored in the database (dashboard.monitoring reads
+    its age). Not retried: the next minute's tick says the same. It expires after a minute in the
+    queue (CELERY_BEAT_SCHEDULE), so ticks waiting for a dead worker do not pile up."""
+    record_heartbeat(BEAT_HEARTBEAT)

@@ -11,8 +11,9 @@ class DashboardConfig(AppConfig):
         # dashboard.tasks is registered in every process: caching queues the refresh by its name,
         # and where CELERY_TASK_ALWAYS_EAGER is set the task must be known here to run in place.
         from core.signals import records_written
-        from dashboard import tasks  # noqa: F401
+        from dashboard import monitoring, tasks  # noqa: F401
         from dashboard.caching import connect_signals, data_changed
 
         connect_signals()
+        monitoring.connect_signals()  # a Celery worker's heartbeat and beat watch (worker_ready)
         records_written.connect(data_changed, dispatch_uid="dashboard.records_written")

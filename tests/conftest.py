@@ -218,4 +218,4 @@ def pytest_collection_modifyitems(config, items):
 
 
 from tests.browser import browser, page, phone_page  # noqa: E402,F401  (fixtures for browser tests)
-from tests.celery_worker import celery_worker_process  # noqa: E402,F401  (a real worker for services tests)
+from tests.celery_worker import celery_app_live, celery_worker_process  # noqa: E402,F401  (a real worker for services tests)
