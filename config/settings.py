@@ -355,8 +355,11 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# The closed loop (issue: accept, match, dispatch, resolve, rate).
+# The closed loop (issue: accept, match, dispatch, resolve, rate). Every township's staff may
+# dispatch when set; one township's alone with its switch (Township.runs_loop).
 TOWNSHIP_MAY_DISPATCH = env_bool("TOWNSHIP_MAY_DISPATCH", False)
+# Reserve cadres (后备力量): a village with fewer current ones is listed on the dashboards (Jining: 2).
+RESERVE_CADRES_MIN = env_int("RESERVE_CADRES_MIN", 2, minimum=0, maximum=20)
 DUE_DAYS_BY_URGENCY = {
     "low": env_int("DUE_DAYS_LOW", 30, minimum=1, maximum=365),
     "normal": env_int("DUE_DAYS_NORMAL", 15, minimum=1, maximum=365),
