@@ -154,7 +154,6 @@ STEPS = {step.name: step for step in [
 # fmt: on
 
 
-
 def township_runs_loop(township):
     """Does this township's liaison office (联络办) take the dispatchers' steps for its own villages'
     items (accept, return, dispatch, merge, reopen)? Its own switch (Township.runs_loop: Shiquan's

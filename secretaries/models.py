@@ -90,7 +90,9 @@ class Township(TrimmedNameMixin, models.Model):
     # Shiquan's 联络办: the township's staff accept and dispatch its villages' demands themselves
     # (demands.lifecycle.township_runs_loop reads it); the department may still do every step.
     runs_loop = models.BooleanField(
-        "乡镇联络办接单派单", default=False, help_text="开启后，本乡镇工作人员可对本乡镇各村需求接单、退回、派单、合并和重新办理"
+        "乡镇联络办接单派单",
+        default=False,
+        help_text="开启后，本乡镇工作人员可对本乡镇各村需求接单、退回、派单、合并和重新办理",
     )
     history = HistoricalRecords()
 
@@ -356,9 +358,13 @@ class ReserveCadre(TrimmedNameMixin, models.Model):
         BACHELOR = "bachelor", "本科"
         POSTGRADUATE = "postgraduate", "研究生"
 
-    village = models.ForeignKey(Village, on_delete=models.PROTECT, related_name="reserve_cadres", verbose_name="村（社区）")
+    village = models.ForeignKey(
+        Village, on_delete=models.PROTECT, related_name="reserve_cadres", verbose_name="村（社区）"
+    )
     name = models.CharField("姓名", max_length=30)
-    birth_year = models.PositiveSmallIntegerField("出生年份", validators=[MinValueValidator(1940), MaxValueValidator(2010)])
+    birth_year = models.PositiveSmallIntegerField(
+        "出生年份", validators=[MinValueValidator(1940), MaxValueValidator(2010)]
+    )
     education = models.CharField("学历", max_length=12, choices=Education.choices)
     current_post = models.CharField("现任职务", max_length=50, blank=True, help_text="如：村委会委员、合作社负责人")
     source = models.CharField("来源", max_length=12, choices=Source.choices)
