@@ -458,6 +458,17 @@ class Figures:
         return district_ranking(self.district_id, month, self._read("ranking"))
 
 
+def stored_figures(district_id, names):
+    """The named figures of a district's summary as counted, and when it was last known current
+    (the city's comparison of its districts reads these). A district without a summary, or with one
+    of another format or too old, is counted first."""
+    row = _load(district_id, names)
+    if row is None or row["format"] != FORMAT or _too_old(row):
+        refresh(district_id)
+        row = _load(district_id, names)
+    return {name: FIGURES[name].load(row["data"][name]) for name in names}, row["checked_at"]
+
+
 def _load(district_id, keys):
     """The summary's state and the parts of its data named by `keys` (each extracted by the
     database: a narrowed view does not read the large counts), or None."""
