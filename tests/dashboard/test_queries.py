@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 # department's view reads the demand counts, the teams' ranking and the activities by month from
 # the district's stored summary (dashboard.summary); a township's view counts its own share live.
 ORG_DASHBOARD_QUERIES = 11
-TOWNSHIP_DASHBOARD_QUERIES = 31
+TOWNSHIP_DASHBOARD_QUERIES = 32  # 31 + the villages short of reserve cadres (one query)
 ROUND_REPORT_QUERIES = 20
 MONTHLY_REPORT_QUERIES = 12
 
