@@ -377,8 +377,11 @@ CELERY_BEAT_SCHEDULE = {
 BEAT_SILENCE_MINUTES = env_int("BEAT_SILENCE_MINUTES", 15, minimum=2, maximum=24 * 60)
 MONITOR_INTERVAL_SECONDS = env_int("MONITOR_INTERVAL_SECONDS", 60, minimum=1, maximum=600)
 
-# The closed loop (issue: accept, match, dispatch, resolve, rate).
+# The closed loop (issue: accept, match, dispatch, resolve, rate). Every township's staff may
+# dispatch when set; one township's alone with its switch (Township.runs_loop).
 TOWNSHIP_MAY_DISPATCH = env_bool("TOWNSHIP_MAY_DISPATCH", False)
+# Reserve cadres (后备力量): a village with fewer current ones is listed on the dashboards (Jining: 2).
+RESERVE_CADRES_MIN = env_int("RESERVE_CADRES_MIN", 2, minimum=0, maximum=20)
 DUE_DAYS_BY_URGENCY = {
     "low": env_int("DUE_DAYS_LOW", 30, minimum=1, maximum=365),
     "normal": env_int("DUE_DAYS_NORMAL", 15, minimum=1, maximum=365),

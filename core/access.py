@@ -1,7 +1,8 @@
 """Who may open a page: the two view decorators every app uses.
 
 - `role_required(*roles)`: the user's role is one of `roles` ('org', 'township', 'secretary',
-  'station'); with no roles, any role will do.
+  'station', 'city'); with no roles, any role in a district will do. The city role (市委组织部)
+  passes only a decorator that names it: its pages read, and no page that writes names it.
 - `scope_required(check, message)`: for the few pages whose rule is not a role alone (a role in a
   district, a station manager of a station that exists, ...).
 
@@ -21,14 +22,17 @@ ROLE_CHECKS = {
     "township": lambda scope: scope.is_township,
     "secretary": lambda scope: scope.is_secretary,
     "station": lambda scope: scope.is_station_manager,
+    "city": lambda scope: scope.is_city,
 }
 ROLE_LABELS = {
     "org": "区委组织部",
     "township": "乡镇（街道）工作人员",
     "secretary": "驻村第一书记",
     "station": "服务站负责人",
+    "city": "市委组织部",
 }
 NO_ROLE_MESSAGE = "您的账号尚未分配角色，请联系区委组织部开通。"
+CITY_MESSAGE = "市委组织部账号只能查看全市对比、各区工作台和报告，不能办理或修改"
 
 
 def scope_required(check, message):
@@ -40,7 +44,7 @@ def scope_required(check, message):
         @login_required
         def wrapper(request, *args, **kwargs):
             scope = scope_for(request.user)
-            if not scope.has_access:
+            if not (scope.has_access or scope.is_city):
                 raise PermissionDenied(NO_ROLE_MESSAGE)
             if not check(scope):
                 raise PermissionDenied(message)
@@ -52,11 +56,12 @@ def scope_required(check, message):
 
 
 def role_required(*roles):
-    """403 unless the user holds one of `roles`; `role_required()` admits any role."""
+    """403 unless the user holds one of `roles`; `role_required()` admits any role in a district
+    (not the city role, which reads only through the pages that name it)."""
     unknown = set(roles) - set(ROLE_CHECKS)
     if unknown:
         raise ValueError(f"unknown roles: {sorted(unknown)}")
     if not roles:
-        return scope_required(lambda scope: True, NO_ROLE_MESSAGE)
+        return scope_required(lambda scope: scope.has_access, CITY_MESSAGE)
     names = "、".join(ROLE_LABELS[role] for role in roles)
     return scope_required(lambda scope: any(ROLE_CHECKS[role](scope) for role in roles), f"仅{names}可以使用此功能")

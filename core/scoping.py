@@ -6,7 +6,7 @@ one filter. Views, exports, admin lists, selectors and JSON endpoints all fetch 
 foreign township's record is simply not found (404).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from django.conf import settings
@@ -18,12 +18,14 @@ ROLE_ORG = "org"
 ROLE_TOWNSHIP = "township"
 ROLE_SECRETARY = "secretary"
 ROLE_STATION = "station_manager"
+ROLE_CITY = "city"  # the city's organization department: reads its districts, writes nothing
 
 ROLE_CHOICES = [
     (ROLE_ORG, "区委组织部"),
     (ROLE_TOWNSHIP, "乡镇（街道）工作人员"),
     (ROLE_SECRETARY, "驻村第一书记"),
     (ROLE_STATION, "服务站负责人"),
+    (ROLE_CITY, "市委组织部"),
 ]
 
 
@@ -36,6 +38,8 @@ class Scope:
     village_ids: frozenset = frozenset()
     secretary_id: int | None = None
     station_id: int | None = None
+    city_id: int | None = None
+    district_ids: frozenset = frozenset()  # the city role's districts (every other role: district_id)
 
     @property
     def is_org(self):
@@ -54,9 +58,23 @@ class Scope:
         return self.role == ROLE_STATION and self.station_id is not None
 
     @property
+    def is_city(self):
+        return self.role == ROLE_CITY and self.city_id is not None
+
+    @property
     def has_access(self):
-        """A role in a district: every other login is treated as one without a role."""
-        return self.is_superuser or (self.role is not None and self.district_id is not None)
+        """A role in a district: every other login is treated as one without a role. The city
+        role is none: it reads its districts through its own pages only (core.access)."""
+        if self.is_superuser:
+            return True
+        return self.role not in (None, ROLE_CITY) and self.district_id is not None
+
+    def one_district(self, district_id):
+        """The city role narrowed to one of its districts (the drill-down), still the city role:
+        it reads as the city reads, personal data masked; None for a district not of its city."""
+        if not self.is_city or district_id not in self.district_ids:
+            return None
+        return replace(self, district_id=district_id, district_ids=frozenset([district_id]))
 
     def q(self, *, district=None, township=None, village=None, secretary=None):
         """A Q object for this scope, given the lookup paths of a model (None = not reachable)."""
@@ -64,6 +82,10 @@ class Scope:
             return Q()
         if self.role is None:
             return None
+        if self.role == ROLE_CITY:
+            if district is None:
+                return None
+            return Q(**{f"{district}__in": self.district_ids})
         if self.role == ROLE_ORG:
             if self.district_id is None or district is None:
                 return None
@@ -117,6 +139,19 @@ class DistrictReader:
         self._fsp_scope = Scope(role=ROLE_ORG, district_id=district_id)
 
 
+class ScopeReader:
+    """Reads with a given Scope, without a login: the city role's drill-down into one district
+    (Scope.one_district). Never a request's user, never passed to a write."""
+
+    is_authenticated = True
+    is_active = True
+    is_superuser = False
+    pk = None
+
+    def __init__(self, scope):
+        self._fsp_scope = scope
+
+
 class ScopedQuerySet(models.QuerySet):
     """Base for every scoped model. Subclasses set the lookup paths (None = not reachable)."""
 
@@ -146,6 +181,8 @@ class DistrictWideQuerySet(ScopedQuerySet):
         scope = scope_for(user)
         if scope.is_superuser:
             return self
+        if scope.is_city:
+            return self.filter(**{f"{self.district_path}__in": scope.district_ids})
         if not scope.has_access:  # a role in a district
             return self.none()
         return self.in_district(scope.district_id)

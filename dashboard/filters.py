@@ -52,7 +52,9 @@ def scoped_township_id(user, raw):
     return township_id
 
 
-def parse_filters(request, default_period="month"):
+def parse_filters(request, default_period="month", user=None):
+    """`user`: whose scope the township is checked against (the request's user unless given: the
+    city role's reader of one district)."""
     params = request.GET
     warnings = []
     kind = params.get("period") or default_period
@@ -72,7 +74,7 @@ def parse_filters(request, default_period="month"):
             warnings.append("轮次参数无效，已显示当前轮次")
     return Filters(
         period=Period.of(kind, day),
-        township_id=scoped_township_id(request.user, params.get("township")),
+        township_id=scoped_township_id(user or request.user, params.get("township")),
         round_id=round_id,
         warnings=tuple(warnings),
     )

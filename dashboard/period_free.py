@@ -63,6 +63,7 @@ def period_free_panels(base, filters, figures):
         selectors.unmet_from(by_category, names["category"], resources, figures.unmet_villages()), township
     )
     result["stations"] = figures.station_week()
+    result["reserve"] = _reserve_panel(figures.reserve_shortfall())
     return result
 
 
@@ -273,6 +274,33 @@ def _resources_panel(resources):
         "rows": [[cell(r["name"]), ncell(r["count"], link("resources", category=r["id"]))] for r in resources],
         "footer": None,
         "note": "",
+    }
+
+
+def _reserve_panel(reserve):
+    """The villages below the required number of reserve cadres (后备力量), fewest first."""
+    villages = reserve["villages"]
+    rows = [
+        [
+            cell(r["township"]),
+            cell(r["village"], reverse("secretaries:reserve_list", args=[r["village_id"]])),
+            ncell(r["count"]),
+        ]
+        for r in villages[:TABLE_LIMIT]
+    ]
+    return {
+        "key": "reserve",
+        "title": f"后备力量不足 {reserve['minimum']} 名的村",
+        "count": len(villages),
+        "minimum": reserve["minimum"],
+        "headers": ["乡镇", "村（社区）", "现有后备力量"],
+        "rows": rows,
+        "footer": None,
+        "note": (
+            f"共 {len(villages)} 个村，此处列出现有最少的 {TABLE_LIMIT} 个；完整名单见“各村后备力量”。"
+            if len(villages) > TABLE_LIMIT
+            else ""
+        ),
     }
 
 

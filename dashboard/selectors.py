@@ -466,6 +466,11 @@ def median_days(base, round_id, group):
     return _median_days(base.demands().filter(round_id=round_id), GROUPS[group][0])
 
 
+def median_days_per_round(base):
+    """{round id: median days} over the whole scope."""
+    return _median_days(base.demands(), "round_id")
+
+
 def median_days_by_round(base, group):
     """{(round id, group id): median days} for every round."""
     return _median_days(base.demands(), "round_id", GROUPS[group][0])

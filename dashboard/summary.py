@@ -35,6 +35,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import cached_property
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -45,6 +46,7 @@ from dashboard.models import DistrictSummary
 from dashboard.period_free import period_free_panels
 from dashboard.periods import PERIOD_CHOICES, Period
 from secretaries.models import District
+from secretaries.selectors import reserve_shortfall
 from teams import scoring
 from teams.models import RankingSnapshot
 
@@ -156,6 +158,10 @@ PAIRS = {
     "dump": lambda pairs: [[key, value] for key, value in pairs.items()],
     "load": lambda rows: dict(map(tuple, rows)),
 }
+BY_ROUND = {
+    "dump": lambda table: [[key, *values] for key, values in table.items()],
+    "load": lambda rows: {row[0]: row[1:] for row in rows},
+}
 MONTHS = {
     "dump": lambda months: [[month.isoformat(), *_activity_row(row)] for month, row in months.items()],
     "load": lambda rows: {date.fromisoformat(month): _activity_values(values) for month, *values in rows},
@@ -182,6 +188,21 @@ def _default_panels(c):
     """The department's default view's panels that do not depend on the period (this round, the
     whole district), built from the figures counted before them as a request would build them."""
     return period_free_panels(c.base, Filters(period=Period.of("month", c.today)), Figures(c.base, c.data))
+
+
+def reserve_figure(base):
+    """The villages below RESERVE_CADRES_MIN reserve cadres, with the minimum they were counted against."""
+    return {"minimum": settings.RESERVE_CADRES_MIN, "villages": reserve_shortfall(base.villages())}
+
+
+def loop_by_round(base):
+    """The whole loop of each round, for the city's comparison of its districts:
+    {round id: [submitted, taken on, resolved, rated, median days]}."""
+    totals = selectors.stage_totals(
+        {(None, rid, status): value for (_, rid, status), value in selectors.status_counts(base, "category").items()}
+    )
+    medians = selectors.median_days_per_round(base)
+    return {rid: [*row, medians.get(rid)] for (_, rid), row in totals.items()}
 
 
 # ---------------------------------------------------------------- the teams' ranking
@@ -247,6 +268,8 @@ FIGURES = {
         ),  # 2: open RosterGap rows
         Figure("resources", lambda c: selectors.resources_by_category(c.base), **TAGGED, district_wide=True),
         Figure("ranking", _stored_ranking, **TAGGED, district_wide=True),
+        Figure("reserve_shortfall", lambda c: reserve_figure(c.base), **TAGGED),
+        Figure("loop_by_round", lambda c: loop_by_round(c.base), **BY_ROUND),
         Figure("panels", _default_panels, **TAGGED),
     )
 }
@@ -413,6 +436,17 @@ class Figures:
         stored = (self._read("headlines") or {}).get(_period_key(period))
         return selectors.headline(self.base, period, months) if stored is None else stored
 
+    def reserve_shortfall(self):
+        """reserve_figure(): stored for the whole district unless the minimum changed since."""
+        stored = self._read("reserve_shortfall")
+        if stored is None or stored["minimum"] != settings.RESERVE_CADRES_MIN:
+            return reserve_figure(self.base)
+        return stored
+
+    def loop_by_round(self):
+        stored = self._read("loop_by_round")
+        return loop_by_round(self.base) if stored is None else stored
+
     def resources(self):
         stored = self._read("resources")
         return selectors.resources_by_category(self.base) if stored is None else stored
@@ -422,6 +456,17 @@ class Figures:
         if not self.has("ranking"):
             return None
         return district_ranking(self.district_id, month, self._read("ranking"))
+
+
+def stored_figures(district_id, names):
+    """The named figures of a district's summary as counted, and when it was last known current
+    (the city's comparison of its districts reads these). A district without a summary, or with one
+    of another format or too old, is counted first."""
+    row = _load(district_id, names)
+    if row is None or row["format"] != FORMAT or _too_old(row):
+        refresh(district_id)
+        row = _load(district_id, names)
+    return {name: FIGURES[name].load(row["data"][name]) for name in names}, row["checked_at"]
 
 
 def _load(district_id, keys):

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from dashboard import views
+from dashboard import views, views_city
 
 dashboard_patterns = [
     path("demands/", views.demands, name="demands"),
@@ -14,7 +14,25 @@ dashboard_patterns = [
     path("reports/monthly/report.xlsx", views.monthly_report_xlsx, name="monthly_report_xlsx"),
 ]
 
+city_patterns = [
+    path("", views_city.city_home, name="home"),
+    path("districts/<int:pk>/", views_city.city_district, name="district"),
+    path("districts/<int:pk>/reports/round/<int:round_pk>/", views_city.city_round_report, name="round_report"),
+    path(
+        "districts/<int:pk>/reports/round/<int:round_pk>/report.xlsx",
+        views_city.city_round_report_xlsx,
+        name="round_report_xlsx",
+    ),
+    path("districts/<int:pk>/reports/monthly/", views_city.city_monthly_report, name="monthly_report"),
+    path(
+        "districts/<int:pk>/reports/monthly/report.xlsx",
+        views_city.city_monthly_report_xlsx,
+        name="monthly_report_xlsx",
+    ),
+]
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/", include((dashboard_patterns, "dashboard"))),
+    path("city/", include((city_patterns, "city"))),
 ]

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from core.access import role_required
@@ -35,6 +35,8 @@ STAGE_FILTERS["returned"] = ("退回", [DemandItem.Status.RETURNED])
 def home(request):
     """Each role lands on the page that fits it."""
     scope = scope_for(request.user)
+    if scope.is_city:
+        return redirect("city:home")
     if not scope.has_access:
         return render(request, "dashboard/no_role.html", status=403)
     if scope.is_org or scope.is_township:

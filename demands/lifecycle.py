@@ -28,6 +28,7 @@ models it needs to answer who works an item.
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -112,7 +113,7 @@ FUNNEL = [
 # --- the steps of the loop ---------------------------------------------------------------------
 
 # Who may take a step (demands.services.loop maps each to its check).
-DISPATCHERS = "dispatchers"  # the department of the item's district; township staff when TOWNSHIP_MAY_DISPATCH
+DISPATCHERS = "dispatchers"  # the department of the item's district; township staff where the township runs the loop
 ASSIGNEE = "assignee"  # who works the item (workers_of below)
 VILLAGE = "village"  # the village's own secretary, or the staff of its township
 
@@ -151,6 +152,15 @@ STEPS = {step.name: step for step in [
          needs_poor_rating=True),
 ]}
 # fmt: on
+
+
+def township_runs_loop(township):
+    """Does this township's liaison office (联络办) take the dispatchers' steps for its own villages'
+    items (accept, return, dispatch, merge, reopen)? Its own switch (Township.runs_loop: Shiquan's
+    池河镇), or TOWNSHIP_MAY_DISPATCH for every township. The district's department always may; the
+    steps, events and supervision are the same whoever takes them."""
+    return settings.TOWNSHIP_MAY_DISPATCH or township.runs_loop
+
 
 # Events that are not steps of the loop: how an item enters it.
 SUBMIT = "submit"  # a draft submitted with its village's list, or an item raised elsewhere

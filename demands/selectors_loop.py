@@ -4,14 +4,14 @@ for_user), so nothing outside the user's scope is ever listed or exported."""
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from core.scoping import scope_for
-from demands.lifecycle import DONE, EVENT_LABELS, MATCHED, OPEN, items_worked_by
+from demands.lifecycle import DONE, EVENT_LABELS, MATCHED, OPEN, items_worked_by, township_runs_loop
 from demands.models import DemandEvent, DemandItem, SupervisionFlag
+from secretaries.models import Township
 
 Status = DemandItem.Status
 
@@ -68,7 +68,7 @@ def queue_tabs(user, today=None):
         ]
     if scope.is_township:
         tabs = []
-        if settings.TOWNSHIP_MAY_DISPATCH:
+        if any(map(township_runs_loop, Township.objects.filter(pk__in=scope.township_ids))):
             tabs += [
                 ("to_accept", "待接单", items.filter(status=Status.SUBMITTED)),
                 ("to_dispatch", "待派单", items.filter(status=Status.ACCEPTED)),

@@ -9,9 +9,11 @@ from core.excel import SafeXLSX
 from secretaries.models import (
     AreaBranch,
     Batch,
+    City,
     DispatchUnit,
     District,
     Expertise,
+    ReserveCadre,
     Secretary,
     StaffProfile,
     Township,
@@ -84,16 +86,22 @@ class ScopedImportExportAdmin(ImportExportModelAdmin, ScopedHistoryAdmin):
         return {"visibility": visibility_for(request.user)}
 
 
+@admin.register(City)
+class CityAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "code"]
+    search_fields = ["name"]
+
+
 @admin.register(District)
 class DistrictAdmin(ScopedHistoryAdmin):
-    list_display = ["name", "code"]
+    list_display = ["name", "code", "city"]
     search_fields = ["name"]
 
 
 @admin.register(Township)
 class TownshipAdmin(ScopedHistoryAdmin):
-    list_display = ["name", "kind", "district"]
-    list_filter = ["kind", "district"]
+    list_display = ["name", "kind", "district", "runs_loop"]
+    list_filter = ["kind", "district", "runs_loop"]
     search_fields = ["name"]
 
 
@@ -149,9 +157,19 @@ class SecretaryAdmin(ScopedImportExportAdmin):
         return obj.village.township.name
 
 
+@admin.register(ReserveCadre)
+class ReserveCadreAdmin(ScopedHistoryAdmin):
+    list_display = ["name", "village", "birth_year", "education", "source", "mentor", "added", "left"]
+    list_filter = ["source", "education", "village__township"]
+    search_fields = ["name", "village__name"]
+    list_select_related = ["village", "mentor"]
+    autocomplete_fields = ["village"]
+    raw_id_fields = ["mentor"]
+
+
 @admin.register(StaffProfile)
 class StaffProfileAdmin(ScopedHistoryAdmin):
-    list_display = ["user", "role", "district", "township", "station"]
+    list_display = ["user", "role", "district", "township", "station", "city"]
     list_filter = ["role", "township"]
     search_fields = ["user__username", "user__first_name"]
     raw_id_fields = ["user"]

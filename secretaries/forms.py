@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
-from secretaries.models import AreaBranch, DispatchUnit, Expertise, Secretary, Township, Village
+from secretaries.models import AreaBranch, DispatchUnit, Expertise, ReserveCadre, Secretary, Township, Village
 
 
 class LoginForm(AuthenticationForm):
@@ -114,3 +114,43 @@ class ImportUploadForm(BootstrapFormMixin, forms.Form):
         error_messages={"required": "请选择要上传的 Excel 文件", "empty": "文件是空的"},
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
     )
+
+
+class ReserveCadreForm(BootstrapFormMixin, forms.ModelForm):
+    """A reserve cadre of one village; the mentor is a secretary on post in the village's township."""
+
+    class Meta:
+        model = ReserveCadre
+        fields = ["name", "birth_year", "education", "current_post", "source", "mentor", "added", "left", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3}), "added": forms.DateInput(), "left": forms.DateInput()}
+        error_messages = {
+            "name": {"required": "请填写姓名"},
+            "birth_year": {"required": "请填写出生年份", "invalid": "出生年份应为四位数字，如 1990"},
+            "education": {"required": "请选择学历"},
+            "source": {"required": "请选择来源"},
+            "added": {"required": "请填写纳入日期", "invalid": "日期格式应为 2026-03-01"},
+            "left": {"invalid": "日期格式应为 2026-03-01"},
+        }
+
+    def __init__(self, *args, user, village, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.village = village
+        self.fields["mentor"].queryset = (
+            Secretary.objects.for_user(user).on_post().filter(village__township_id=village.township_id)
+        )
+
+    def clean_name(self):
+        return " ".join(self.cleaned_data["name"].split())
+
+    def clean_birth_year(self):
+        year = self.cleaned_data["birth_year"]
+        if not 1940 <= year <= 2010:
+            raise forms.ValidationError("出生年份应在 1940 至 2010 年之间")
+        return year
+
+    def clean(self):
+        cleaned = super().clean()
+        added, left = cleaned.get("added"), cleaned.get("left")
+        if added and left and left < added:
+            self.add_error("left", "退出日期不能早于纳入日期")
+        return cleaned

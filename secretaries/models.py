@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -22,6 +23,36 @@ class TrimmedNameMixin:
         super().clean_fields(exclude=exclude)
 
 
+class CityQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """A city's department sees its city; a district's people see the city above it, if any."""
+        scope = scope_for(user)
+        if scope.is_superuser:
+            return self
+        if scope.is_city:
+            return self.filter(pk=scope.city_id)
+        if scope.has_access:
+            return self.filter(districts__pk=scope.district_id)
+        return self.none()
+
+
+class City(TrimmedNameMixin, models.Model):
+    """A city (市) above the districts: its organization department (the city role) reads and
+    compares its districts and writes nothing."""
+
+    name = models.CharField("名称", max_length=50, unique=True)
+    code = models.CharField("行政区划代码", max_length=12, blank=True)
+
+    objects = CityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "市"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
 class DistrictQuerySet(ScopedQuerySet):
     district_path = "pk"
 
@@ -29,6 +60,9 @@ class DistrictQuerySet(ScopedQuerySet):
 class District(TrimmedNameMixin, models.Model):
     name = models.CharField("名称", max_length=50, unique=True)
     code = models.CharField("行政区划代码", max_length=12, blank=True)
+    city = models.ForeignKey(
+        City, on_delete=models.PROTECT, null=True, blank=True, related_name="districts", verbose_name="所属市"
+    )
     history = HistoricalRecords()
 
     objects = DistrictQuerySet.as_manager()
@@ -53,6 +87,13 @@ class Township(TrimmedNameMixin, models.Model):
     name = models.CharField("名称", max_length=50)
     kind = models.CharField("类型", max_length=4, choices=KIND_CHOICES, default="镇")
     code = models.CharField("代码", max_length=12, blank=True)
+    # Shiquan's 联络办: the township's staff accept and dispatch its villages' demands themselves
+    # (demands.lifecycle.township_runs_loop reads it); the department may still do every step.
+    runs_loop = models.BooleanField(
+        "乡镇联络办接单派单",
+        default=False,
+        help_text="开启后，本乡镇工作人员可对本乡镇各村需求接单、退回、派单、合并和重新办理",
+    )
     history = HistoricalRecords()
 
     objects = TownshipQuerySet.as_manager()
@@ -288,6 +329,78 @@ class Secretary(TrimmedNameMixin, models.Model):
             raise ValidationError(errors)
 
 
+class ReserveCadreQuerySet(ScopedQuerySet):
+    district_path = "village__township__district"
+    township_path = "village__township"
+    village_path = "village"
+
+    def current(self):
+        """Still in the reserve (not left)."""
+        return self.filter(left__isnull=True)
+
+
+class ReserveCadre(TrimmedNameMixin, models.Model):
+    """A reserve candidate for village party secretary (后备力量): Jining asks every assisted
+    village for at least two (settings.RESERVE_CADRES_MIN); the secretary mentors them."""
+
+    class Source(models.TextChoices):
+        ENTREPRENEUR = "entrepreneur", "致富能手"
+        VETERAN = "veteran", "退役军人"
+        GRADUATE = "graduate", "返乡大学生"
+        CADRE = "cadre", "村干部"
+        OTHER = "other", "其他"
+
+    class Education(models.TextChoices):
+        PRIMARY = "primary", "小学及以下"
+        JUNIOR = "junior", "初中"
+        SENIOR = "senior", "高中（中专）"
+        COLLEGE = "college", "大专"
+        BACHELOR = "bachelor", "本科"
+        POSTGRADUATE = "postgraduate", "研究生"
+
+    village = models.ForeignKey(
+        Village, on_delete=models.PROTECT, related_name="reserve_cadres", verbose_name="村（社区）"
+    )
+    name = models.CharField("姓名", max_length=30)
+    birth_year = models.PositiveSmallIntegerField(
+        "出生年份", validators=[MinValueValidator(1940), MaxValueValidator(2010)]
+    )
+    education = models.CharField("学历", max_length=12, choices=Education.choices)
+    current_post = models.CharField("现任职务", max_length=50, blank=True, help_text="如：村委会委员、合作社负责人")
+    source = models.CharField("来源", max_length=12, choices=Source.choices)
+    mentor = models.ForeignKey(
+        Secretary,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reserve_mentees",
+        verbose_name="培养联系人（第一书记）",
+    )
+    added = models.DateField("纳入日期", default=timezone.localdate)
+    left = models.DateField("退出日期", null=True, blank=True, help_text="已任用或不再作为后备力量时填写")
+    notes = models.TextField("备注", blank=True)
+    history = HistoricalRecords()
+
+    objects = ReserveCadreQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "后备力量"
+        ordering = ["village", "left", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(left__isnull=True) | Q(left__gte=models.F("added")),
+                name="reserve_cadre_left_after_added",
+                violation_error_message="退出日期不能早于纳入日期",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def age_on(self, day):
+        return day.year - self.birth_year
+
+
 def age_on(birth_date, day):
     return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
 
@@ -331,6 +444,7 @@ class StaffProfile(models.Model):
         related_name="managers",
         verbose_name="服务站",
     )
+    city = models.ForeignKey(City, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="市")
     phone = models.CharField("手机号码", max_length=11, blank=True, validators=[validate_mobile])
     history = HistoricalRecords()
 
@@ -343,7 +457,7 @@ class StaffProfile(models.Model):
         return f"{self.user} · {self.get_role_display()}"
 
     def clean(self):
-        required = {"org": "district", "township": "township", "station_manager": "station"}
+        required = {"org": "district", "township": "township", "station_manager": "station", "city": "city"}
         field = required.get(self.role)
         if field and not getattr(self, f"{field}_id"):
             raise ValidationError({field: "该角色必须指定所属范围"})

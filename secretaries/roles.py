@@ -1,8 +1,8 @@
 """How a login maps to a role and the places it may see: core.scoping asks this through
 settings.SCOPE_RESOLVER, so the kernel needs no import of the people app."""
 
-from core.scoping import NO_SCOPE, ROLE_ORG, ROLE_SECRETARY, ROLE_STATION, ROLE_TOWNSHIP, Scope
-from secretaries.models import Secretary, StaffProfile
+from core.scoping import NO_SCOPE, ROLE_CITY, ROLE_ORG, ROLE_SECRETARY, ROLE_STATION, ROLE_TOWNSHIP, Scope
+from secretaries.models import District, Secretary, StaffProfile
 
 
 def user_scope(user):
@@ -30,6 +30,9 @@ def user_scope(user):
             township_ids=frozenset(townships),
             station_id=station.pk,
         )
+    if profile.role == ROLE_CITY and profile.city_id:
+        districts = District.objects.filter(city_id=profile.city_id).values_list("pk", flat=True)
+        return Scope(role=ROLE_CITY, city_id=profile.city_id, district_ids=frozenset(districts))
     if profile.role == ROLE_SECRETARY:
         secretary = Secretary.objects.filter(user=user).select_related("village__township").first()
         if secretary is None:

@@ -1,5 +1,6 @@
 """Reads of people and places. Everything goes through for_user (core/scoping.py)."""
 
+from django.conf import settings
 from django.db.models import Count, Q
 
 from secretaries.models import Secretary, Township, Village
@@ -52,3 +53,30 @@ def village_overview(user, township=None, q=""):
     if q:
         qs = qs.filter(name__contains=q.strip())
     return qs
+
+
+def reserve_counts(villages):
+    """The villages with the number of their current reserve cadres (后备力量) as `reserve_count`."""
+    return villages.annotate(reserve_count=Count("reserve_cadres", filter=Q(reserve_cadres__left__isnull=True)))
+
+
+def reserve_shortfall(villages, minimum=None):
+    """The villages below the required number of current reserve cadres (settings.RESERVE_CADRES_MIN
+    unless given), fewest first: [{village_id, village, township_id, township, count}]. One query."""
+    minimum = settings.RESERVE_CADRES_MIN if minimum is None else minimum
+    rows = (
+        reserve_counts(villages.order_by())
+        .filter(reserve_count__lt=minimum)
+        .order_by("reserve_count", "township__name", "name")
+        .values("pk", "name", "township_id", "township__name", "reserve_count")
+    )
+    return [
+        {
+            "village_id": row["pk"],
+            "village": row["name"],
+            "township_id": row["township_id"],
+            "township": row["township__name"],
+            "count": row["reserve_count"],
+        }
+        for row in rows
+    ]

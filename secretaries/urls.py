@@ -1,6 +1,6 @@
 from django.urls import path
 
-from secretaries import views
+from secretaries import views, views_reserve
 
 app_name = "secretaries"
 urlpatterns = [
@@ -14,6 +14,10 @@ urlpatterns = [
     path("villages/export.xlsx", views.village_export, name="village_export"),
     path("villages/<int:pk>/", views.village_detail, name="village_detail"),
     path("villages/<int:pk>/edit/", views.village_edit, name="village_edit"),
+    path("villages/<int:pk>/reserve/", views_reserve.reserve_list, name="reserve_list"),
+    path("villages/<int:pk>/reserve/new/", views_reserve.reserve_create, name="reserve_create"),
+    path("reserve/", views_reserve.reserve_overview, name="reserve_overview"),
+    path("reserve/<int:pk>/edit/", views_reserve.reserve_edit, name="reserve_edit"),
     path("townships/", views.township_list, name="township_list"),
     path("townships/<int:pk>/", views.township_detail, name="township_detail"),
     path("units/", views.unit_list, name="unit_list"),

@@ -47,15 +47,15 @@ def _district_id(item):
 
 
 def can_dispatch(user, item):
-    """The org department of the item's district; township staff within their township when the
-    district allows it (TOWNSHIP_MAY_DISPATCH)."""
+    """The org department of the item's district; township staff within their township when it
+    runs the loop (lifecycle.township_runs_loop)."""
     scope = scope_for(user)
     if scope.is_superuser:
         return True
     if scope.is_org:
         return scope.district_id == _district_id(item)
-    if scope.is_township and settings.TOWNSHIP_MAY_DISPATCH:
-        return item.village.township_id in scope.township_ids
+    if scope.is_township and item.village.township_id in scope.township_ids:
+        return lifecycle.township_runs_loop(item.village.township)
     return False
 
 
@@ -451,9 +451,9 @@ def org_people(item):
 
 def dispatcher_people(item):
     """Who decides on dispatch and reopening: the org department, and the township's staff when
-    the district lets townships dispatch."""
+    the township runs the loop."""
     people = org_people(item)
-    if settings.TOWNSHIP_MAY_DISPATCH:
+    if lifecycle.township_runs_loop(item.village.township):
         people += [
             p.user
             for p in StaffProfile.objects.filter(role="township", township_id=item.village.township_id).select_related(

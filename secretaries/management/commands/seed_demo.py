@@ -1,4 +1,5 @@
-"""Load the demo district (房山区). Idempotent: running it twice changes nothing.
+"""Load the demo district (房山区), and the demo city (演示市) with a small district for each of the
+other three practices (石泉县, 梁山县, 刚察县). Idempotent: running it twice changes nothing.
 
 Each app contributes its part through a `demo.seed(stdout)` function, run in the order below, so
 later parts can build on earlier ones (rounds need villages, the loop needs rounds, ...)."""
@@ -14,6 +15,7 @@ DEMO_MODULES = [
     "secretaries.demo",
     "stations.demo",
     "teams.demo",
+    "teams.demo_practices",
     "demands.demo",
     "demands.demo_loop",
     "dashboard.demo",

@@ -1,0 +1,78 @@
+"""The demo city (演示市) with a small district for each of the other three practices: loaded beside
+Fangshan without touching it, idempotent, with the city login reading exactly those districts."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from core.scoping import scope_for
+from secretaries import demo as fangshan_demo
+from secretaries.models import District, ReserveCadre, Secretary, Township, Village
+from secretaries.selectors import reserve_shortfall
+from stations.models import ServiceStation
+from teams import demo_practices
+
+pytestmark = pytest.mark.django_db
+
+
+def fangshan():
+    district = District.objects.get(name="房山区")
+    return (
+        district.city_id,
+        Township.objects.filter(district=district).count(),
+        Village.objects.filter(township__district=district).count(),
+        Secretary.objects.filter(village__township__district=district).count(),
+        Township.objects.filter(district=district, runs_loop=True).count(),
+    )
+
+
+def practices():
+    return (
+        District.objects.filter(city__name="演示市").count(),
+        Township.objects.filter(district__city__name="演示市").count(),
+        Village.objects.filter(township__district__city__name="演示市").count(),
+        Secretary.objects.filter(village__township__district__city__name="演示市").count(),
+        ReserveCadre.objects.count(),
+        ServiceStation.objects.filter(township__district__city__name="演示市").count(),
+    )
+
+
+def test_the_three_practices_load_beside_fangshan_without_touching_it_and_twice_is_once():
+    fangshan_demo.seed(StringIO())
+    before = fangshan()
+    out = StringIO()
+    demo_practices.seed(out)
+    first = practices()
+    assert first[0] == 3 and first[5] == 3
+    assert set(District.objects.filter(city__name="演示市").values_list("name", flat=True)) == {
+        "石泉县",
+        "梁山县",
+        "刚察县",
+    }
+    assert Secretary.objects.filter(village__township__name="池河镇").count() == 8  # the seed's 8 first secretaries
+    assert Township.objects.get(name="池河镇").runs_loop and not Township.objects.get(name="城关镇").runs_loop
+    assert fangshan() == before
+    demo_practices.seed(StringIO())
+    assert practices() == first
+    if demo_practices.apply_preset is None:
+        assert "teams.presets 尚未合并" in out.getvalue()
+
+
+def test_the_city_login_reads_the_three_demo_districts_and_liangshan_shows_a_reserve_shortfall():
+    demo_practices.seed(StringIO())
+    user = get_user_model().objects.get(username="shiwei")
+    scope = scope_for(user)
+    assert scope.is_city
+    assert set(District.objects.filter(pk__in=scope.district_ids).values_list("name", flat=True)) == {
+        "石泉县",
+        "梁山县",
+        "刚察县",
+    }
+    short = reserve_shortfall(Village.objects.filter(township__district__name="梁山县"))
+    assert {(row["village"], row["count"]) for row in short} == {
+        ("前集村", 0),
+        ("刘集村", 0),
+        ("后集村", 1),
+        ("马庄村", 1),
+    }
