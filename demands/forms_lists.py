@@ -54,7 +54,9 @@ class DemandItemForm(BootstrapFormMixin, forms.ModelForm):
     """One row of the list form; also what the autosave endpoint validates each row with."""
 
     client_key = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
-    confirm_past = forms.BooleanField(label="确认日期无误", required=False)
+    confirm_past = forms.BooleanField(
+        label="确认日期无误", required=False, widget=forms.CheckboxInput(attrs={"aria-label": "确认日期无误"})
+    )
 
     class Meta:
         model = DemandItem
@@ -145,6 +147,11 @@ class BaseDemandItemFormSet(BaseInlineFormSet):
         super().__init__(*args, **kwargs)
         if extra is not None:
             self.extra = extra
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:  # toggled by the row's 删除此条 / 撤销 buttons, not shown itself
+            form.fields["DELETE"].widget.attrs["aria-label"] = "删除此条"
 
     def get_form_kwargs(self, index):
         kwargs = super().get_form_kwargs(index)

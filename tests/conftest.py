@@ -20,6 +20,18 @@ from tests.factories import (
 from tests.own_redis import own_redis  # noqa: F401  (a fixture: the tests' own redis-server)
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Every test starts and ends with an empty cache: the dashboards keep their aggregates there,
+    and ids come back after a rollback. (On the PostgreSQL pass this empties the tests' own Redis
+    database, CACHE_URL's /13, nothing else.)"""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def district(db):
     return DistrictFactory(name="房山区")

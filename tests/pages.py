@@ -11,7 +11,7 @@ from urllib.parse import parse_qsl, urlsplit
 from django.urls import Resolver404, resolve
 
 # Not pages: downloads, the calendar feed, photos, the admin (Django's, not ours), logging out.
-SKIP = re.compile(r"(\.xlsx|\.ics|\.json)$|^/(admin|static|media|accounts/logout|teams/photos|healthz)")
+SKIP = re.compile(r"(\.xlsx|\.ics|\.json)$|^/(admin|static|media|accounts/logout|teams/photos|healthz|offline)")
 PER_ROUTE = 2
 MAX_PAGES = 300
 

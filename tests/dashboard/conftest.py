@@ -9,21 +9,12 @@ from datetime import date, timedelta
 from types import SimpleNamespace
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from dashboard.periods import add_months, week_of
 from stations.models import RosterGap
 from tests.dashboard import factories as f
 from tests.factories import DistrictFactory, SecretaryFactory, TownshipFactory, VillageFactory
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    """The dashboard caches its aggregates; every test starts (and ends) with an empty cache."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

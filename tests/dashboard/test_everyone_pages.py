@@ -101,6 +101,7 @@ STEPS = {
     "/demands/resources/confirm/",  # the second step of a resource
     "/demands/rounds/completeness/",  # redirects to the open round's page
     "/notices/read-all/",
+    "/offline/",  # what the service worker shows when a page cannot work offline
 }
 
 
