@@ -59,8 +59,20 @@ class StaffLoginsForm(BootstrapFormMixin, forms.Form):
     """Logins for township staff (choose the township) or station managers (choose the station),
     one person a line: name, then optionally a mobile number."""
 
-    township = forms.ModelChoiceField(label="乡镇（街道）", queryset=None, required=False, empty_label="请选择")
-    station = forms.ModelChoiceField(label="服务站", queryset=None, required=False, empty_label="请选择")
+    township = forms.ModelChoiceField(
+        label="乡镇（街道）",
+        queryset=None,
+        required=False,
+        empty_label="请选择",
+        error_messages={"invalid_choice": "所选乡镇（街道）不存在或不在您的管理范围内"},
+    )
+    station = forms.ModelChoiceField(
+        label="服务站",
+        queryset=None,
+        required=False,
+        empty_label="请选择",
+        error_messages={"invalid_choice": "所选服务站不存在或不在您的管理范围内"},
+    )
     people = forms.CharField(
         label="人员（每行一人：姓名 手机号，手机号可不填）",
         widget=forms.Textarea(attrs={"rows": 6, "placeholder": "张三 13800000000\n李四"}),

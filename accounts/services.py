@@ -2,6 +2,7 @@
 end sessions, enrol and remove two-factor login. Each records an audit entry (core.signals.audit)."""
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -284,11 +285,20 @@ def otp_remove(user, *, request):
 
 
 def otp_verify(user, token):
-    """The confirmed device (authenticator or recovery codes) that accepts `token`, or None. A used
-    recovery code is gone; django-otp slows down repeated failures per device."""
-    token = "".join(token.split())
+    """(the confirmed device that accepts `token` or None, whether a device refused to try yet).
+    Devices are the authenticator and the recovery codes (a used code is gone); django-otp makes
+    each wait longer after every failure (1, 2, 4 … seconds)."""
+    token = "".join(token.split()).lower()
+    # Six digits are the authenticator's; anything else can only be a recovery code, and trying it
+    # on the other kind would only slow that one down.
+    kind = TOTPDevice if re.fullmatch(r"\d{6}", token) else StaticDevice
+    throttled = False
     with transaction.atomic():
         for device in devices_for_user(user, for_verify=True):
-            if device.verify_token(token):
-                return device
-    return None
+            if not isinstance(device, kind):
+                continue
+            if not device.verify_is_allowed()[0]:
+                throttled = True
+            elif device.verify_token(token):
+                return device, False
+    return None, throttled

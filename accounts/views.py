@@ -79,7 +79,7 @@ def login_otp(request):
     user = get_object_or_404(get_user_model(), pk=pending["user"], is_active=True)
     form = OtpTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = services.otp_verify(user, form.cleaned_data["token"])
+        device, throttled = services.otp_verify(user, form.cleaned_data["token"])
         if device is not None:
             del request.session[OTP_PENDING_KEY]
             auth_login(request, user, backend=pending["backend"])
@@ -89,6 +89,9 @@ def login_otp(request):
                 audit("account.recovery_code_used", request=request, obj=user, detail=f"剩余 {left} 个")
                 messages.warning(request, f"您使用了一个恢复码，还剩 {left} 个。请尽快在“账号安全”中重新生成。")
             return redirect(pending["next"])
+        if throttled:
+            form.add_error("token", "尝试过于频繁，请等几秒后再输入。")
+            return render(request, "accounts/login_otp.html", {"form": form})
         pending["tries"] += 1
         request.session[OTP_PENDING_KEY] = pending
         audit("login.otp_failed", request=request, obj=user, result="failure")
@@ -125,7 +128,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 def qr_svg(text):
     """The QR code of `text` as inline SVG markup (drawn on the server; no script)."""
-    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=2)
+    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=18, border=2)
     svg = image.to_string(encoding="unicode")
     return svg[svg.index("<svg") :]
 
