@@ -7,7 +7,7 @@ from django_otp import user_has_device
 
 from accounts.models import Account
 from accounts.passwords import password_expired
-from core.scoping import ROLE_ORG, scope_for
+from core.scoping import ADMIN_ROLES, ROLE_ORG, scope_for
 
 PENDING_KEY = "account_pending"
 
@@ -20,7 +20,6 @@ PASSWORD_REASONS = {
     EXPIRED: "您的密码已超过 {days} 天未修改，请设置新密码后继续使用。",
 }
 ENROL_MESSAGE = "您的账号必须启用两步验证（手机身份验证器）后才能继续使用。"
-ADMIN_ROLES = ()  # the 三员 roles, when they exist (issue 14 point 9)
 
 
 def otp_required(user):

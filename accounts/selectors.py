@@ -7,15 +7,18 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.access import hidden_roles
+from core.scoping import scope_for
 from secretaries.models import StaffProfile
 
 
 def logins_for(user, q="", status=""):
     """The logins `user` administers: those whose role lies in its district (StaffProfile.for_user);
     another district's login is not among them (404)."""
+    profiles = StaffProfile.objects.for_user(user).exclude(role__in=hidden_roles(scope_for(user)))
     users = (
         get_user_model()
-        .objects.filter(staff_profile__in=StaffProfile.objects.for_user(user))
+        .objects.filter(staff_profile__in=profiles)
         .select_related("staff_profile__township", "staff_profile__station", "secretary__village", "account")
         .order_by("staff_profile__role", "username")
     )

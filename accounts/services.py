@@ -166,6 +166,7 @@ class NewLogin:
     township: object = None
     station: object = None
     secretary: object = None
+    district: object = None  # for the department's and the administrators' logins
 
     @property
     def role_label(self):
@@ -175,7 +176,7 @@ class NewLogin:
     def place(self):
         if self.secretary is not None:
             return f"{self.secretary.village.township.name}{self.secretary.village.name}"
-        return str(self.township or self.station or "")
+        return str(self.township or self.station or self.district or "")
 
 
 @dataclass
@@ -204,7 +205,12 @@ def logins_create(entries, *, request):
         user.save()
         Account.objects.update_or_create(user=user, defaults={"must_change_password": True})
         StaffProfile.objects.create(
-            user=user, role=entry.role, township=entry.township, station=entry.station, phone=entry.phone
+            user=user,
+            role=entry.role,
+            district=entry.district,
+            township=entry.township,
+            station=entry.station,
+            phone=entry.phone,
         )
         if entry.secretary is not None:
             Secretary.objects.filter(pk=entry.secretary.pk).update(user=user)

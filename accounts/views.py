@@ -14,7 +14,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
@@ -35,14 +35,14 @@ from accounts.policy import (
 )
 from accounts.selectors import login_rows, logins_for
 from core.access import scope_required
-from core.scoping import ROLE_SECRETARY, ROLE_STATION, ROLE_TOWNSHIP
+from core.scoping import ROLE_SECRETARY, ROLE_STATION, ROLE_TOWNSHIP, scope_for
 from core.signals import audit
 from secretaries.forms import LoginForm
 
 OTP_PENDING_KEY = "otp_pending_login"
 OTP_PENDING_SECONDS = 300
 OTP_MAX_TRIES = 5
-MANAGE_MESSAGE = "仅区委组织部（系统管理员）可以管理账号"
+MANAGE_MESSAGE = "仅系统管理员或区委组织部可以管理账号"
 manager_required = scope_required(can_manage_logins, MANAGE_MESSAGE)
 
 
@@ -55,9 +55,19 @@ class LoginView(auth_views.LoginView):
 
     authentication_form = LoginForm
     redirect_authenticated_user = True
+    pending_user = None  # the login whose password was right, before its second step
+
+    def get_default_redirect_url(self):
+        """The administrators (三员) have no business home page: each lands on its own tool."""
+        scope = scope_for(self.pending_user or self.request.user)
+        if scope.is_sysadmin:
+            return resolve_url("accounts:login_list")
+        if scope.is_admin:
+            return resolve_url("admin:index")
+        return super().get_default_redirect_url()
 
     def form_valid(self, form):
-        user = form.get_user()
+        user = self.pending_user = form.get_user()
         if not user_has_device(user, confirmed=True):
             return super().form_valid(form)
         self.request.session[OTP_PENDING_KEY] = {

@@ -1,7 +1,8 @@
 """Who may open a page: the two view decorators every app uses.
 
 - `role_required(*roles)`: the user's role is one of `roles` ('org', 'township', 'secretary',
-  'station'); with no roles, any role will do.
+  'station', and the administrators 'sysadmin', 'secadmin', 'auditadmin'); with no roles, any
+  business role will do (an administrator is refused: 三员 use no business page).
 - `scope_required(check, message)`: for the few pages whose rule is not a role alone (a role in a
   district, a station manager of a station that exists, ...).
 
@@ -21,14 +22,21 @@ ROLE_CHECKS = {
     "township": lambda scope: scope.is_township,
     "secretary": lambda scope: scope.is_secretary,
     "station": lambda scope: scope.is_station_manager,
+    "sysadmin": lambda scope: scope.is_sysadmin,
+    "secadmin": lambda scope: scope.is_secadmin,
+    "auditadmin": lambda scope: scope.is_auditadmin,
 }
 ROLE_LABELS = {
     "org": "区委组织部",
     "township": "乡镇（街道）工作人员",
     "secretary": "驻村第一书记",
     "station": "服务站负责人",
+    "sysadmin": "系统管理员",
+    "secadmin": "安全管理员",
+    "auditadmin": "审计管理员",
 }
 NO_ROLE_MESSAGE = "您的账号尚未分配角色，请联系区委组织部开通。"
+ADMIN_NOT_BUSINESS_MESSAGE = "管理员账号（三员）不能使用业务功能，请使用管理后台或账号管理。"
 
 
 def scope_required(check, message):
@@ -40,7 +48,7 @@ def scope_required(check, message):
         @login_required
         def wrapper(request, *args, **kwargs):
             scope = scope_for(request.user)
-            if not scope.has_access:
+            if not (scope.has_access or scope.is_admin):
                 raise PermissionDenied(NO_ROLE_MESSAGE)
             if not check(scope):
                 raise PermissionDenied(message)
@@ -57,6 +65,6 @@ def role_required(*roles):
     if unknown:
         raise ValueError(f"unknown roles: {sorted(unknown)}")
     if not roles:
-        return scope_required(lambda scope: True, NO_ROLE_MESSAGE)
+        return scope_required(lambda scope: scope.has_access, ADMIN_NOT_BUSINESS_MESSAGE)
     names = "、".join(ROLE_LABELS[role] for role in roles)
     return scope_required(lambda scope: any(ROLE_CHECKS[role](scope) for role in roles), f"仅{names}可以使用此功能")

@@ -18,12 +18,22 @@ ROLE_ORG = "org"
 ROLE_TOWNSHIP = "township"
 ROLE_SECRETARY = "secretary"
 ROLE_STATION = "station_manager"
+# The administrators (三员分立), apart from the business roles: accounts and settings; roles and
+# scopes; reading the audit trail. Each is bound to one district and uses no business page.
+ROLE_SYSADMIN = "sysadmin"
+ROLE_SECADMIN = "secadmin"
+ROLE_AUDITADMIN = "auditadmin"
+BUSINESS_ROLES = (ROLE_ORG, ROLE_TOWNSHIP, ROLE_SECRETARY, ROLE_STATION)
+ADMIN_ROLES = (ROLE_SYSADMIN, ROLE_SECADMIN, ROLE_AUDITADMIN)
 
 ROLE_CHOICES = [
     (ROLE_ORG, "区委组织部"),
     (ROLE_TOWNSHIP, "乡镇（街道）工作人员"),
     (ROLE_SECRETARY, "驻村第一书记"),
     (ROLE_STATION, "服务站负责人"),
+    (ROLE_SYSADMIN, "系统管理员"),
+    (ROLE_SECADMIN, "安全管理员"),
+    (ROLE_AUDITADMIN, "审计管理员"),
 ]
 
 
@@ -55,8 +65,32 @@ class Scope:
 
     @property
     def has_access(self):
-        """A role in a district: every other login is treated as one without a role."""
-        return self.is_superuser or (self.role is not None and self.district_id is not None)
+        """A business role in a district (the business pages): every other login, the
+        administrators included, is treated as one without a role there."""
+        return self.is_superuser or (self.role in BUSINESS_ROLES and self.district_id is not None)
+
+    @property
+    def is_admin(self):
+        """One of the three administrators (三员) of a district."""
+        return self.role in ADMIN_ROLES and self.district_id is not None
+
+    @property
+    def is_sysadmin(self):
+        return self.is_admin and self.role == ROLE_SYSADMIN
+
+    @property
+    def is_secadmin(self):
+        return self.is_admin and self.role == ROLE_SECADMIN
+
+    @property
+    def is_auditadmin(self):
+        return self.is_admin and self.role == ROLE_AUDITADMIN
+
+    @property
+    def manages_logins(self):
+        """Creates, disables, enables, unlocks and resets the district's logins: the system
+        administrator, and until one is appointed the department's login (and a superuser)."""
+        return self.is_org or self.is_sysadmin
 
     def q(self, *, district=None, township=None, village=None, secretary=None):
         """A Q object for this scope, given the lookup paths of a model (None = not reachable)."""
@@ -64,7 +98,9 @@ class Scope:
             return Q()
         if self.role is None:
             return None
-        if self.role == ROLE_ORG:
+        if self.role == ROLE_ORG or self.role in ADMIN_ROLES:
+            # The administrators reach the district's rows in the admin site, as far as their
+            # model permissions go; no business page admits them.
             if self.district_id is None or district is None:
                 return None
             return Q(**{district: self.district_id})
@@ -146,7 +182,7 @@ class DistrictWideQuerySet(ScopedQuerySet):
         scope = scope_for(user)
         if scope.is_superuser:
             return self
-        if not scope.has_access:  # a role in a district
+        if not (scope.has_access or scope.is_admin):  # a role in a district
             return self.none()
         return self.in_district(scope.district_id)
 
