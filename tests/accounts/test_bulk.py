@@ -115,3 +115,13 @@ def test_bulk_form_errors_are_chinese_and_another_districts_township_is_refused(
 def test_only_the_department_creates_logins(client_for, people, role):
     assert client_for(people[role]).get("/accounts/manage/new/").status_code == 403
     assert client_for(people[role]).get("/accounts/manage/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_batch_is_at_most_fifty_people(client_for, org_user, township_a):
+    people = "\n".join(f"人员{n}" for n in range(51))
+    response = client_for(org_user).post(
+        "/accounts/manage/new/?kind=township", {"township": township_a.pk, "people": people, "delivery": "slip"}
+    )
+    assert "一次最多开通 50 个账号，请分批开通" in response.content.decode()
+    assert not StaffProfile.objects.filter(township=township_a, user__username__startswith="renyuan").exists()
