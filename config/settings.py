@@ -43,6 +43,9 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
     "secretaries",
     "teams",
@@ -50,6 +53,7 @@ INSTALLED_APPS = [
     "demands",
     "notices",
     "dashboard",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -61,6 +65,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.middleware.NoStoreForUsersMiddleware",
+    # A login that must change its password or enrol two-factor login is sent there first.
+    "accounts.middleware.AccountPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Inside the messages and sessions: it stashes an expired session's POST and says so.
     "core.middleware.KeepInputOnExpiryMiddleware",
@@ -137,6 +143,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "secretaries.validators.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
+    # None of the last 5 passwords again; also records each new one (and when) for the expiry.
+    {"NAME": "accounts.passwords.PasswordHistoryValidator", "OPTIONS": {"remembered": 5}},
 ]
 if env_bool("FAST_PASSWORD_HASHER", False):
     # Tests only: hashing is the slowest part of creating users and is not what they test.
@@ -153,14 +161,26 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Lock out a username from one address after repeated failures. Keyed on the pair so that a
-# township office behind one NAT address is not locked out by one person's typos.
+# township office behind one NAT address is not locked out by one person's typos; and lock out
+# the address itself after AXES_IP_FAILURE_LIMIT failures across all usernames (one address
+# trying many usernames). accounts.lockout counts both, each against its own limit.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_IP_FAILURE_LIMIT = env_int("AXES_IP_FAILURE_LIMIT", 30, minimum=2)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30, minimum=1))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "accounts.lockout.PairAndAddressHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0, minimum=0)
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+
+# Account life cycle and passwords (accounts/): 0 turns a limit off.
+ACCOUNT_INACTIVE_DAYS = env_int("ACCOUNT_INACTIVE_DAYS", 90, minimum=0)
+PASSWORD_MAX_AGE_DAYS = env_int("PASSWORD_MAX_AGE_DAYS", 90, minimum=0)
+# Two-factor login (django-otp, TOTP): always for superusers and the 三员 administrators; for the
+# department's business logins when this is on.
+OTP_REQUIRED_FOR_ORG = env_bool("OTP_REQUIRED_FOR_ORG", False)
+OTP_TOTP_ISSUER = "第一书记组团服务平台"
 
 # Idle sessions expire after 30 minutes: every request renews the cookie.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30, minimum=1) * 60
@@ -363,6 +383,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.tasks.beat_tick",
         "schedule": crontab(minute="*"),
         "options": {"expires": 55},  # a tick that waited for a worker longer than this says nothing
+    },
+    "accounts-disable-due-logins": {
+        # Logins of secretaries whose term ended or who left post, and logins unused for
+        # ACCOUNT_INACTIVE_DAYS; only active logins are looked at, so a second run finds none.
+        "task": "accounts.tasks.disable_due_logins",
+        "schedule": crontab(minute=15, hour=1),
     },
     "dashboard-warm-org": {
         # Recomputes the department's view only if something changed since (idempotent).

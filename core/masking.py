@@ -29,3 +29,11 @@ def mask_id_number(value):
 def mask_phones_in(text):
     """Every mainland mobile number inside free text, masked (for log lines)."""
     return MOBILE_IN_TEXT.sub(r"\1****\2", text or "")
+
+
+PASSWORD_IN_TEXT = re.compile(r"(密码[：:]\s*)[^\s，。,;；]+")
+
+
+def mask_passwords_in(text):
+    """A password written as `密码：xxxx` inside free text, starred (an initial password's SMS)."""
+    return PASSWORD_IN_TEXT.sub(r"\1******", text or "")

@@ -19,6 +19,13 @@ ROLE_TOWNSHIP = "township"
 ROLE_SECRETARY = "secretary"
 ROLE_STATION = "station_manager"
 ROLE_CITY = "city"  # the city's organization department: reads its districts, writes nothing
+# The administrators (三员分立), apart from the business roles: accounts and settings; roles and
+# scopes; reading the audit trail. Each is bound to one district and uses no business page.
+ROLE_SYSADMIN = "sysadmin"
+ROLE_SECADMIN = "secadmin"
+ROLE_AUDITADMIN = "auditadmin"
+BUSINESS_ROLES = (ROLE_ORG, ROLE_TOWNSHIP, ROLE_SECRETARY, ROLE_STATION)
+ADMIN_ROLES = (ROLE_SYSADMIN, ROLE_SECADMIN, ROLE_AUDITADMIN)
 
 ROLE_CHOICES = [
     (ROLE_ORG, "区委组织部"),
@@ -26,6 +33,9 @@ ROLE_CHOICES = [
     (ROLE_SECRETARY, "驻村第一书记"),
     (ROLE_STATION, "服务站负责人"),
     (ROLE_CITY, "市委组织部"),
+    (ROLE_SYSADMIN, "系统管理员"),
+    (ROLE_SECADMIN, "安全管理员"),
+    (ROLE_AUDITADMIN, "审计管理员"),
 ]
 
 
@@ -63,11 +73,33 @@ class Scope:
 
     @property
     def has_access(self):
-        """A role in a district: every other login is treated as one without a role. The city
-        role is none: it reads its districts through its own pages only (core.access)."""
-        if self.is_superuser:
-            return True
-        return self.role not in (None, ROLE_CITY) and self.district_id is not None
+        """A business role in a district (the business pages): every other login, the
+        administrators and the city role included, is treated as one without a role there (the
+        city reads its districts through its own pages only, core.access)."""
+        return self.is_superuser or (self.role in BUSINESS_ROLES and self.district_id is not None)
+
+    @property
+    def is_admin(self):
+        """One of the three administrators (三员) of a district."""
+        return self.role in ADMIN_ROLES and self.district_id is not None
+
+    @property
+    def is_sysadmin(self):
+        return self.is_admin and self.role == ROLE_SYSADMIN
+
+    @property
+    def is_secadmin(self):
+        return self.is_admin and self.role == ROLE_SECADMIN
+
+    @property
+    def is_auditadmin(self):
+        return self.is_admin and self.role == ROLE_AUDITADMIN
+
+    @property
+    def manages_logins(self):
+        """Creates, disables, enables, unlocks and resets the district's logins: the system
+        administrator, and until one is appointed the department's login (and a superuser)."""
+        return self.is_org or self.is_sysadmin
 
     def one_district(self, district_id):
         """The city role narrowed to one of its districts (the drill-down), still the city role:
@@ -86,7 +118,9 @@ class Scope:
             if district is None:
                 return None
             return Q(**{f"{district}__in": self.district_ids})
-        if self.role == ROLE_ORG:
+        if self.role == ROLE_ORG or self.role in ADMIN_ROLES:
+            # The administrators reach the district's rows in the admin site, as far as their
+            # model permissions go; no business page admits them.
             if self.district_id is None or district is None:
                 return None
             return Q(**{district: self.district_id})
@@ -183,7 +217,7 @@ class DistrictWideQuerySet(ScopedQuerySet):
             return self
         if scope.is_city:
             return self.filter(**{f"{self.district_path}__in": scope.district_ids})
-        if not scope.has_access:  # a role in a district
+        if not (scope.has_access or scope.is_admin):  # a role in a district
             return self.none()
         return self.in_district(scope.district_id)
 

@@ -6,7 +6,7 @@ import logging
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from core.masking import mask_phone, mask_phones_in
+from core.masking import mask_passwords_in, mask_phone, mask_phones_in
 
 logger = logging.getLogger(__name__)
 
@@ -21,8 +21,9 @@ class LoggingSMSBackend(BaseSMSBackend):
     sent = []  # kept in memory so a development session can inspect what would have gone out
 
     def send(self, phone, text):
-        # The log keeps what happened, not whom to call: numbers masked, in the recipient and the text.
-        logger.info("SMS to %s: %s", mask_phone(phone), mask_phones_in(text))
+        # The log keeps what happened, not whom to call nor what to type: numbers masked, in the
+        # recipient and the text, and an initial password starred.
+        logger.info("SMS to %s: %s", mask_phone(phone), mask_phones_in(mask_passwords_in(text)))
         self.sent.append((phone, text))
         return True
 

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from core.scoping import ROLE_CHOICES, ScopedQuerySet, scope_for
+from core.scoping import ADMIN_ROLES, ROLE_CHOICES, ScopedQuerySet, scope_for
 from secretaries.validators import normalize_phone, validate_id_number, validate_mobile
 
 
@@ -407,12 +407,13 @@ def age_on(birth_date, day):
 
 class StaffProfileQuerySet(models.QuerySet):
     def for_user(self, user):
-        """The org department sees the logins of its district; anyone else only their own."""
+        """The org department and the administrators see the logins of their district; anyone else
+        only their own."""
 
         scope = scope_for(user)
         if scope.is_superuser:
             return self
-        if not scope.is_org:
+        if not (scope.is_org or scope.is_admin):
             return self.filter(user=user) if user.is_authenticated else self.none()
         district = scope.district_id
         return self.filter(
@@ -458,6 +459,7 @@ class StaffProfile(models.Model):
 
     def clean(self):
         required = {"org": "district", "township": "township", "station_manager": "station", "city": "city"}
+        required.update(dict.fromkeys(ADMIN_ROLES, "district"))
         field = required.get(self.role)
         if field and not getattr(self, f"{field}_id"):
             raise ValidationError({field: "该角色必须指定所属范围"})

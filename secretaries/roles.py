@@ -1,7 +1,16 @@
 """How a login maps to a role and the places it may see: core.scoping asks this through
 settings.SCOPE_RESOLVER, so the kernel needs no import of the people app."""
 
-from core.scoping import NO_SCOPE, ROLE_CITY, ROLE_ORG, ROLE_SECRETARY, ROLE_STATION, ROLE_TOWNSHIP, Scope
+from core.scoping import (
+    ADMIN_ROLES,
+    NO_SCOPE,
+    ROLE_CITY,
+    ROLE_ORG,
+    ROLE_SECRETARY,
+    ROLE_STATION,
+    ROLE_TOWNSHIP,
+    Scope,
+)
 from secretaries.models import District, Secretary, StaffProfile
 
 
@@ -12,8 +21,8 @@ def user_scope(user):
     profile = StaffProfile.objects.filter(user=user).select_related("township", "station").first()
     if profile is None:
         return NO_SCOPE
-    if profile.role == ROLE_ORG:
-        return Scope(role=ROLE_ORG, district_id=profile.district_id)
+    if profile.role == ROLE_ORG or profile.role in ADMIN_ROLES:
+        return Scope(role=profile.role, district_id=profile.district_id)
     if profile.role == ROLE_TOWNSHIP and profile.township_id:
         return Scope(
             role=ROLE_TOWNSHIP,

@@ -164,3 +164,17 @@ def test_the_notice_sweep_runs_every_few_minutes():
     result = settings_values({}, "settings.CELERY_BEAT_SCHEDULE['notices-sweep-unsent']['schedule'].minute")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == str(set(range(0, 60, 5)))
+
+
+def test_account_limits_default_to_ninety_days_accept_zero_and_refuse_negatives():
+    defaults = settings_values(
+        {},
+        "settings.ACCOUNT_INACTIVE_DAYS, settings.PASSWORD_MAX_AGE_DAYS, settings.AXES_IP_FAILURE_LIMIT, settings.OTP_REQUIRED_FOR_ORG",
+    )
+    assert defaults.stdout.strip() == "90 90 30 False", defaults.stderr
+    off = settings_values(
+        {"ACCOUNT_INACTIVE_DAYS": "0", "PASSWORD_MAX_AGE_DAYS": "0"}, "settings.PASSWORD_MAX_AGE_DAYS"
+    )
+    assert off.stdout.strip() == "0", off.stderr
+    bad = settings_values({"PASSWORD_MAX_AGE_DAYS": "-5"}, "settings.PASSWORD_MAX_AGE_DAYS")
+    assert bad.returncode != 0 and "PASSWORD_MAX_AGE_DAYS" in bad.stderr
