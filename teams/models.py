@@ -8,6 +8,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from core.scoping import DistrictWideQuerySet, ScopedQuerySet
+from secretaries.validators import validate_contact_phone
 
 PIONEER = "pioneer"  # the code of the kind every district's teams had before kinds were data
 
@@ -129,7 +130,7 @@ class GroupMember(models.Model):
         "secretaries.District", on_delete=models.PROTECT, related_name="group_people", verbose_name="所属区"
     )
     name = models.CharField("姓名", max_length=30)
-    phone = models.CharField("联系电话", max_length=20, blank=True)
+    phone = models.CharField("联系电话", max_length=20, blank=True, validators=[validate_contact_phone])
     organisation = models.CharField("工作单位", max_length=100, blank=True)
     title = models.CharField("身份/职务", max_length=30, help_text="如 村党支部书记、技术员、法官、村民、企业家")
     village = models.ForeignKey(

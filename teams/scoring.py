@@ -41,7 +41,7 @@ from demands.lifecycle import DONE
 from demands.models import CollectionRound, DemandItem, Submission
 from secretaries.models import Secretary
 from stations.models import DutyShift
-from teams.models import GroupKind, PioneerTeam, RankingSnapshot, ScoringRule, TeamActivity, TeamMembership
+from teams.models import Award, GroupKind, PioneerTeam, RankingSnapshot, ScoringRule, TeamActivity, TeamMembership
 from teams.services import month_start, next_month
 
 ACTIVITY_PREFIX = "activity:"
@@ -491,3 +491,35 @@ def evaluation(district_id, months, *, kind=None):
 
     frozen = sum(1 for m in months if per_month[m]["frozen_at"] is not None)
     return {key: add_up(key) for key in ROW_KINDS} | {"frozen_months": frozen}
+
+
+# --- the year's awards -------------------------------------------------------------------------
+
+
+def _best(rows, n):
+    """The first n by rank (equal scores at the cut all named); a score of zero or less names nobody."""
+    return [row for row in rows if n and row["rank"] <= n and row["total"] > 0]
+
+
+@transaction.atomic
+def award_the_best(district_id, months, *, kind, townships=2, teams=10, members=10, user=None):
+    """Record the year's best of one kind's evaluation over `months` (Gangcha: 2 excellent
+    townships, 10 work teams, 10 members): by rank, secretaries and other members ranked together.
+    A subject already awarded that year is left as it is. Returns how many awards were recorded."""
+    result = evaluation(district_id, months, kind=kind)
+    year = months[-1].year
+    people = [{**row, "field": "secretary"} for row in result["secretaries"]]
+    people += [{**row, "field": "person"} for row in result["people"]]
+    subjects = [(Award.Kind.TOWNSHIP, "township_id", row) for row in _best(result["townships"], townships)]
+    subjects += [(Award.Kind.TEAM, "team_id", row) for row in _best(result["teams"], teams)]
+    subjects += [(Award.Kind.MEMBER, f"{row['field']}_id", row) for row in _best(_ranked(people), members)]
+    created = 0
+    for award_kind, field, row in subjects:
+        lookup = {"year": year, "kind": award_kind, field: row["id"]}
+        if award_kind == Award.Kind.TOWNSHIP:
+            lookup["group_kind"] = kind
+        note = f"{kind.name}年终考评第 {row['rank']} 名（{row['total']} 分）"
+        defaults = {"district_id": district_id, "group_kind": kind, "note": note, "awarded_by": user}
+        _award, new = Award.objects.get_or_create(**lookup, defaults=defaults)
+        created += new
+    return created

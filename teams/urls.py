@@ -1,6 +1,6 @@
 from django.urls import path
 
-from teams import views
+from teams import views, views_groups
 
 app_name = "teams"
 urlpatterns = [
@@ -11,6 +11,9 @@ urlpatterns = [
     path("<int:pk>/edit/", views.team_edit, name="team_edit"),
     path("<int:pk>/members/add/", views.member_add, name="member_add"),
     path("members/<int:pk>/", views.member_edit, name="member_edit"),
+    path("<int:pk>/people/add/", views_groups.person_add, name="person_add"),
+    path("<int:pk>/partners/add/", views_groups.partner_add, name="partner_add"),
+    path("presets/", views_groups.presets, name="presets"),
     path("activities/", views.activity_list, name="activity_list"),
     path("activities/new/", views.activity_edit, name="activity_create"),
     path("activities/export.xlsx", views.activity_export, name="activity_export"),
@@ -31,5 +34,6 @@ urlpatterns = [
     path("evaluation/export.xlsx", views.evaluation_export, name="evaluation_export"),
     path("evaluation/awards/", views.award_add, name="award_add"),
     path("evaluation/awards/<int:pk>/delete/", views.award_delete, name="award_delete"),
+    path("evaluation/awards/best/", views_groups.best_awards, name="best_awards"),
     path("scoring/", views.scoring_rules, name="scoring_rules"),
 ]
