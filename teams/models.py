@@ -591,6 +591,12 @@ class MeetingDecision(models.Model):
         return self.text
 
 
+class ScoringRuleQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The general rules, and the rules of the user's district's kinds (the admin's list)."""
+        return self.filter(Q(group_kind__isnull=True) | Q(group_kind__in=GroupKind.objects.for_user(user)))
+
+
 class ScoringRule(models.Model):
     """One line of the points scheme (考评细则), edited as data by the org department.
 
@@ -617,6 +623,8 @@ class ScoringRule(models.Model):
     sort_order = models.PositiveSmallIntegerField("排序", default=0)
     active = models.BooleanField("启用", default=True)
     history = HistoricalRecords()
+
+    objects = ScoringRuleQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "考评计分规则"
