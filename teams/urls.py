@@ -1,6 +1,6 @@
 from django.urls import path
 
-from teams import views, views_groups
+from teams import views, views_evaluation, views_groups
 
 app_name = "teams"
 urlpatterns = [
@@ -29,11 +29,11 @@ urlpatterns = [
     path("meetings/<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
     path("meetings/<int:pk>/decisions/", views.decision_add, name="decision_add"),
     path("decisions/<int:pk>/convert/", views.decision_convert, name="decision_convert"),
-    path("ranking/", views.ranking, name="ranking"),
-    path("evaluation/", views.evaluation, name="evaluation"),
-    path("evaluation/export.xlsx", views.evaluation_export, name="evaluation_export"),
-    path("evaluation/awards/", views.award_add, name="award_add"),
-    path("evaluation/awards/<int:pk>/delete/", views.award_delete, name="award_delete"),
-    path("evaluation/awards/best/", views_groups.best_awards, name="best_awards"),
-    path("scoring/", views.scoring_rules, name="scoring_rules"),
+    path("ranking/", views_evaluation.ranking, name="ranking"),
+    path("evaluation/", views_evaluation.evaluation, name="evaluation"),
+    path("evaluation/export.xlsx", views_evaluation.evaluation_export, name="evaluation_export"),
+    path("evaluation/awards/", views_evaluation.award_add, name="award_add"),
+    path("evaluation/awards/<int:pk>/delete/", views_evaluation.award_delete, name="award_delete"),
+    path("evaluation/awards/best/", views_evaluation.best_awards, name="best_awards"),
+    path("scoring/", views_evaluation.scoring_rules, name="scoring_rules"),
 ]

@@ -1,17 +1,15 @@
 """Pages for groups of any kind beyond Fangshan's pioneer teams: members who are not secretaries,
-a joint organisation's member organisations, the practice presets and the year-end best-of."""
+a joint organisation's member organisations, the practice presets."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from core.access import role_required
 from secretaries.models import District
-from teams import params, scoring, services
-from teams.forms import BestAwardsForm, PartnerForm, PersonAddForm
+from teams import params, services
+from teams.forms import PartnerForm, PersonAddForm
 from teams.models import GroupKind, PioneerTeam
 from teams.presets import PRESETS, apply_preset
 
@@ -84,21 +82,3 @@ def presets(request):
     kinds = GroupKind.objects.for_user(request.user).order_by("sort_order", "pk")
     context = {"presets": PRESETS.items(), "kinds": kinds, "district": district}
     return render(request, "teams/presets.html", context)
-
-
-@role_required("org")
-@require_POST
-def best_awards(request):
-    """Name the year's best townships, groups and members of one kind from its evaluation."""
-    raw = request.GET.get("kind", "")
-    kind = get_object_or_404(GroupKind.objects.for_user(request.user), pk=int(raw) if raw.isdigit() else 0)
-    form = BestAwardsForm(request.POST)
-    months = params.period(request)
-    district_id = kind.district_id
-    if form.is_valid():
-        created = scoring.award_the_best(district_id, months, kind=kind, user=request.user, **form.cleaned_data)
-        messages.success(request, f"已按{months[0]:%Y年%m月}至{months[-1]:%Y年%m月}的考评结果记录表彰 {created} 项。")
-    else:
-        messages.error(request, "表彰未记录：" + _errors(form))
-    query = {"kind": kind.pk, "from": f"{months[0]:%Y-%m}", "to": f"{months[-1]:%Y-%m}"}
-    return redirect(reverse("teams:evaluation") + "?" + urlencode(query))
