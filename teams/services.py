@@ -82,7 +82,7 @@ def team_split_adopt(teams, groups, *, on=None, user=None):
     wanted = {person.pk: team for team, group in zip(teams, groups, strict=True) for person in group}
     current = (
         TeamMembership.objects.current()
-        .select_for_update()
+        .select_for_update(of=("self",))
         .filter(team__kind__in={team.kind_id for team in teams})
         .filter(Q(secretary_id__in=list(wanted)) | Q(team__in=teams))
     )
@@ -129,7 +129,7 @@ def membership_add(
     kind = team.kind
     same_kind = list(
         TeamMembership.objects.current()
-        .select_for_update()
+        .select_for_update(of=("self",))
         .filter(team__kind=kind, **who)
         .select_related("team")
         .order_by("joined", "pk")
