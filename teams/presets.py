@@ -10,6 +10,7 @@ Idempotent: a kind is found by its code, a group by its name, a rule by its kind
 exists is left as the department edited it, so applying a preset again only adds what is missing.
 seed_demo's demo districts call apply_preset; keep the name and signature."""
 
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -83,12 +84,14 @@ def _kind(result, district, code, **defaults):
     return kind
 
 
-def _group(result, district, kind, name, **defaults):
+def _group(result, district, kind, name, *, lookup=None, **defaults):
+    """A group found by its name (or by `lookup`, e.g. its village and theme), else created."""
     defaults.setdefault("min_size", kind.min_size)
     defaults.setdefault("max_size", kind.max_size)
-    group, created = PioneerTeam.objects.get_or_create(
-        district=district, name=name, defaults={"kind": kind, **defaults}
-    )
+    lookup = lookup or {"name": name}
+    fields = {"kind": kind, "name": name, **defaults}
+    defaults = {key: value for key, value in fields.items() if key not in lookup}
+    group, created = PioneerTeam.objects.get_or_create(district=district, **lookup, defaults=defaults)
     if created:
         result.groups.append(group)
     return group
@@ -174,17 +177,19 @@ def _gangcha(result, district):
         sort_order=1,
     )
     _rules(result, work_team, WORK_TEAM_RULES)
-    villages = Village.objects.filter(township__district=district).select_related("township").order_by("pk")
+    villages = list(Village.objects.filter(township__district=district).select_related("township").order_by("pk"))
+    # Group names are unique in a district: a village name found in two townships takes its township's.
+    seen = Counter(village.name for village in villages)
     for village in villages:
+        prefix = village.name if seen[village.name] == 1 else f"{village.township.name}{village.name}"
         for theme in GANGCHA_THEMES:
             _group(
                 result,
                 district,
                 work_team,
-                f"{village.name}{theme}工作队",
+                f"{prefix}{theme}工作队",
+                lookup={"kind": work_team, "village": village, "focus": theme},
                 township=village.township,
-                village=village,
-                focus=theme,
             )
 
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from teams.models import GroupKind, PioneerTeam, ScoringRule
 from teams.presets import PRESETS, apply_preset
-from tests.factories import DistrictFactory
+from tests.factories import DistrictFactory, VillageFactory
 
 
 @pytest.fixture
@@ -132,3 +132,13 @@ def test_the_command_applies_a_preset_by_district_name(places):
     assert "房山区：已应用" in out.getvalue() and PioneerTeam.objects.filter(kind__code="service_group").count() == 16
     with pytest.raises(CommandError, match="没有名为“某区”的区"):
         call_command("apply_group_preset", "某区", "shiquan")
+
+
+def test_gangcha_names_the_teams_of_two_villages_of_one_name_by_their_townships(places, township_b, village_a):
+    VillageFactory(township=township_b, name="六渡村")
+
+    apply_preset(places, "gangcha")
+
+    assert PioneerTeam.objects.filter(kind__code="work_team").count() == 20
+    assert PioneerTeam.objects.get(village=village_a, focus="生态文明").name == "十渡镇六渡村生态文明工作队"
+    assert PioneerTeam.objects.filter(name="佛子庄乡六渡村文化宣传工作队", township=township_b).exists()
