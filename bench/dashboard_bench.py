@@ -152,7 +152,7 @@ def build():
     )
     from secretaries.models import Batch, DispatchUnit, District, Secretary, StaffProfile, Township, Village
     from stations.models import DutyShift, ServiceStation
-    from teams.models import PioneerTeam, TeamActivity, TeamMembership
+    from teams.models import GroupKind, PioneerTeam, TeamActivity, TeamMembership
 
     started = time.perf_counter()
 
@@ -229,10 +229,11 @@ def build():
         )  # fmt: skip
         step("secretaries")
 
+        kind = GroupKind.objects.default_for(district.pk)
         insert_select(
-            c, PioneerTeam, ["district_id", "name", "focus", "description", "min_size", "max_size"],
-            "SELECT %s, '先锋队' || g, '', '', 20, 40 {extras} FROM generate_series(1, %s) g",
-            [district.pk, SIZE["teams"]],
+            c, PioneerTeam, ["district_id", "kind_id", "name", "focus", "description", "min_size", "max_size"],
+            "SELECT %s, %s, '先锋队' || g, '', '', 20, 40 {extras} FROM generate_series(1, %s) g",
+            [district.pk, kind.pk, SIZE["teams"]],
         )  # fmt: skip
         c.execute("SELECT min(id), count(*) FROM teams_pioneerteam")
         team_min, team_count = c.fetchone()

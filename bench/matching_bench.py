@@ -46,7 +46,7 @@ def build(scale, seed=7):
     from demands.models import DemandCategory, DemandItem, ResourceCategory, ResourceItem
     from secretaries.models import AreaBranch, Batch, DispatchUnit, District, Expertise, Secretary, Township, Village
     from stations.models import ServiceStation
-    from teams.models import PioneerTeam, TeamMembership
+    from teams.models import GroupKind, PioneerTeam, TeamMembership
 
     rng = random.Random(seed)
     size = SCALES[scale]
@@ -119,8 +119,12 @@ def build(scale, seed=7):
             )
         )
     ResourceItem.objects.bulk_create(resources, batch_size=5000)
+    kind = GroupKind.objects.default_for(district.pk)
     teams = PioneerTeam.objects.bulk_create(
-        [PioneerTeam(district=district, name=f"{scale}先锋队{n}") for n in range(max(5, size["secretaries"] // 30))]
+        [
+            PioneerTeam(district=district, kind=kind, name=f"{scale}先锋队{n}")
+            for n in range(max(5, size["secretaries"] // 30))
+        ]
     )
     TeamMembership.objects.bulk_create(
         [

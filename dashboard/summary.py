@@ -37,6 +37,7 @@ from functools import cached_property
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Subquery
 from django.utils import timezone
 
 from core.scoping import DistrictReader
@@ -48,7 +49,7 @@ from dashboard.periods import PERIOD_CHOICES, Period
 from secretaries.models import District
 from secretaries.selectors import reserve_shortfall
 from teams import scoring
-from teams.models import RankingSnapshot
+from teams.models import GroupKind, RankingSnapshot
 
 logger = logging.getLogger(__name__)
 
@@ -229,7 +230,13 @@ def district_ranking(district_id, month, stored=None):
     only: the secretaries' rows are large and not shown), else the stored summary's if it counted
     that month, else counted now (once per data version, shared by every view)."""
     snapshot = (
-        RankingSnapshot.objects.filter(district_id=district_id, month=month).values("frozen_at", "data__teams").first()
+        RankingSnapshot.objects.filter(
+            district_id=district_id,
+            month=month,
+            group_kind=Subquery(GroupKind.objects.ranking_default_ids(district_id)),
+        )
+        .values("frozen_at", "data__teams")
+        .first()
     )
     if snapshot is not None:
         return {"teams": _team_rows(snapshot["data__teams"]), "frozen_at": snapshot["frozen_at"]}

@@ -206,7 +206,8 @@ def workers_of(items, day=None):
     if by_kind[AssigneeKind.TEAM]:
         team_ids = {item.assignee_team_id for item in by_kind[AssigneeKind.TEAM]}
         in_team = defaultdict(dict)
-        members = TeamMembership.objects.filter(team_id__in=team_ids, left__isnull=True)
+        # Members who are not secretaries (villagers, cadres) have no login to work an item.
+        members = TeamMembership.objects.filter(team_id__in=team_ids, left__isnull=True, secretary__isnull=False)
         for team_id, secretary_id, user_id in members.values_list("team_id", "secretary_id", "secretary__user_id"):
             in_team[team_id][secretary_id] = user_id
         captains = PioneerTeam.objects.filter(pk__in=team_ids, captain__isnull=False)

@@ -7,6 +7,9 @@ from secretaries.admin import ScopedAdminMixin, ScopedHistoryAdmin
 from teams.models import (
     ActivityPhoto,
     Award,
+    GroupKind,
+    GroupMember,
+    GroupPartner,
     Meeting,
     MeetingDecision,
     PioneerTeam,
@@ -20,25 +23,45 @@ from teams.models import (
 class MembershipInline(admin.TabularInline):
     model = TeamMembership
     extra = 0
-    raw_id_fields = ["secretary"]
+    raw_id_fields = ["secretary", "person"]
+
+
+class PartnerInline(admin.TabularInline):
+    model = GroupPartner
+    extra = 0
+
+
+@admin.register(GroupKind)
+class GroupKindAdmin(ScopedHistoryAdmin):
+    list_display = ["name", "code", "level", "max_per_person", "allowance", "scored", "dispatchable", "district"]
+    list_filter = ["level", "scored", ("district", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["name", "code"]
+
+
+@admin.register(GroupMember)
+class GroupMemberAdmin(ScopedHistoryAdmin):
+    list_display = ["name", "title", "organisation", "village", "district"]
+    search_fields = ["name", "title", "organisation"]
+    raw_id_fields = ["village"]
 
 
 @admin.register(PioneerTeam)
 class PioneerTeamAdmin(ScopedHistoryAdmin):
-    list_display = ["name", "focus", "captain", "min_size", "max_size", "district"]
+    list_display = ["name", "kind", "township", "village", "focus", "captain", "min_size", "max_size", "district"]
     search_fields = ["name", "focus", "captain__name"]
-    list_filter = [("district", admin.RelatedOnlyFieldListFilter)]
-    raw_id_fields = ["captain"]
-    inlines = [MembershipInline]
+    list_filter = [("kind", admin.RelatedOnlyFieldListFilter), ("district", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["kind", "township", "village", "captain", "district"]
+    raw_id_fields = ["captain", "captain_person", "parent", "township", "village", "linked_villages"]
+    inlines = [MembershipInline, PartnerInline]
 
 
 @admin.register(TeamMembership)
 class TeamMembershipAdmin(ScopedHistoryAdmin):
-    list_display = ["secretary", "team", "role", "joined", "left"]
+    list_display = ["team", "secretary", "person", "role", "joined", "left", "allowance"]
     list_filter = ["role", ("team", admin.RelatedOnlyFieldListFilter), "left"]
-    search_fields = ["secretary__name", "team__name"]
-    list_select_related = ["secretary", "team"]
-    raw_id_fields = ["secretary"]
+    search_fields = ["secretary__name", "person__name", "team__name"]
+    list_select_related = ["secretary", "person", "team"]
+    raw_id_fields = ["secretary", "person"]
 
 
 class PhotoInline(admin.TabularInline):
@@ -78,9 +101,9 @@ class MeetingAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 @admin.register(ScoringRule)
 class ScoringRuleAdmin(ScopedHistoryAdmin):
-    list_display = ["label", "key", "points", "cap", "sort_order", "active"]
+    list_display = ["label", "key", "group_kind", "points", "cap", "sort_order", "active"]
     list_editable = ["points", "cap", "active"]
-    list_filter = ["active"]
+    list_filter = ["active", ("group_kind", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["label", "key"]
 
 
@@ -88,7 +111,7 @@ class ScoringRuleAdmin(ScopedHistoryAdmin):
 class RankingSnapshotAdmin(admin.ModelAdmin):
     """Frozen monthly rankings are history: readable, never edited."""
 
-    list_display = ["month", "district", "frozen_at"]
+    list_display = ["month", "group_kind", "district", "frozen_at"]
     list_filter = [("district", admin.RelatedOnlyFieldListFilter)]
 
     def get_queryset(self, request):
@@ -106,10 +129,10 @@ class RankingSnapshotAdmin(admin.ModelAdmin):
 
 @admin.register(Award)
 class AwardAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ["year", "kind", "team", "secretary", "awarded_by", "created_at"]
+    list_display = ["year", "kind", "group_kind", "team", "secretary", "person", "township", "awarded_by", "created_at"]
     list_filter = ["year", "kind"]
-    search_fields = ["team__name", "secretary__name", "note"]
-    raw_id_fields = ["team", "secretary", "awarded_by"]
+    search_fields = ["team__name", "secretary__name", "person__name", "note"]
+    raw_id_fields = ["team", "secretary", "person", "township", "awarded_by"]
 
 
 @admin.register(ActivityPhoto)

@@ -101,10 +101,18 @@ def evaluation_workbook(months, result, awards):
                     yield [kind, row["name"], line.label, line.quantity, float(line.points), float(line.subtotal)]
 
     write_only_sheet(workbook, "得分明细", ["对象", "名称", "计分项", "数量", "分值", "得分"], detail_rows())
+    # Other members (villagers of a work team) and the villages' and townships' means, when there are any.
+    for title, header, key in (
+        ("成员排名", ["名次", "成员", "所在队伍", "总分"], "people"),
+        ("村排名", ["名次", "村", "乡镇", "平均分"], "villages"),
+        ("乡镇排名", ["名次", "乡镇", "", "平均分"], "townships"),
+    ):
+        if result.get(key):
+            write_only_sheet(workbook, title, [*header, *month_headers], ranking_rows(result[key], True))
     write_only_sheet(
         workbook,
         "表彰",
         ["年度", "奖项", "先锋队/第一书记", "说明"],
-        ([a.year, a.get_kind_display(), str(a.team or a.secretary), a.note] for a in awards),
+        ([a.year, a.label, str(a.subject), a.note] for a in awards),
     )
     return workbook

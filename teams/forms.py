@@ -4,9 +4,20 @@ from django.utils import timezone
 
 from demands.models import DemandCategory
 from secretaries.forms import BootstrapFormMixin
-from secretaries.models import Secretary, Village
+from secretaries.models import Secretary, Township, Village
+from secretaries.validators import normalize_phone
 from teams.access import DECISION_VILLAGE_MESSAGE
-from teams.models import Award, Meeting, PioneerTeam, ScoringRule, TeamActivity, TeamMembership
+from teams.models import (
+    Award,
+    GroupKind,
+    GroupMember,
+    GroupPartner,
+    Meeting,
+    PioneerTeam,
+    ScoringRule,
+    TeamActivity,
+    TeamMembership,
+)
 from teams.photos import MAX_PHOTOS, check_photo
 
 
@@ -39,11 +50,101 @@ class MultiplePhotoField(forms.FileField):
         return files
 
 
+def _village_label(village):
+    return f"{village.township.name} · {village.name}"
+
+
 class TeamForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = PioneerTeam
-        fields = ["name", "focus", "description", "min_size", "max_size"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        fields = [
+            "kind",
+            "name",
+            "township",
+            "village",
+            "parent",
+            "subkind",
+            "linked_villages",
+            "focus",
+            "description",
+            "min_size",
+            "max_size",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3}), "linked_villages": forms.SelectMultiple()}
+        help_texts = {
+            "kind": "不选则为先锋队",
+            "township": "乡镇级、村级队伍必填",
+            "village": "村级队伍（如工作队）必填",
+            "subkind": "仅联合党组织填写",
+            "linked_villages": "联合党组织联结的村（按住 Ctrl 多选）",
+        }
+
+    def __init__(self, *args, district_id, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The model's checks (kind, places and parent of this district) need the district first.
+        self.instance.district_id = district_id
+        self.fields["kind"].required = False
+        self.fields["kind"].queryset = GroupKind.objects.filter(district_id=district_id)
+        self.fields["kind"].empty_label = "先锋队（默认）"
+        self.fields["township"].queryset = Township.objects.filter(district_id=district_id)
+        villages = Village.objects.filter(township__district_id=district_id).select_related("township")
+        for name in ("village", "linked_villages"):
+            self.fields[name].queryset = villages
+            self.fields[name].label_from_instance = _village_label
+        parents = PioneerTeam.objects.filter(district_id=district_id).select_related("kind")
+        if self.instance.pk:
+            parents = parents.exclude(pk=self.instance.pk)
+        self.fields["parent"].queryset = parents
+        self.fields["parent"].label_from_instance = lambda team: f"{team.name}（{team.kind.name}）"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") is None:
+            data["kind"] = (
+                self.instance.kind
+                if self.instance.kind_id
+                else GroupKind.objects.default_for(self.instance.district_id)
+            )
+            self.instance.kind = data["kind"]
+        return data
+
+
+class PersonAddForm(BootstrapFormMixin, forms.ModelForm):
+    """A member who is not a first secretary, with their role in the group and allowance."""
+
+    role = forms.ChoiceField(label="职务", choices=TeamMembership.Role.choices, initial=TeamMembership.Role.MEMBER)
+    allowance = forms.DecimalField(label="每月补贴（元）", required=False, min_value=0, max_digits=8, decimal_places=2)
+
+    class Meta:
+        model = GroupMember
+        fields = ["name", "title", "phone", "organisation", "village"]
+
+    def __init__(self, *args, team, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.team = team
+        self.instance.district_id = team.district_id
+        villages = Village.objects.filter(township__district_id=team.district_id).select_related("township")
+        if team.village_id:
+            self.initial.setdefault("village", team.village_id)
+        self.fields["village"].queryset = villages
+        self.fields["village"].label_from_instance = _village_label
+        if not team.kind.allowance:
+            del self.fields["allowance"]
+
+    def clean_phone(self):
+        return normalize_phone(self.cleaned_data["phone"])
+
+    def clean_name(self):
+        return self.cleaned_data["name"].strip()
+
+
+class PartnerForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = GroupPartner
+        fields = ["name", "kind", "note"]
+
+    def clean_name(self):
+        return self.cleaned_data["name"].strip()
 
 
 class MemberAddForm(BootstrapFormMixin, forms.Form):
@@ -79,7 +180,7 @@ class SplitForm(BootstrapFormMixin, forms.Form):
         return data
 
 
-OUTCOME_FIELDS = ("people_reached", "funds_secured", "projects_built", "produce_kg", "produce_yuan")
+OUTCOME_FIELDS = ("people_reached", "people_helped", "funds_secured", "projects_built", "produce_kg", "produce_yuan")
 
 
 class ActivityForm(BootstrapFormMixin, forms.ModelForm):
@@ -98,7 +199,9 @@ class ActivityForm(BootstrapFormMixin, forms.ModelForm):
             "village",
             "place",
             "participants",
+            "people",
             "people_reached",
+            "people_helped",
             "funds_secured",
             "projects_built",
             "produce_kg",
@@ -108,6 +211,7 @@ class ActivityForm(BootstrapFormMixin, forms.ModelForm):
         widgets = {
             "date": forms.DateInput(),
             "participants": forms.CheckboxSelectMultiple(),
+            "people": forms.CheckboxSelectMultiple(),
             "description": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {"title": "可不填，默认为“活动类型（日期）”", "participants": "不选则默认为填报人本人"}
@@ -126,6 +230,13 @@ class ActivityForm(BootstrapFormMixin, forms.ModelForm):
             .distinct()
             .order_by("name")
         )
+        self.fields["people"].queryset = (
+            GroupMember.objects.filter(memberships__team__in=teams, memberships__left__isnull=True)
+            .distinct()
+            .order_by("name")
+        )
+        if not self.fields["people"].queryset.exists():
+            del self.fields["people"]
         if not self.instance.pk and "date" not in self.initial:
             self.initial["date"] = timezone.localdate()
         self.fields["kind"].choices = [("", "请选择活动类型"), *TeamActivity.KIND_CHOICES]
@@ -133,7 +244,7 @@ class ActivityForm(BootstrapFormMixin, forms.ModelForm):
         for name in OUTCOME_FIELDS:
             self.fields[name].required = False
         # The phone keyboard that fits: digits only for counts, with a decimal point for amounts.
-        for name in ("people_reached", "projects_built"):
+        for name in ("people_reached", "people_helped", "projects_built"):
             self.fields[name].widget.attrs.update({"inputmode": "numeric", "min": "0"})
         for name in ("funds_secured", "produce_kg", "produce_yuan"):
             self.fields[name].widget.attrs.update({"inputmode": "decimal", "min": "0"})
@@ -155,6 +266,11 @@ class ActivityForm(BootstrapFormMixin, forms.ModelForm):
             outsiders = [p.name for p in participants if p.pk not in members]
             if outsiders:
                 self.add_error("participants", f"{'、'.join(outsiders)} 不是{team.name}的队员。")
+        if team and data.get("people"):
+            members = set(TeamMembership.objects.current().filter(team=team).values_list("person_id", flat=True))
+            outsiders = [p.name for p in data["people"] if p.pk not in members]
+            if outsiders:
+                self.add_error("people", f"{'、'.join(outsiders)} 不是{team.name}的成员。")
         for name in ("funds_secured", "produce_kg", "produce_yuan"):
             if data.get(name) is not None and data[name] < 0:
                 self.add_error(name, "不能为负数。")
@@ -212,11 +328,19 @@ class DecisionConvertForm(BootstrapFormMixin, forms.Form):
 class AwardForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Award
-        fields = ["year", "kind", "team", "secretary", "note"]
+        fields = ["year", "kind", "team", "secretary", "person", "township", "note"]
 
-    def __init__(self, *args, district_id, **kwargs):
+    def __init__(self, *args, district_id, group_kind=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = PioneerTeam.objects.filter(district_id=district_id)
+        self.group_kind = group_kind
+        teams = PioneerTeam.objects.filter(district_id=district_id)
+        people = GroupMember.objects.filter(district_id=district_id)
+        if group_kind is not None:
+            teams = teams.filter(kind=group_kind)
+            people = people.filter(memberships__team__kind=group_kind).distinct()
+        self.fields["team"].queryset = teams
+        self.fields["person"].queryset = people
+        self.fields["township"].queryset = Township.objects.filter(district_id=district_id)
         self.fields["secretary"].queryset = Secretary.objects.filter(
             village__township__district_id=district_id
         ).order_by("name")
@@ -226,11 +350,27 @@ class AwardForm(BootstrapFormMixin, forms.ModelForm):
         kind = data.get("kind")
         if kind == Award.Kind.TEAM and not data.get("team"):
             self.add_error("team", "优秀先锋队须选择先锋队。")
-        if kind == Award.Kind.MEMBER and not data.get("secretary"):
+        if kind == Award.Kind.MEMBER and not (data.get("secretary") or data.get("person")):
             self.add_error("secretary", "优秀队员须选择第一书记。")
-        if kind == Award.Kind.TEAM:
-            data["secretary"] = None
+        if kind == Award.Kind.MEMBER and data.get("secretary") and data.get("person"):
+            self.add_error("person", "优秀队员只能选择一名第一书记或一名成员。")
+        if kind == Award.Kind.TOWNSHIP and not data.get("township"):
+            self.add_error("township", "优秀乡镇须选择乡镇。")
+        for name, keep in (("team", Award.Kind.TEAM), ("township", Award.Kind.TOWNSHIP)):
+            if kind != keep:
+                data[name] = None
+        if kind != Award.Kind.MEMBER:
+            data["secretary"] = data["person"] = None
+        self.instance.group_kind = self.group_kind
         return data
+
+
+class BestAwardsForm(BootstrapFormMixin, forms.Form):
+    """Gangcha's year-end: name the best townships, groups and members of the evaluation."""
+
+    townships = forms.IntegerField(label="优秀乡镇（个）", min_value=0, max_value=50, initial=2)
+    teams = forms.IntegerField(label="优秀队伍（支）", min_value=0, max_value=200, initial=10)
+    members = forms.IntegerField(label="优秀队员（名）", min_value=0, max_value=500, initial=10)
 
 
 class ScoringRuleForm(BootstrapFormMixin, forms.ModelForm):

@@ -5,6 +5,7 @@ Rules are data (ScoringRule). Each key counts one thing, computed from the model
     activity:<kind>   per team activity of that kind (a team once per activity; a secretary per
                       activity taken part in)
     people_reached    per person reached by those activities
+    people_helped     per person helped with an application or errand (帮办代办) by those activities
     demand_resolved   per DemandItem resolved or rated with the secretary as assignee (month of resolved_at)
     shift_done        per station DutyShift done
     list_on_time      per village list Submission submitted on or before the round's deadline
@@ -14,8 +15,12 @@ Rules are data (ScoringRule). Each key counts one thing, computed from the model
                       at all (counted in the deadline's month; it turns into list_late when the list
                       comes in, unless the month was frozen meanwhile: then both stand)
 
-A team's score is its activities plus its members' own items (demands, shifts, lists) while they
-were in the team. `cap` limits what one team or secretary can gain (or lose) from a rule in a month.
+Every kind of group (GroupKind with `scored`) is ranked on its own: a kind with rules of its own
+(ScoringRule.group_kind) uses them, any other the general rules. A group's score is its
+activities plus its secretaries' own items (demands, shifts, lists) while they were in the group;
+members who are not secretaries (villagers of a work team) score through the activities they took
+part in. Groups placed in villages or townships also rank their villages and townships, by the
+mean score of their groups (a township with more villages is not ahead for that alone). `cap` limits what one team or secretary can gain (or lose) from a rule in a month.
 A rule whose key is not known here is shown on the rules page as not wired in: the hook for new
 sources of points is `MEMBER_SOURCES` below.
 
@@ -36,13 +41,28 @@ from demands.lifecycle import DONE
 from demands.models import CollectionRound, DemandItem, Submission
 from secretaries.models import Secretary
 from stations.models import DutyShift
-from teams.models import PioneerTeam, RankingSnapshot, ScoringRule, TeamActivity, TeamMembership
+from teams.models import Award, GroupKind, PioneerTeam, RankingSnapshot, ScoringRule, TeamActivity, TeamMembership
 from teams.services import month_start, next_month
 
 ACTIVITY_PREFIX = "activity:"
 MEMBER_SOURCES = ["demand_resolved", "shift_done", "list_on_time", "shift_absent", "list_late", "list_missing"]
-KNOWN_KEYS = {"people_reached", *MEMBER_SOURCES}
+KNOWN_KEYS = {"people_reached", "people_helped", *MEMBER_SOURCES}
 ZERO = Decimal("0")
+# The lists of a month's ranking: groups, their secretaries, their other members, and the places.
+ROW_KINDS = ("teams", "secretaries", "people", "villages", "townships")
+EMPTY = {"teams": [], "secretaries": [], "people": [], "villages": [], "townships": []}
+
+
+def kind_for(district_id, kind=None):
+    """The kind to rank: the one given, else the district's default (its 先锋队 when there is one)."""
+    return kind if kind is not None else GroupKind.objects.ranking_default(district_id)
+
+
+def rules_for(kind):
+    """A kind's own active rules when it has any rule of its own, else the general ones: one query."""
+    rules = list(ScoringRule.objects.filter(Q(group_kind=kind) | Q(group_kind__isnull=True)))
+    own = [rule for rule in rules if rule.group_kind_id is not None]
+    return [rule for rule in (own or rules) if rule.active]
 
 
 def is_known_key(key):
@@ -93,54 +113,63 @@ def _month_key(value):
     return value.replace(day=1)
 
 
-def compute_months(district_id, months, *, today=None):
-    """Live scores: {month: {"teams": [row...], "secretaries": [row...]}} for the given months.
-    `today` (default: today in TIME_ZONE) decides which list deadlines have passed."""
+def compute_months(district_id, months, *, today=None, kind=None):
+    """Live scores: {month: {"teams", "secretaries", "people", "villages", "townships": [row...]}}
+    for the given months and one kind of group (default: kind_for). `today` (default: today in
+    TIME_ZONE) decides which list deadlines have passed."""
     if not months:
         return {}
+    kind = kind_for(district_id, kind)
+    if kind is None:
+        return {month: {key: [] for key in ROW_KINDS} for month in months}
     today = today or timezone.localdate()
     months = sorted(set(months))
     start, end = months[0], next_month(months[-1])
-    rules = {r.key: r for r in ScoringRule.objects.filter(active=True)}
-    teams = list(PioneerTeam.objects.filter(district_id=district_id).order_by("pk"))
+    rules = {r.key: r for r in rules_for(kind)}
+    teams = list(
+        PioneerTeam.objects.filter(district_id=district_id, kind=kind)
+        .select_related("village", "township")
+        .order_by("pk")
+    )
     memberships = list(
-        TeamMembership.objects.filter(team__district_id=district_id, joined__lt=end)
+        TeamMembership.objects.filter(team__district_id=district_id, team__kind=kind, joined__lt=end)
         .filter(Q(left__isnull=True) | Q(left__gte=start))
-        .select_related("secretary")
+        .select_related("secretary", "person")
         .order_by("joined", "pk")
     )
+    in_period = {"team__district_id": district_id, "team__kind": kind, "date__gte": start, "date__lt": end}
     activity_rows = (
-        TeamActivity.objects.filter(team__district_id=district_id, date__gte=start, date__lt=end)
+        TeamActivity.objects.filter(**in_period)
         .annotate(m=TruncMonth("date"))
         .values("team_id", "m", "kind")
-        .annotate(n=Count("pk"), reached=Sum("people_reached"))
+        .annotate(n=Count("pk"), reached=Sum("people_reached"), helped=Sum("people_helped"))
     )
-    through = TeamActivity.participants.through
-    participation_rows = (
-        through.objects.filter(
-            teamactivity__team__district_id=district_id, teamactivity__date__gte=start, teamactivity__date__lt=end
-        )
-        .annotate(m=TruncMonth("teamactivity__date"))
-        .values("secretary_id", "m", "teamactivity__kind")
-        .annotate(n=Count("pk"), reached=Sum("teamactivity__people_reached"))
-    )
+    participation = {f"teamactivity__{key}": value for key, value in in_period.items()}
+    secretary_rows = _participation(TeamActivity.participants.through, "secretary_id", participation)
+    has_people = any(m.person_id is not None for m in memberships)
+    person_rows = _participation(TeamActivity.people.through, "groupmember_id", participation) if has_people else []
     member_counts = _member_source_counts(district_id, start, end, today)
 
     team_by_pk = {t.pk: t for t in teams}
     result = {}
     for month in months:
         month_end = next_month(month)
-        # Who was in which team that month (the latest membership wins when someone moved).
-        team_of = {}
-        names = {}
+        # Who was in which group that month (the latest membership wins when someone moved).
+        team_of, person_team, names = {}, {}, {}
         for m in memberships:
             if m.joined < month_end and (m.left is None or m.left >= month):
-                team_of[m.secretary_id] = m.team_id
-                names[m.secretary_id] = m.secretary.name
+                if m.secretary_id is not None:
+                    team_of[m.secretary_id] = m.team_id
+                    names[("s", m.secretary_id)] = m.secretary.name
+                else:
+                    person_team[m.person_id] = m.team_id
+                    names[("p", m.person_id)] = m.person.name
         result[month] = {
             "team_counts": defaultdict(lambda: defaultdict(int)),
             "secretary_counts": {pk: defaultdict(int) for pk in team_of},
+            "person_counts": {pk: defaultdict(int) for pk in person_team},
             "team_of": team_of,
+            "person_team": person_team,
             "names": names,
         }
     for row in activity_rows:
@@ -150,13 +179,16 @@ def compute_months(district_id, months, *, today=None):
         counts = bucket["team_counts"][row["team_id"]]
         counts[ACTIVITY_PREFIX + row["kind"]] += row["n"]
         counts["people_reached"] += row["reached"] or 0
-    for row in participation_rows:
-        bucket = result.get(_month_key(row["m"]))
-        if bucket is None or row["secretary_id"] not in bucket["secretary_counts"]:
-            continue
-        counts = bucket["secretary_counts"][row["secretary_id"]]
-        counts[ACTIVITY_PREFIX + row["teamactivity__kind"]] += row["n"]
-        counts["people_reached"] += row["reached"] or 0
+        counts["people_helped"] += row["helped"] or 0
+    for rows, who in ((secretary_rows, "secretary_counts"), (person_rows, "person_counts")):
+        for member_id, month, activity_kind, n, reached, helped in rows:
+            bucket = result.get(month)
+            if bucket is None or member_id not in bucket[who]:
+                continue
+            counts = bucket[who][member_id]
+            counts[ACTIVITY_PREFIX + activity_kind] += n
+            counts["people_reached"] += reached
+            counts["people_helped"] += helped
     for (secretary_id, month, key), n in member_counts.items():
         bucket = result.get(month)
         if bucket is None or secretary_id not in bucket["secretary_counts"]:
@@ -168,14 +200,69 @@ def compute_months(district_id, months, *, today=None):
     scores = {}
     for month, bucket in result.items():
         team_rows = [
-            _row(team.pk, team.name, "", bucket["team_counts"].get(team.pk, {}), ordered_rules) for team in teams
+            _row(team.pk, team.name, "", bucket["team_counts"].get(team.pk, {}), ordered_rules) | _place(team)
+            for team in teams
         ]
-        secretary_rows = [
-            _row(pk, bucket["names"][pk], team_by_pk[bucket["team_of"][pk]].name, counts, ordered_rules)
+        secretary_rows_ = [
+            _row(pk, bucket["names"][("s", pk)], team_by_pk[bucket["team_of"][pk]].name, counts, ordered_rules)
             for pk, counts in bucket["secretary_counts"].items()
         ]
-        scores[month] = {"teams": _ranked(team_rows), "secretaries": _ranked(secretary_rows)}
+        people_rows = [
+            _row(pk, bucket["names"][("p", pk)], team_by_pk[bucket["person_team"][pk]].name, counts, ordered_rules)
+            for pk, counts in bucket["person_counts"].items()
+        ]
+        scores[month] = {
+            "teams": _ranked(team_rows),
+            "secretaries": _ranked(secretary_rows_),
+            "people": _ranked(people_rows),
+            "villages": _ranked(_places(team_rows, "village")),
+            "townships": _ranked(_places(team_rows, "township")),
+        }
     return scores
+
+
+def _participation(through, member_column, in_period):
+    """[(member id, month, activity kind, activities, people reached, people helped)]: one query."""
+    rows = (
+        through.objects.filter(**in_period)
+        .annotate(m=TruncMonth("teamactivity__date"))
+        .values(member_column, "m", "teamactivity__kind")
+        .annotate(n=Count("pk"), reached=Sum("teamactivity__people_reached"), helped=Sum("teamactivity__people_helped"))
+    )
+    return [
+        (
+            row[member_column],
+            _month_key(row["m"]),
+            row["teamactivity__kind"],
+            row["n"],
+            row["reached"] or 0,
+            row["helped"] or 0,
+        )
+        for row in rows
+    ]
+
+
+def _place(team):
+    village, township = team.village, team.township
+    return {
+        "village_id": village.pk if village else None,
+        "village": village.name if village else "",
+        "township_id": township.pk if township else None,
+        "township": township.name if township else "",
+    }
+
+
+def _places(team_rows, level):
+    """The villages' (or townships') rows: the mean total of their groups, two decimals."""
+    grouped = defaultdict(list)
+    for row in team_rows:
+        if row[f"{level}_id"] is not None:
+            grouped[(row[f"{level}_id"], row[level], row["township"] if level == "village" else "")].append(row)
+    rows = []
+    for (pk, name, township), members in grouped.items():
+        total = (sum((r["total"] for r in members), ZERO) / len(members)).quantize(Decimal("0.01"))
+        rows.append({"id": pk, "name": name, "team": township, "total": total, "lines": [], "groups": len(members)})
+    return rows
 
 
 def _member_source_counts(district_id, start, end, today):
@@ -287,7 +374,7 @@ def _to_json(month_scores):
             {**row, "total": str(row["total"]), "lines": [line.as_dict() for line in row["lines"]]} for row in items
         ]
 
-    return {"teams": rows(month_scores["teams"]), "secretaries": rows(month_scores["secretaries"])}
+    return {key: rows(month_scores.get(key, [])) for key in ROW_KINDS}
 
 
 def _from_json(data):
@@ -310,14 +397,19 @@ def _from_json(data):
             for row in items
         ]
 
-    return {"teams": rows(data["teams"]), "secretaries": rows(data["secretaries"])}
+    # Snapshots frozen before groups had kinds hold teams and secretaries only.
+    return {key: rows(data.get(key, [])) for key in ROW_KINDS}
 
 
-def rankings(district_id, months):
-    """{month: {"teams", "secretaries", "frozen_at"}}: a frozen month shows its snapshot, the
-    others are computed live (in one batch)."""
-    snapshots = {s.month: s for s in RankingSnapshot.objects.filter(district_id=district_id, month__in=months)}
-    live = compute_months(district_id, [m for m in months if m not in snapshots])
+def rankings(district_id, months, *, kind=None):
+    """{month: {"teams", "secretaries", "people", "villages", "townships", "frozen_at"}} for one
+    kind of group (default: kind_for): a frozen month shows its snapshot, the others are computed
+    live (in one batch)."""
+    kind = kind_for(district_id, kind)
+    snapshots = {
+        s.month: s for s in RankingSnapshot.objects.filter(district_id=district_id, group_kind=kind, month__in=months)
+    }
+    live = compute_months(district_id, [m for m in months if m not in snapshots], kind=kind)
     result = {}
     for month in months:
         snapshot = snapshots.get(month)
@@ -328,50 +420,58 @@ def rankings(district_id, months):
     return result
 
 
-def freeze_month(district_id, month, *, today=None):
-    """Freeze `month`'s ranking. Only a finished month can be frozen. Idempotent: returns
-    (snapshot, created); the unique (district, month) constraint decides, not a prior check."""
+def freeze_month(district_id, month, *, today=None, kind=None):
+    """Freeze `month`'s ranking of one kind (default: kind_for). Only a finished month can be
+    frozen. Idempotent: returns (snapshot, created); the unique (district, kind, month) constraint
+    decides, not a prior check."""
     month = month_start(month)
     today = today or timezone.localdate()
     if next_month(month) > today:
         raise ValidationError(f"{month:%Y年%m月}尚未结束，不能冻结排名。")
-    existing = RankingSnapshot.objects.filter(district_id=district_id, month=month).first()
+    kind = kind_for(district_id, kind)
+    if kind is None:
+        raise ValidationError("本区还没有参与考评的队伍类型。")
+    key = {"district_id": district_id, "group_kind": kind, "month": month}
+    existing = RankingSnapshot.objects.filter(**key).first()
     if existing is not None:
         return existing, False
-    data = _to_json(compute_months(district_id, [month], today=today)[month])
+    data = _to_json(compute_months(district_id, [month], today=today, kind=kind)[month])
     try:
         with transaction.atomic():
-            return RankingSnapshot.objects.create(district_id=district_id, month=month, data=data), True
+            return RankingSnapshot.objects.create(data=data, **key), True
     except IntegrityError:
-        return RankingSnapshot.objects.get(district_id=district_id, month=month), False
+        return RankingSnapshot.objects.get(**key), False
 
 
 def freeze_last_month(today=None):
-    """The beat job of the 1st: freeze last month for every district with teams."""
+    """The beat job of the 1st: freeze last month for every scored kind that has groups."""
     today = today or timezone.localdate()
     last_month = month_start(month_start(today) - timedelta(days=1))
-    district_ids = PioneerTeam.objects.values_list("district_id", flat=True).distinct()
-    return [freeze_month(district_id, last_month, today=today) for district_id in district_ids]
+    kinds = GroupKind.objects.filter(scored=True, groups__isnull=False).distinct().order_by("pk")
+    return [freeze_month(kind.district_id, last_month, today=today, kind=kind) for kind in kinds]
 
 
 # --- the year ----------------------------------------------------------------------------------
 
 
-def evaluation(district_id, months):
-    """Sum of the monthly scores over `months` (frozen months from their snapshots), per team and
-    per secretary, with lines added up by label and the score of each month."""
-    per_month = rankings(district_id, months)
+def evaluation(district_id, months, *, kind=None):
+    """Sum of the monthly scores over `months` (frozen months from their snapshots) for one kind of
+    group, per group, secretary, other member, village and township, with lines added up by label
+    and the score of each month."""
+    per_month = rankings(district_id, months, kind=kind)
 
     def add_up(kind):
         totals = {}
         for index, month in enumerate(months):
-            for row in per_month[month][kind]:
+            for row in per_month[month].get(kind, []):
                 entry = totals.setdefault(
                     row["id"],
                     {
                         "id": row["id"],
                         "name": row["name"],
                         "team": row["team"],
+                        "village": row.get("village", ""),
+                        "township": row.get("township", ""),
                         "total": ZERO,
                         "monthly": [ZERO] * len(months),
                         "lines": {},
@@ -390,4 +490,36 @@ def evaluation(district_id, months):
         return _ranked(rows)
 
     frozen = sum(1 for m in months if per_month[m]["frozen_at"] is not None)
-    return {"teams": add_up("teams"), "secretaries": add_up("secretaries"), "frozen_months": frozen}
+    return {key: add_up(key) for key in ROW_KINDS} | {"frozen_months": frozen}
+
+
+# --- the year's awards -------------------------------------------------------------------------
+
+
+def _best(rows, n):
+    """The first n by rank (equal scores at the cut all named); a score of zero or less names nobody."""
+    return [row for row in rows if n and row["rank"] <= n and row["total"] > 0]
+
+
+@transaction.atomic
+def award_the_best(district_id, months, *, kind, townships=2, teams=10, members=10, user=None):
+    """Record the year's best of one kind's evaluation over `months` (Gangcha: 2 excellent
+    townships, 10 work teams, 10 members): by rank, secretaries and other members ranked together.
+    A subject already awarded that year is left as it is. Returns how many awards were recorded."""
+    result = evaluation(district_id, months, kind=kind)
+    year = months[-1].year
+    people = [{**row, "field": "secretary"} for row in result["secretaries"]]
+    people += [{**row, "field": "person"} for row in result["people"]]
+    subjects = [(Award.Kind.TOWNSHIP, "township_id", row) for row in _best(result["townships"], townships)]
+    subjects += [(Award.Kind.TEAM, "team_id", row) for row in _best(result["teams"], teams)]
+    subjects += [(Award.Kind.MEMBER, f"{row['field']}_id", row) for row in _best(_ranked(people), members)]
+    created = 0
+    for award_kind, field, row in subjects:
+        lookup = {"year": year, "kind": award_kind, field: row["id"]}
+        if award_kind == Award.Kind.TOWNSHIP:
+            lookup["group_kind"] = kind
+        note = f"{kind.name}年终考评第 {row['rank']} 名（{row['total']} 分）"
+        defaults = {"district_id": district_id, "group_kind": kind, "note": note, "awarded_by": user}
+        _award, new = Award.objects.get_or_create(**lookup, defaults=defaults)
+        created += new
+    return created

@@ -2,7 +2,6 @@
 
 import logging
 from collections import Counter
-from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -15,95 +14,17 @@ from core.signals import records_written
 from demands.models import ProjectItem
 from demands.services.loop import demand_create
 from notices.services import notify
-from secretaries.models import Expertise, Secretary, age_on
+from secretaries.models import Secretary
 from stations.models import Unavailability
 from teams.access import DECISION_VILLAGE_MESSAGE, decision_villages
-from teams.models import ActivityPhoto, Meeting, PioneerTeam, TeamMembership
+from teams.composition import team_composition  # noqa: F401  (the group page and the split read it here)
+from teams.models import ActivityPhoto, GroupMember, Meeting, PioneerTeam, TeamMembership
 from teams.photos import MAX_PHOTOS, normalized_photo
 
 logger = logging.getLogger(__name__)
 
-AGE_BANDS = [("35岁以下", 0, 34), ("35-44岁", 35, 44), ("45-54岁", 45, 54), ("55岁及以上", 55, 200)]
-# A team "leans" on an age band or a dispatch unit when more than this share of its members
-# falls in it (the principle: 年龄搭配合理、优势资源共融).
-AGE_BAND_MAX_SHARE = 0.5
-UNIT_MAX_SHARE = 0.25
 JOINT_MEETING = "联席会议"
 JOINT_MEETING_DAY = 15  # the monthly joint meeting is planned for the 15th; the host may move it
-
-
-def age_band(age):
-    for label, low, high in AGE_BANDS:
-        if low <= age <= high:
-            return label
-    return AGE_BANDS[-1][0]
-
-
-# --- composition -------------------------------------------------------------------------------
-
-
-@dataclass
-class Composition:
-    team: PioneerTeam
-    members: list
-    size: int
-    age_bands: list  # [(label, count)]
-    expertise_covered: list  # [(name, count)]
-    expertise_missing: list  # [name]
-    units: list  # [(unit name, level label, count)]
-    unit_levels: list  # [(level label, count)]
-    warnings: list = field(default_factory=list)
-
-
-def team_composition(team, *, today=None, members=None, all_expertise=None):
-    """The make-up of a team against the principle, with warnings (never a block)."""
-    today = today or timezone.localdate()
-    if members is None:
-        members = list(
-            TeamMembership.objects.current()
-            .filter(team=team)
-            .select_related("secretary__dispatch_unit", "secretary__village__township")
-            .prefetch_related("secretary__expertise")
-            .order_by("role", "secretary__name")
-        )
-    if all_expertise is None:
-        all_expertise = list(Expertise.objects.values_list("name", flat=True))
-    secretaries = [m.secretary for m in members]
-    size = len(secretaries)
-    bands = Counter(age_band(age_on(s.birth_date, today)) for s in secretaries)
-    expertise = Counter(e.name for s in secretaries for e in s.expertise.all())
-    units = Counter((s.dispatch_unit.name, s.dispatch_unit.get_level_display()) for s in secretaries)
-    levels = Counter(s.dispatch_unit.get_level_display() for s in secretaries)
-    composition = Composition(
-        team=team,
-        members=members,
-        size=size,
-        age_bands=[(label, bands.get(label, 0)) for label, _low, _high in AGE_BANDS],
-        expertise_covered=sorted(expertise.items(), key=lambda item: (-item[1], item[0])),
-        expertise_missing=[name for name in all_expertise if name not in expertise],
-        units=sorted(((name, level, n) for (name, level), n in units.items()), key=lambda u: (-u[2], u[0])),
-        unit_levels=sorted(levels.items(), key=lambda item: -item[1]),
-    )
-    composition.warnings = composition_warnings(team, size, bands, units)
-    return composition
-
-
-def composition_warnings(team, size, bands, units):
-    warnings = []
-    if size < team.min_size:
-        warnings.append(f"人数 {size} 人，少于下限 {team.min_size} 人。")
-    if size > team.max_size:
-        warnings.append(f"人数 {size} 人，超过上限 {team.max_size} 人。")
-    if size:
-        for label, count in bands.items():
-            if count / size > AGE_BAND_MAX_SHARE:
-                warnings.append(f"{label}的队员占 {count}/{size}，年龄结构偏于单一（超过 {AGE_BAND_MAX_SHARE:.0%}）。")
-        for (unit_name, _level), count in units.items():
-            if count > 1 and count / size > UNIT_MAX_SHARE:
-                warnings.append(
-                    f"来自{unit_name}的队员占 {count}/{size}，过于集中于一个派出单位（超过 {UNIT_MAX_SHARE:.0%}）。"
-                )
-    return warnings
 
 
 # --- the balanced split ------------------------------------------------------------------------
@@ -153,14 +74,16 @@ def team_split_propose(secretaries, n, *, min_size=20, max_size=40, today=None):
 @transaction.atomic
 def team_split_adopt(teams, groups, *, on=None, user=None):
     """Make `groups` (from team_split_propose) the current membership of `teams`, in order.
-    People moving out get `left`; people staying keep their membership and role."""
+    People moving out get `left`; people staying keep their membership and role. Only groups of
+    the same kinds as `teams` are touched: a secretary's 宣讲团 seat stays."""
     on = on or timezone.localdate()
     if len(teams) != len(groups):
         raise ValidationError("方案中的队伍数量与现有先锋队数量不一致。")
     wanted = {person.pk: team for team, group in zip(teams, groups, strict=True) for person in group}
     current = (
         TeamMembership.objects.current()
-        .select_for_update()
+        .select_for_update(of=("self",))
+        .filter(team__kind__in={team.kind_id for team in teams})
         .filter(Q(secretary_id__in=list(wanted)) | Q(team__in=teams))
     )
     staying = set()
@@ -181,19 +104,59 @@ def team_split_adopt(teams, groups, *, on=None, user=None):
     records_written.send(sender=TeamMembership)
 
 
+def _member_filter(secretary=None, person=None):
+    if (secretary is None) == (person is None):
+        raise ValidationError("请选择一名第一书记或一名其他人员。")
+    return {"secretary": secretary} if secretary is not None else {"person": person}
+
+
 @transaction.atomic
-def membership_add(team, secretary, *, role=TeamMembership.Role.MEMBER, on=None):
-    """Add a secretary to a team; a current membership elsewhere ends first (one team at a time)."""
+def membership_add(
+    team, secretary=None, *, person=None, role=TeamMembership.Role.MEMBER, on=None, transfer=True, allowance=None
+):
+    """Add a secretary (or another person) to a group, within the kind's rule of how many groups of
+    that kind one person may be in at once (`GroupKind.max_per_person`).
+
+    At the limit: when the limit is one and `transfer` is on, the other membership ends first (the
+    person moves, as between Fangshan's pioneer teams); otherwise the addition is refused with the
+    groups the person is in. The person's row is locked first, so two additions at once on
+    PostgreSQL are decided one after the other."""
     on = on or timezone.localdate()
-    existing = TeamMembership.objects.current().select_for_update().filter(secretary=secretary).first()
-    if existing is not None and existing.team_id == team.pk:
-        raise ValidationError(f"{secretary.name} 已是{team.name}的队员。")
-    if existing is not None:
-        membership_end(existing, on=on)
-    membership = TeamMembership.objects.create(team=team, secretary=secretary, role=role, joined=on)
+    who = _member_filter(secretary, person)
+    model = Secretary if secretary is not None else GroupMember
+    model.objects.select_for_update().filter(pk=(secretary or person).pk).first()
+    name = (secretary or person).name
+    kind = team.kind
+    same_kind = list(
+        TeamMembership.objects.current()
+        .select_for_update(of=("self",))
+        .filter(team__kind=kind, **who)
+        .select_related("team")
+        .order_by("joined", "pk")
+    )
+    if any(m.team_id == team.pk for m in same_kind):
+        raise ValidationError(f"{name} 已是{team.name}的成员。")
+    limit = kind.max_per_person
+    if limit is not None and len(same_kind) >= limit:
+        if limit == 1 and transfer:
+            membership_end(same_kind[0], on=on)
+        else:
+            groups = "、".join(m.team.name for m in same_kind)
+            raise ValidationError(
+                f"{name} 已在{groups}，按规定每人同时最多参加 {limit} 个{kind.name}，不能再加入{team.name}。"
+            )
+    if allowance is not None and not kind.allowance:
+        raise ValidationError(f"{kind.name}的成员不领取补贴。")
+    membership = TeamMembership.objects.create(team=team, role=role, joined=on, allowance=allowance, **who)
     if role == TeamMembership.Role.CAPTAIN:
-        captain_set(team, secretary)
+        captain_set(team, secretary, person=person)
     return membership
+
+
+def _is_captain(team, membership):
+    if membership.secretary_id is not None:
+        return team.captain_id == membership.secretary_id
+    return team.captain_person_id is not None and team.captain_person_id == membership.person_id
 
 
 @transaction.atomic
@@ -201,37 +164,66 @@ def membership_end(membership, *, on=None):
     membership.left = on or timezone.localdate()
     membership.save(update_fields=["left"])
     team = membership.team
-    if team.captain_id == membership.secretary_id:
-        team.captain = None
-        team.save(update_fields=["captain"])
+    if _is_captain(team, membership):
+        team.captain = team.captain_person = None
+        team.save(update_fields=["captain", "captain_person"])
 
 
 @transaction.atomic
 def membership_set_role(membership, role):
     if role == TeamMembership.Role.CAPTAIN:
-        captain_set(membership.team, membership.secretary)
+        captain_set(membership.team, membership.secretary, person=membership.person)
         return
     membership.role = role
     membership.save(update_fields=["role"])
     team = membership.team
-    if team.captain_id == membership.secretary_id:
-        team.captain = None
-        team.save(update_fields=["captain"])
+    if _is_captain(team, membership):
+        team.captain = team.captain_person = None
+        team.save(update_fields=["captain", "captain_person"])
 
 
 @transaction.atomic
-def captain_set(team, secretary):
-    """One captain per team: the old captain becomes a member, the new one must be in the team."""
-    membership = TeamMembership.objects.current().filter(team=team, secretary=secretary).first()
+def captain_set(team, secretary=None, *, person=None):
+    """One leader per group: the old one becomes a member, the new one must be in the group."""
+    who = _member_filter(secretary, person)
+    membership = TeamMembership.objects.current().filter(team=team, **who).first()
     if membership is None:
-        raise ValidationError(f"{secretary.name} 不是{team.name}的队员，不能任队长。")
+        raise ValidationError(f"{(secretary or person).name} 不是{team.name}的成员，不能任{team.kind.leader_title}。")
     TeamMembership.objects.current().filter(team=team, role=TeamMembership.Role.CAPTAIN).exclude(
         pk=membership.pk
     ).update(role=TeamMembership.Role.MEMBER)
     membership.role = TeamMembership.Role.CAPTAIN
     membership.save(update_fields=["role"])
-    team.captain = secretary
-    team.save(update_fields=["captain"])
+    team.captain, team.captain_person = secretary, person
+    team.save(update_fields=["captain", "captain_person"])
+
+
+@transaction.atomic
+def person_add(
+    team,
+    *,
+    name,
+    title,
+    phone="",
+    organisation="",
+    village=None,
+    role=TeamMembership.Role.MEMBER,
+    allowance=None,
+    on=None,
+):
+    """A member who is not a first secretary (a village cadre, a technician, a villager): the same
+    name and phone in the district is the same person, so one villager in two groups is one row."""
+    person = GroupMember.objects.filter(district_id=team.district_id, name=name, phone=phone).first() if phone else None
+    if person is None:
+        person = GroupMember.objects.create(
+            district_id=team.district_id,
+            name=name,
+            title=title,
+            phone=phone,
+            organisation=organisation,
+            village=village,
+        )
+    return membership_add(team, person=person, role=role, allowance=allowance, on=on)
 
 
 # --- activities --------------------------------------------------------------------------------
@@ -372,7 +364,7 @@ def pick_next_month_hosts(today=None):
     """For every team, the joint meeting of next month. Returns the meetings created now."""
     month = next_month(today or timezone.localdate())
     created = []
-    for team in PioneerTeam.objects.all():
+    for team in PioneerTeam.objects.filter(kind__rotating_meeting=True).select_related("kind"):
         meeting = pick_meeting_host(team, month)
         if meeting is not None:
             created.append(meeting)

@@ -8,90 +8,101 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from core.access import role_required
-from core.dates import add_months, month_start, next_month, parse_month
+from core.dates import next_month
 from core.excel import xlsx_response
 from core.scoping import scope_for
-from secretaries.models import Expertise, Secretary
-from teams import access, scoring, selectors, services
-from teams.exports import activities_workbook, evaluation_workbook
+from demands.models import DemandItem
+from secretaries.models import Expertise, Secretary, Township
+from secretaries.visibility import visibility_for
+from teams import access, params, selectors, services
+from teams.exports import activities_workbook
 from teams.forms import (
     ActivityForm,
-    AwardForm,
     DecisionConvertForm,
     DecisionForm,
     MeetingForm,
     MemberAddForm,
     MemberRoleForm,
-    ScoringRuleFormSet,
+    PartnerForm,
+    PersonAddForm,
     SplitForm,
     TeamForm,
 )
 from teams.models import (
     ActivityPhoto,
-    Award,
+    GroupKind,
     Meeting,
     MeetingDecision,
     PioneerTeam,
-    ScoringRule,
     TeamActivity,
     TeamMembership,
 )
-
-
-def _district_id(request):
-    scope = scope_for(request.user)
-    if scope.district_id is not None:
-        return scope.district_id
-    team = PioneerTeam.objects.order_by("pk").first()  # a superuser without a district
-    return team.district_id if team else None
-
-
-def _month_param(request, name="month", default=None):
-    """A YYYY-MM parameter within 2000–2100 (so month arithmetic never overflows), else `default`."""
-    raw = request.GET.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        return parse_month(raw)
-    except ValueError:
-        messages.error(request, f"月份“{raw[:20]}”无效，应为 2000-01 至 2100-12 之间的 YYYY-MM，已显示默认月份。")
-        return default
-
+from teams.selectors import member_phone
 
 # --- teams -------------------------------------------------------------------------------------
 
 
 @role_required()
 def team_list(request):
+    kinds = list(GroupKind.objects.for_user(request.user).order_by("sort_order", "pk"))
+    kind = params.kind_param(request, kinds)
     teams = (
         PioneerTeam.objects.for_user(request.user)
-        .select_related("captain")
+        .select_related("captain", "captain_person", "kind", "township", "village", "parent")
         .annotate(members=Count("memberships", filter=Q(memberships__left__isnull=True)))
+        .order_by("kind__sort_order", "kind_id", "township_id", "village_id", "pk")
     )
+    if kind is not None:
+        teams = teams.filter(kind=kind)
+    township = request.GET.get("township", "")
+    if township.isdigit():
+        teams = teams.filter(township_id=int(township))
     totals = {row["team_id"]: row for row in selectors.totals_by_team(TeamActivity.objects.for_user(request.user))}
     rows = [(team, totals.get(team.pk)) for team in teams]
-    return render(request, "teams/team_list.html", {"rows": rows, "is_org": scope_for(request.user).is_org})
+    context = {
+        "rows": rows,
+        "kinds": kinds,
+        "kind": kind,
+        "townships": Township.objects.filter(district_id=params.district_id(request)) if len(kinds) > 1 else [],
+        "township_filter": township,
+        "is_org": scope_for(request.user).is_org,
+    }
+    return render(request, "teams/team_list.html", context)
 
 
 @role_required()
 def team_detail(request, pk):
-    team = get_object_or_404(PioneerTeam.objects.for_user(request.user).select_related("captain"), pk=pk)
+    team = get_object_or_404(
+        PioneerTeam.objects.for_user(request.user).select_related(
+            "captain", "captain_person", "kind", "township", "village", "parent"
+        ),
+        pk=pk,
+    )
     composition = services.team_composition(team, all_expertise=list(Expertise.objects.values_list("name", flat=True)))
     is_org = access.can_manage_team(request.user, team)
+    visibility = visibility_for(request.user)
     context = {
         "team": team,
         "composition": composition,
+        "members": [(m, member_phone(visibility, m)) for m in composition.members],
         "is_org": is_org,
-        "totals": selectors.activity_totals(TeamActivity.objects.for_user(request.user).filter(team=team)),
+        "totals": selectors.activity_totals(TeamActivity.objects.for_user(request.user).filter(team=team), helped=True),
         "recent": team.activities.order_by("-date", "-pk")[:10],
         "meetings": team.meetings.select_related("host").order_by("-date")[:6],
+        "children": team.children.select_related("kind").annotate(
+            members=Count("memberships", filter=Q(memberships__left__isnull=True))
+        ),
+        "partners": team.partners.all(),
+        "linked_villages": team.linked_villages.select_related("township"),
+        "resolved": selectors.demands_resolved_by(team, DemandItem.objects.for_user(request.user)),
         "add_form": MemberAddForm(team=team) if is_org else None,
+        "person_form": PersonAddForm(team=team, prefix="person") if is_org else None,
+        "partner_form": PartnerForm(prefix="partner") if is_org else None,
         "role_choices": TeamMembership.Role.choices,
         "can_log": access.teams_user_may_log_for(request.user, PioneerTeam.objects.filter(pk=team.pk)).exists(),
     }
@@ -103,15 +114,19 @@ def team_edit(request, pk=None):
     team = None
     if pk is not None:
         team = get_object_or_404(PioneerTeam.objects.for_user(request.user), pk=pk)
-    form = TeamForm(request.POST or None, instance=team)
+    district_id = params.district_id(request)
+    initial = {}
+    if team is None:
+        kind = params.kind_param(request, GroupKind.objects.filter(district_id=district_id))
+        if kind is not None:
+            initial = {"kind": kind, "min_size": kind.min_size, "max_size": kind.max_size}
+    form = TeamForm(request.POST or None, instance=team, district_id=district_id, initial=initial)
     if request.method == "POST" and form.is_valid():
-        if team is None:
-            form.instance.district_id = _district_id(request)
         try:
             with transaction.atomic():
                 team = form.save()
         except IntegrityError:  # the unique name per district
-            form.add_error("name", "本区已有同名先锋队。")
+            form.add_error("name", "本区已有同名队伍。")
         else:
             messages.success(request, f"已保存{team.name}。")
             return redirect("teams:team_detail", pk=team.pk)
@@ -140,17 +155,17 @@ def member_edit(request, pk):
     membership = get_object_or_404(
         TeamMembership.objects.filter(team__in=PioneerTeam.objects.for_user(request.user))
         .current()
-        .select_related("team", "secretary"),
+        .select_related("team__kind", "secretary", "person"),
         pk=pk,
     )
     if request.POST.get("action") == "remove":
         services.membership_end(membership)
-        messages.success(request, f"{membership.secretary.name}已退出{membership.team.name}。")
+        messages.success(request, f"{membership.member_name}已退出{membership.team.name}。")
     else:
         form = MemberRoleForm(request.POST)
         if form.is_valid():
             services.membership_set_role(membership, form.cleaned_data["role"])
-            messages.success(request, f"已调整{membership.secretary.name}的职务。")
+            messages.success(request, f"已调整{membership.member_name}的职务。")
         else:
             messages.error(request, "职务无效。")
     return redirect("teams:team_detail", pk=membership.team_id)
@@ -158,8 +173,10 @@ def member_edit(request, pk):
 
 @role_required("org")
 def team_split(request):
-    district_id = _district_id(request)
-    teams = list(PioneerTeam.objects.for_user(request.user).order_by("pk"))
+    district_id = params.district_id(request)
+    kinds = GroupKind.objects.filter(district_id=district_id)
+    kind = params.kind_param(request, kinds) or GroupKind.objects.ranking_default(district_id)
+    teams = list(PioneerTeam.objects.for_user(request.user).filter(kind=kind).order_by("pk"))
     form = SplitForm(request.POST or request.GET or None, initial={"n": len(teams) or 5})
     proposal, compositions = None, []
     if form.is_bound and form.is_valid():
@@ -209,7 +226,7 @@ def _filtered_activities(request):
     if kind in dict(TeamActivity.KIND_CHOICES):
         activities = activities.filter(kind=kind)
         filters["kind"] = kind
-    month = _month_param(request)
+    month = params.month_param(request)
     if month is not None:
         activities = activities.filter(date__gte=month, date__lt=next_month(month))
         filters["month"] = f"{month:%Y-%m}"
@@ -281,6 +298,7 @@ def activity_detail(request, pk):
         "activity": activity,
         "photos": activity.photos.all(),
         "participants": activity.participants.all(),
+        "people": activity.people.all(),
         "can_edit": access.can_edit_activity(request.user, activity),
     }
     return render(request, "teams/activity_detail.html", context)
@@ -288,7 +306,7 @@ def activity_detail(request, pk):
 
 @role_required()
 def activity_edit(request, pk=None):
-    district_id = _district_id(request)
+    district_id = params.district_id(request)
     teams = access.teams_user_may_log_for(request.user, PioneerTeam.objects.for_user(request.user))
     activity = None
     if pk is not None:
@@ -419,7 +437,7 @@ def meeting_edit(request, pk=None):
         teams = (teams | PioneerTeam.objects.filter(pk=meeting.team_id)).distinct()
     elif not teams.exists():
         raise PermissionDenied("只有组织部和队长可以安排会议。")
-    district_id = _district_id(request)
+    district_id = params.district_id(request)
     form = MeetingForm(
         request.POST or None,
         instance=meeting,
@@ -475,115 +493,3 @@ def decision_convert(request, pk):
             messages.success(request, "已转办。")
             return redirect("teams:meeting_detail", pk=decision.meeting_id)
     return render(request, "teams/decision_convert.html", {"form": form, "decision": decision})
-
-
-# --- evaluation --------------------------------------------------------------------------------
-
-
-def _last_month():
-    return add_months(timezone.localdate(), -1)
-
-
-@role_required()
-def ranking(request):
-    month = _month_param(request, default=month_start(timezone.localdate()))
-    district_id = _district_id(request)
-    result = (
-        scoring.rankings(district_id, [month])[month]
-        if district_id
-        else {"teams": [], "secretaries": [], "frozen_at": None}
-    )
-    context = {
-        "month": month,
-        "previous": add_months(month, -1),
-        "next": next_month(month),
-        "result": result,
-        "is_org": scope_for(request.user).is_org,
-    }
-    return render(request, "teams/ranking.html", context)
-
-
-def _period(request):
-    end = _month_param(request, "to", default=_last_month())
-    start = _month_param(request, "from", default=add_months(end, -11))
-    if start > end:
-        messages.error(request, "开始月份晚于结束月份，已改为结束月份前12个月。")
-        start = add_months(end, -11)
-    months = scoring.months_between(start, end)
-    if len(months) > 24:
-        messages.error(request, "考评期间最长24个月，已截取最后24个月。")
-        months = months[-24:]
-    return months
-
-
-@role_required()
-def evaluation(request):
-    months = _period(request)
-    district_id = _district_id(request)
-    result = (
-        scoring.evaluation(district_id, months) if district_id else {"teams": [], "secretaries": [], "frozen_months": 0}
-    )
-    year = months[-1].year
-    awards = Award.objects.for_user(request.user).filter(year=year).select_related("team", "secretary")
-    is_org = scope_for(request.user).is_org
-    context = {
-        "months": months,
-        "result": result,
-        "year": year,
-        "awards": awards,
-        "is_org": is_org,
-        "award_form": AwardForm(district_id=district_id, initial={"year": year}) if is_org else None,
-        "querystring": urlencode({"from": f"{months[0]:%Y-%m}", "to": f"{months[-1]:%Y-%m}"}),
-    }
-    return render(request, "teams/evaluation.html", context)
-
-
-@role_required()
-def evaluation_export(request):
-    months = _period(request)
-    district_id = _district_id(request)
-    result = (
-        scoring.evaluation(district_id, months) if district_id else {"teams": [], "secretaries": [], "frozen_months": 0}
-    )
-    awards = Award.objects.for_user(request.user).filter(year=months[-1].year).select_related("team", "secretary")
-    workbook = evaluation_workbook(months, result, awards)
-    return xlsx_response(workbook, f"先锋队考评_{months[0]:%Y%m}-{months[-1]:%Y%m}.xlsx")
-
-
-@role_required("org")
-@require_POST
-def award_add(request):
-    district_id = _district_id(request)
-    form = AwardForm(request.POST, district_id=district_id)
-    form.instance.district_id = district_id
-    if form.is_valid():
-        form.instance.awarded_by = request.user
-        award = form.save()
-        messages.success(request, f"已记录表彰：{award}。")
-    else:
-        errors = [e for errs in form.errors.values() for e in errs]
-        messages.error(request, "表彰未保存：" + "；".join(errors))
-    to = request.POST.get("to", "")
-    return redirect(reverse("teams:evaluation") + (f"?{urlencode({'to': to})}" if to else ""))
-
-
-@role_required("org")
-@require_POST
-def award_delete(request, pk):
-    award = get_object_or_404(Award.objects.for_user(request.user), pk=pk)
-    award.delete()
-    messages.success(request, "已撤销表彰。")
-    return redirect("teams:evaluation")
-
-
-@role_required("org")
-def scoring_rules(request):
-    rules = ScoringRule.objects.all()
-    formset = ScoringRuleFormSet(request.POST or None, queryset=rules)
-    if request.method == "POST" and formset.is_valid():
-        with transaction.atomic():  # all rules or none
-            formset.save()
-        messages.success(request, "计分规则已保存；已冻结的月份不受影响。")
-        return redirect("teams:scoring_rules")
-    rows = [(form, scoring.is_known_key(form.instance.key)) for form in formset.forms]
-    return render(request, "teams/scoring_rules.html", {"formset": formset, "rows": rows})

@@ -388,7 +388,7 @@ def _find_assignee(kind, assignee_id, district_id):
         raise TransitionError("请选择承办方") from None
     found = {
         Kind.SECRETARY: lambda: Secretary.objects.on_post().filter(village__township__district_id=district_id),
-        Kind.TEAM: lambda: PioneerTeam.objects.filter(district_id=district_id),
+        Kind.TEAM: lambda: PioneerTeam.objects.filter(district_id=district_id, kind__dispatchable=True),
         Kind.STATION: lambda: ServiceStation.objects.filter(active=True, township__district_id=district_id),
         Kind.UNIT: lambda: DispatchUnit.objects.filter(
             secretaries__status=Secretary.Status.ON_POST, secretaries__village__township__district_id=district_id

@@ -506,21 +506,30 @@ NEAR_LABELS = {NEAR_VILLAGE: "同村", NEAR_TOWNSHIP: "同乡镇", NEAR_AREA: "�
 
 
 def _teams(ctx):
-    """{team id: (fit, nearness, name, focus, fitting members, nearby members)}: the teams, and
-    their members counted in one aggregated query. A team fits through its current members'
-    expertise or their own resources in a mapped category; it is as near as its nearest member."""
-    teams = {
-        team_id: (name, focus)
-        for team_id, name, focus in PioneerTeam.objects.filter(district_id=ctx.district_id)
+    """{team id: (fit, nearness, name, focus, fitting members, nearby members, kind name, home)}:
+    the groups that may take dispatches (every kind but those marked otherwise, e.g. joint party
+    organisations too), and their members counted in one aggregated query. A group fits through its
+    current members' expertise or their own resources in a mapped category; it is as near as its
+    nearest member, or as its own place: a group of the item's village, or a joint organisation
+    linking it, is in the village; a group of its township, in the township."""
+    Linked = PioneerTeam.linked_villages.through
+    rows = (
+        PioneerTeam.objects.filter(district_id=ctx.district_id, kind__dispatchable=True)
         .order_by()
-        .values_list("id", "name", "focus")
-    }
+        .annotate(linked=Exists(Linked.objects.filter(pioneerteam_id=OuterRef("pk"), village_id=ctx.village_id)))
+        .values_list("id", "name", "focus", "kind__name", "village_id", "township_id", "linked")
+    )
     counts = _team_member_counts(ctx)
     result = {}
-    for team_id, (name, focus) in teams.items():
+    for team_id, name, focus, kind_name, village_id, township_id, linked in rows:
         fitting_count, nearby, nearest = counts.get(team_id, (0, 0, NEAR_DISTRICT))
+        home = "linked" if linked else "village" if village_id == ctx.village_id else ""
+        if home:
+            nearest = max(nearest, NEAR_VILLAGE)
+        elif township_id == ctx.township_id:
+            nearest = max(nearest, NEAR_TOWNSHIP)
         fit = _team_fit(fitting_count)
-        result[team_id] = (fit, nearest, name, focus, fitting_count, nearby)
+        result[team_id] = (fit, nearest, name, focus, fitting_count, nearby, kind_name, home)
     return result
 
 
@@ -607,10 +616,14 @@ def _describe(ctx, best, stats, details, units, teams, stations):
             c.name, c.place, c.resource_id = unit_names.get(target, ""), "派出单位", first
             c.reasons += [f"单位资源对口 {count} 项", f"派驻书记{NEAR_LABELS[nearness]}"]
         elif kind == Kind.TEAM:
-            _fit, _near, name, focus, fitting, nearby = teams[target]
-            c.name, c.place = name, focus or "先锋队"
+            _fit, _near, name, focus, fitting, nearby, kind_name, home = teams[target]
+            c.name, c.place = name, focus or kind_name
             c.reasons.append(f"{fitting} 名队员特长或资源对口" if fitting else "无对口特长或资源的队员")
-            if nearness == NEAR_VILLAGE:
+            if home == "linked":
+                c.reasons.append(f"{kind_name}联建本村")
+            elif home == "village":
+                c.reasons.append(f"本村的{kind_name}")
+            elif nearness == NEAR_VILLAGE:
                 c.reasons.append("有队员驻本村")
             elif nearby:
                 c.reasons.append(f"{nearby} 名队员在本乡镇")

@@ -50,6 +50,9 @@ def cases(r):
         ("teams:team_split", [], ORG_ONLY),
         ("teams:member_add", [team], ORG_POST_ONLY),
         ("teams:member_edit", [r["team"].memberships.first().pk], ORG_POST_ONLY),
+        ("teams:person_add", [team], ORG_POST_ONLY),
+        ("teams:partner_add", [team], ORG_POST_ONLY),
+        ("teams:presets", [], ORG_ONLY),
         ("teams:activity_list", [], READERS),
         ("teams:activity_export", [], READERS),
         ("teams:activity_stats", [], READERS),
@@ -70,6 +73,7 @@ def cases(r):
         ("teams:evaluation_export", [], READERS),
         ("teams:award_add", [], ORG_POST_ONLY),
         ("teams:award_delete", [r["award"].pk], ORG_POST_ONLY),
+        ("teams:best_awards", [], ORG_POST_ONLY),
         ("teams:scoring_rules", [], ORG_ONLY),
     ]
 
