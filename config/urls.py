@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.static import serve
 
+from audit import views as audit_views
 from config import views
 from secretaries.forms import LoginForm
 
@@ -20,13 +21,14 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/", audit_views.password_change, name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("secretaries/", include("secretaries.urls")),
     path("demands/", include("demands.urls")),
     path("teams/", include("teams.urls")),
     path("stations/", include("stations.urls")),
     path("notices/", include("notices.urls")),
+    path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -12,6 +12,7 @@ from core.access import role_required
 from core.excel import dataset_workbook, write_only_sheet, xlsx_response
 from core.importing import (
     ImportFileError,
+    audit_import,
     import_dataset,
     preview_discard,
     preview_open,
@@ -114,7 +115,12 @@ def secretary_export(request):
     queryset = secretary_search(request.user, filters)
     resource = SecretaryResource(visibility=visibility_for(request.user), queryset=queryset)
     dataset = resource.export()
-    return xlsx_response(dataset_workbook(dataset, "第一书记"), f"第一书记名册-{timezone.localdate():%Y%m%d}.xlsx")
+    return xlsx_response(
+        dataset_workbook(dataset, "第一书记"),
+        f"第一书记名册-{timezone.localdate():%Y%m%d}.xlsx",
+        request=request,
+        personal=True,
+    )
 
 
 # Villages and townships ----------------------------------------------------------------------
@@ -187,7 +193,9 @@ def village_edit(request, pk):
 def village_export(request):
     resource = VillageResource(queryset=Village.objects.for_user(request.user).select_related("township"))
     return xlsx_response(
-        dataset_workbook(resource.export(), "村（社区）"), f"村（社区）-{timezone.localdate():%Y%m%d}.xlsx"
+        dataset_workbook(resource.export(), "村（社区）"),
+        f"村（社区）-{timezone.localdate():%Y%m%d}.xlsx",
+        request=request,
     )
 
 
@@ -242,7 +250,10 @@ def unit_edit(request, pk):
 def unit_export(request):
     resource = DispatchUnitResource(visibility=visibility_for(request.user), queryset=DispatchUnit.objects.all())
     return xlsx_response(
-        dataset_workbook(resource.export(), "派出单位"), f"派出单位-{timezone.localdate():%Y%m%d}.xlsx"
+        dataset_workbook(resource.export(), "派出单位"),
+        f"派出单位-{timezone.localdate():%Y%m%d}.xlsx",
+        request=request,
+        personal=True,
     )
 
 
@@ -278,6 +289,7 @@ def import_upload(request, kind):
         if outcome.ok:
             token = preview_store(upload)
             request.session[f"import:{kind}"] = token
+            request.session[f"import:{kind}:file"] = upload.name
             context["token"] = token
     return render(request, "secretaries/import.html", context)
 
@@ -292,7 +304,8 @@ def import_confirm(request, kind):
     if not token or token != request.POST.get("token"):
         messages.error(request, "导入已过期或已完成，请重新上传文件")
         return redirect("secretaries:import_upload", kind=kind)
-    upload = preview_open(token)
+    filename = request.session.get(f"import:{kind}:file") or "upload.xlsx"
+    upload = preview_open(token, filename)
     if upload is None:
         messages.error(request, "导入文件已失效（预览超过有效期），请重新上传")
         return redirect("secretaries:import_upload", kind=kind)
@@ -302,12 +315,19 @@ def import_confirm(request, kind):
         )
         outcome = import_dataset(resource_class(user=request.user), dataset, dry_run=False)
     except ImportFileError as exc:
+        audit_import(request, file=filename, rows=0, ok=False, detail=f"{label}导入失败：{exc}")
         messages.error(request, f"导入失败，没有写入任何数据：{exc}")
         return redirect("secretaries:import_upload", kind=kind)
     finally:
         # Imported or refused as a whole: the stored file is of no further use either way.
         preview_discard(token)
     request.session.pop(f"import:{kind}", None)
+    request.session.pop(f"import:{kind}:file", None)
+    new, updated = outcome.totals.get("new", 0), outcome.totals.get("update", 0)
+    detail = (
+        f"{label}：新增 {new} 条，更新 {updated} 条" if outcome.ok else f"{label}：{len(outcome.errors)} 处错误，未写入"
+    )
+    audit_import(request, file=filename, rows=new + updated, ok=outcome.ok, detail=detail)
     if not outcome.ok:
         form = ImportUploadForm()
         messages.error(request, "导入失败，没有写入任何数据。请按下列提示修改后重新上传。")
@@ -316,9 +336,7 @@ def import_confirm(request, kind):
             "secretaries/import.html",
             {"form": form, "label": label, "kind": kind, "back": back, "outcome": outcome, "resource": resource_class},
         )
-    messages.success(
-        request, f"导入成功：新增 {outcome.totals.get('new', 0)} 条，更新 {outcome.totals.get('update', 0)} 条。"
-    )
+    messages.success(request, f"导入成功：新增 {new} 条，更新 {updated} 条。")
     return redirect(back)
 
 
@@ -331,4 +349,4 @@ def import_template(request, kind):
     workbook = Workbook(write_only=True)
     headers = resource_class.REQUIRED_HEADERS + resource_class.OPTIONAL_HEADERS
     write_only_sheet(workbook, label, headers, [], widths=[16] * len(headers))
-    return xlsx_response(workbook, f"{label}导入模板.xlsx")
+    return xlsx_response(workbook, f"{label}导入模板.xlsx", request=request)

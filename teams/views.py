@@ -257,7 +257,7 @@ def activity_export(request):
         by_month=selectors.totals_by_month(activities),
         by_kind=selectors.totals_by_kind(activities),
     )
-    return xlsx_response(workbook, f"志愿服务活动_{timezone.localdate():%Y%m%d}.xlsx")
+    return xlsx_response(workbook, f"志愿服务活动_{timezone.localdate():%Y%m%d}.xlsx", request=request)
 
 
 @role_required()
@@ -547,7 +547,7 @@ def evaluation_export(request):
     )
     awards = Award.objects.for_user(request.user).filter(year=months[-1].year).select_related("team", "secretary")
     workbook = evaluation_workbook(months, result, awards)
-    return xlsx_response(workbook, f"先锋队考评_{months[0]:%Y%m}-{months[-1]:%Y%m}.xlsx")
+    return xlsx_response(workbook, f"先锋队考评_{months[0]:%Y%m}-{months[-1]:%Y%m}.xlsx", request=request)
 
 
 @role_required("org")
