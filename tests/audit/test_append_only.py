@@ -7,6 +7,7 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
@@ -78,7 +79,7 @@ def test_retention_archives_only_entries_past_the_limit_to_gzip_files(settings, 
 def test_a_longer_retention_keeps_older_entries_and_a_shorter_one_is_refused(settings, tmp_path):
     settings.AUDIT_ARCHIVE_DIR = tmp_path
     settings.AUDIT_RETENTION_DAYS = 365
-    entry = make_entry(days_old=200)
+    make_entry(days_old=200)
     assert services.archive_old_entries() == (0, [])
     younger = make_entry(days_old=100)
     settings.AUDIT_RETENTION_DAYS = 30  # below the law's floor (the setting refuses it): 180 still applies
@@ -140,3 +141,14 @@ def test_on_postgresql_the_trigger_is_installed_and_the_session_switch_is_local(
     with transaction.atomic(), services._archiving():
         raw("DELETE FROM audit_auditentry WHERE id = %s", [old.pk])
     assert not AuditEntry.objects.filter(pk=old.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_flush_empties_the_trail_as_it_empties_every_table():
+    # Django's test runner flushes after each transactional test (browser tests, services tests).
+    make_entry()
+    call_command("flush", interactive=False, verbosity=0)
+    assert not AuditEntry.objects.exists()
+    make_entry()  # left for the runner's own flush at teardown
+    with pytest.raises(DatabaseError, match="审计日志只能追加"):
+        raw("DELETE FROM audit_auditentry")
