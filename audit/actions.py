@@ -18,6 +18,7 @@ ACTION_LABELS = {
     "account.enable": "启用账号",
     "account.role": "角色变更",
     "export": "导出/下载",
+    "view_personal": "查看完整个人信息",
     "import": "导入",
     "list.submit": "报送清单",
     "list.return": "退回清单",

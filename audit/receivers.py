@@ -77,13 +77,14 @@ def on_admin_log(sender, instance, created, raw=False, **kwargs):
         obj = instance.get_edited_object()
     except Exception:  # deleted meanwhile, or a model that is gone: keep what the log entry says
         obj = None
+    model = instance.content_type.model_class() if instance.content_type_id else None
     audit(
         ADMIN_ACTIONS.get(instance.action_flag, "admin.change"),
         user=instance.user,
         obj=obj,
         # Field names only (已修改 手机号码), never the values.
         detail=instance.get_change_message() or "",
-        object_type=instance.content_type.model_class()._meta.label_lower if instance.content_type_id else "",
+        object_type=model._meta.label_lower if model is not None else "",
         object_id=instance.object_id or "",
         object_label=instance.object_repr,
     )

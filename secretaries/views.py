@@ -21,6 +21,7 @@ from core.importing import (
 )
 from core.paging import querystring_without_page
 from core.scoping import scope_for
+from core.signals import audit
 from secretaries.forms import (
     DispatchUnitForm,
     ImportUploadForm,
@@ -73,6 +74,9 @@ def secretary_detail(request, pk):
     )
     scope = scope_for(request.user)
     history = history_rows(secretary) if scope.is_org else []
+    if secretary.id_number and visibility_for(request.user).id_number(secretary.id_number) == secretary.id_number:
+        # The page that shows an ID number unmasked: every such view is in the audit trail.
+        audit("view_personal", request=request, obj=secretary, detail="查看完整身份证号、出生日期和手机号")
     return render(
         request,
         "secretaries/secretary_detail.html",

@@ -286,3 +286,20 @@ def test_an_admin_bulk_delete_records_each_object(admin_user, district, client_f
     )
     assert response.status_code == 302
     assert sorted(entries("admin.delete").values_list("object_label", flat=True)) == ["第8批", "第9批"]
+
+
+# --- unmasked views ------------------------------------------------------------------------------
+
+
+def test_an_unmasked_view_of_an_id_number_is_recorded_and_a_masked_one_is_not(
+    org_user, township_a_user, secretary, client_for
+):
+    secretary.id_number = "11010519491231002X"
+    secretary.save()
+    client_for(township_a_user).get(f"/secretaries/{secretary.pk}/")  # masked for township staff
+    assert not entries("view_personal").exists()
+    response = client_for(org_user).get(f"/secretaries/{secretary.pk}/")
+    assert response.status_code == 200
+    entry = only_entry("view_personal")
+    assert (entry.user_id, entry.object_id) == (org_user.pk, str(secretary.pk))
+    assert secretary.id_number not in entry.detail + str(entry.extra)
