@@ -27,6 +27,7 @@ ACTION_LABELS = {
     "round.open": "发布征集轮次",
     "round.close": "截止征集轮次",
     "roster.generate": "生成排班",
+    "settings.change": "修改设置",
     "admin.add": "后台新增",
     "admin.change": "后台修改",
     "admin.delete": "后台删除",

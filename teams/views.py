@@ -17,6 +17,7 @@ from core.access import role_required
 from core.dates import add_months, month_start, next_month, parse_month
 from core.excel import xlsx_response
 from core.scoping import scope_for
+from core.signals import audit
 from secretaries.models import Expertise, Secretary
 from teams import access, scoring, selectors, services
 from teams.exports import activities_workbook, evaluation_workbook
@@ -583,6 +584,11 @@ def scoring_rules(request):
     if request.method == "POST" and formset.is_valid():
         with transaction.atomic():  # all rules or none
             formset.save()
+            for rule, fields in formset.changed_objects:
+                labels = "、".join(str(rule._meta.get_field(name).verbose_name) for name in fields)
+                audit("settings.change", request=request, obj=rule, detail=f"修改计分规则：{labels}")
+            for rule in formset.new_objects:
+                audit("settings.change", request=request, obj=rule, detail="新增计分规则")
         messages.success(request, "计分规则已保存；已冻结的月份不受影响。")
         return redirect("teams:scoring_rules")
     rows = [(form, scoring.is_known_key(form.instance.key)) for form in formset.forms]

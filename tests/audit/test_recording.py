@@ -303,3 +303,22 @@ def test_an_unmasked_view_of_an_id_number_is_recorded_and_a_masked_one_is_not(
     entry = only_entry("view_personal")
     assert (entry.user_id, entry.object_id) == (org_user.pk, str(secretary.pk))
     assert secretary.id_number not in entry.detail + str(entry.extra)
+
+
+def test_a_scoring_rule_changed_on_its_page_is_a_settings_change(org_user, district, client_for):
+    from teams.models import ScoringRule
+
+    rules = list(ScoringRule.objects.order_by("sort_order", "key"))
+    data = {"form-TOTAL_FORMS": len(rules), "form-INITIAL_FORMS": len(rules)}
+    for i, rule in enumerate(rules):
+        data |= {f"form-{i}-id": rule.pk, f"form-{i}-label": rule.label, f"form-{i}-points": rule.points}
+        data |= {f"form-{i}-cap": rule.cap or "", f"form-{i}-active": "on" if rule.active else ""}
+    data["form-0-points"] = str(rules[0].points + 3)
+    assert client_for(org_user).post("/teams/scoring/", data).status_code == 302
+    entry = only_entry("settings.change")
+    assert (entry.object_type, entry.object_id, entry.district_id) == (
+        "teams.scoringrule",
+        str(rules[0].pk),
+        district.pk,
+    )
+    assert entry.detail == f"修改计分规则：{ScoringRule._meta.get_field('points').verbose_name}"
