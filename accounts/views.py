@@ -62,6 +62,8 @@ class LoginView(auth_views.LoginView):
         scope = scope_for(self.pending_user or self.request.user)
         if scope.is_sysadmin:
             return resolve_url("accounts:login_list")
+        if scope.is_auditadmin:
+            return resolve_url("audit:entry_list")
         if scope.is_admin:
             return resolve_url("admin:index")
         return super().get_default_redirect_url()
@@ -122,6 +124,16 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         context = super().get_context_data(**kwargs)
         context["required_reason"] = pending_password_message(self.request.session.get(PENDING_KEY, []))
         return context
+
+    def form_invalid(self, form):
+        audit(
+            "account.password_change",
+            request=self.request,
+            obj=self.request.user,
+            result="failure",
+            detail="原密码错误或新密码不符合要求",
+        )
+        return super().form_invalid(form)
 
     def form_valid(self, form):
         forced = bool(pending_password_message(self.request.session.get(PENDING_KEY, [])))

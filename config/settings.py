@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "stations",
     "demands",
     "notices",
+    "audit",
     "dashboard",
     "accounts",
 ]
@@ -73,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # The request a service acts in, so an audit entry written there has its source address.
+    "audit.middleware.AuditRequestMiddleware",
     # Axes must stay last: it inspects the response of the login view.
     "axes.middleware.AxesMiddleware",
 ]
@@ -181,6 +184,15 @@ PASSWORD_MAX_AGE_DAYS = env_int("PASSWORD_MAX_AGE_DAYS", 90, minimum=0)
 # department's business logins when this is on.
 OTP_REQUIRED_FOR_ORG = env_bool("OTP_REQUIRED_FOR_ORG", False)
 OTP_TOTP_ISSUER = "第一书记组团服务平台"
+
+# The reverse proxy whose X-Forwarded-For is believed (its last entry: the address nginx saw), the
+# same variable gunicorn reads (config/gunicorn.conf.py); core/client.py. "*" trusts every peer.
+FORWARDED_ALLOW_IPS = env_list("FORWARDED_ALLOW_IPS", ["127.0.0.1"])
+
+# The audit trail (安全审计, app `audit`): entries are kept at least 180 days (网络安全法 第二十一条);
+# the daily job moves older ones to gzip files under AUDIT_ARCHIVE_DIR (keep a copy off the machine).
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 180, minimum=180)
+AUDIT_ARCHIVE_DIR = Path(env_str("AUDIT_ARCHIVE_DIR", str(VAR_DIR / "audit-archive")))
 
 # Idle sessions expire after 30 minutes: every request renews the cookie.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30, minimum=1) * 60
@@ -341,6 +353,10 @@ CELERY_BEAT_SCHEDULE = {
     "demands-weekly-supervision-digest": {
         "task": "demands.tasks.send_supervision_digest",
         "schedule": crontab(minute=0, hour=8, day_of_week="mon"),
+    },
+    "audit-archive-old-entries": {
+        "task": "audit.tasks.archive_audit_entries",
+        "schedule": crontab(minute=40, hour=3),  # daily; only entries past AUDIT_RETENTION_DAYS
     },
     "stations-extend-roster": {
         "task": "stations.tasks.extend_roster",

@@ -30,6 +30,7 @@ urlpatterns = [
     path("notices/", include("notices.urls")),
     # One login page for the whole site: the admin's own would skip the two-factor step.
     path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
+    path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
 ]
 

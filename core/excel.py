@@ -10,7 +10,10 @@ Decimals are never touched: a negative amount stays a number.
 
 openpyxl's write-only mode streams rows, so tens of thousands of rows export in seconds."""
 
+import html
 import io
+import re
+import zipfile
 
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
@@ -21,6 +24,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from core.importing import check_xlsx_content
+from core.signals import audit
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -63,13 +67,53 @@ def append_row(sheet, values):
     sheet.append(safe_row(sheet, values))
 
 
-def xlsx_response(content, filename):
-    """A download of `content` (bytes or an openpyxl Workbook) under a Chinese file name."""
+def xlsx_response(content, filename, *, request, personal=False, obj=None):
+    """A download of `content` (bytes or an openpyxl Workbook) under a Chinese file name.
+
+    Every download is an audited action ("export"): the file name, the data rows of each sheet
+    and, when the file carries personal data (`personal`: phones, ID numbers, birth dates),
+    whether this user got them masked (the audit app asks the visibility rule)."""
     if isinstance(content, Workbook):
         content = workbook_bytes(content)
+    audit_export(request, content, filename, personal=personal, obj=obj)
     response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
     return response
+
+
+def audit_export(request, content, filename, *, personal=False, obj=None):
+    """Record the download of a finished .xlsx (xlsx_response does; the admin's export too)."""
+    sheets = sheet_rows(content)
+    rows = sum(sheets.values())
+    audit(
+        "export",
+        request=request,
+        obj=obj,
+        detail=f"{filename}（{rows} 行{'，含个人信息' if personal else ''}）",
+        file=filename,
+        rows=rows,
+        sheets=sheets,
+        personal=personal,
+    )
+
+
+SHEET_NAME_RE = re.compile(r"<sheet\b[^>]*\bname=\"([^\"]*)\"")
+ROW_TAG = b"<row "
+
+
+def sheet_rows(content):
+    """{sheet title: rows below the header} of a finished .xlsx, counted in its XML (the same way
+    for write-only and ordinary workbooks; a sheet with only a header counts 0)."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        names = SHEET_NAME_RE.findall(archive.read("xl/workbook.xml").decode("utf-8"))
+        counts = {}
+        for index, name in enumerate(names, start=1):
+            try:
+                xml = archive.read(f"xl/worksheets/sheet{index}.xml")
+            except KeyError:
+                continue
+            counts[html.unescape(name)] = max(xml.count(ROW_TAG) - 1, 0)
+    return counts
 
 
 def workbook_bytes(workbook):

@@ -26,6 +26,8 @@ from django.db import transaction
 from openpyxl import load_workbook
 from openpyxl.utils import range_boundaries
 
+from core.signals import audit
+
 XLSX_CONTENT_TYPES = {
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "application/octet-stream",
@@ -416,3 +418,20 @@ def _preview_path(token):
 
 def _age(path):
     return timedelta(seconds=max(0.0, time.time() - path.stat().st_mtime))
+
+
+# The audit trail ---------------------------------------------------------------------------------
+
+
+def audit_import(request, *, file, rows, ok, detail, obj=None):
+    """Record a confirmed import (every import page's 确认导入 calls this once): the file's name, the
+    rows written (0 when refused) and whether it went in."""
+    audit(
+        "import",
+        request=request,
+        obj=obj,
+        result="success" if ok else "failure",
+        detail=f"{file}：{detail}"[:500],
+        file=file,
+        rows=rows if ok else 0,
+    )

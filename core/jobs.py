@@ -16,6 +16,7 @@ from django.utils import timezone
 from core.importing import ImportOutcome
 from core.models import ImportJob
 from core.scoping import scope_for
+from core.signals import audit
 
 STALE_MESSAGE = (
     "后台导入任务超过 {minutes} 分钟没有进展（可能是后台服务重启），已停止，没有写入任何数据。请重新上传文件。"
@@ -61,12 +62,21 @@ def job_finish(job, outcome):
     job.progress = 100
     job.finished_at = timezone.now()
     job.save(update_fields=["errors", "result", "status", "progress", "finished_at", "updated_at"])
+    if job.action == ImportJob.Action.CONFIRM:
+        totals = outcome.totals
+        rows = totals.get("new", 0) + totals.get("update", 0)
+        detail = f"{job.kind}：新增 {totals.get('new', 0)} 条，更新 {totals.get('update', 0)} 条（后台导入）"
+        if not outcome.ok:
+            detail = f"{job.kind}：{len(outcome.errors)} 处错误，未写入（后台导入）"
+        audit("import", user=job.user, obj=job, result="success" if outcome.ok else "failure", detail=detail, rows=rows)
 
 
 def job_fail(job, message):
     ImportJob.objects.filter(pk=job.pk).update(
         status=ImportJob.Status.FAILED, message=message, finished_at=timezone.now(), updated_at=timezone.now()
     )
+    if job.action == ImportJob.Action.CONFIRM:
+        audit("import", user=job.user, obj=job, result="failure", detail=f"{job.kind}：{message}"[:300], rows=0)
 
 
 def job_outcome(job):

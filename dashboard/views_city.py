@@ -10,11 +10,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from core.access import role_required
+from core.excel import xlsx_response
 from dashboard import city, reports
 from dashboard.filters import parse_filters, scoped_township_id
 from dashboard.panels import dashboard_panels
 from dashboard.periods import PERIOD_CHOICES
-from dashboard.views import _report_month, _xlsx
+from dashboard.views import _report_month
 from demands.models import CollectionRound
 from secretaries.models import District
 
@@ -87,7 +88,9 @@ def city_round_report_xlsx(request, pk, round_pk):
     reader, district = _district(request, pk)
     rnd = _round(reader, round_pk)
     report = reports.round_report(reader, rnd, scoped_township_id(reader, request.GET.get("township")))
-    return _xlsx(reports.round_report_xlsx(report), f"{district.name}-{rnd.title}-轮次报告.xlsx")
+    return xlsx_response(
+        reports.round_report_xlsx(report), f"{district.name}-{rnd.title}-轮次报告.xlsx", request=request, personal=True
+    )
 
 
 @require_safe
@@ -106,4 +109,8 @@ def city_monthly_report_xlsx(request, pk):
     reader, district = _district(request, pk)
     month = _report_month(request)
     report = reports.monthly_report(reader, month, None)
-    return _xlsx(reports.monthly_report_xlsx(report), f"{district.name}-{month.year}年{month.month}月工作报告.xlsx")
+    return xlsx_response(
+        reports.monthly_report_xlsx(report),
+        f"{district.name}-{month.year}年{month.month}月工作报告.xlsx",
+        request=request,
+    )

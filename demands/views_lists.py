@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from core.access import role_required
 from core.excel import xlsx_response
-from core.importing import ImportFileError, preview_discard, preview_open, preview_store
+from core.importing import ImportFileError, audit_import, preview_discard, preview_open, preview_store
 from core.keep import pop_kept_input
 from core.scoping import scope_for
 from demands.excel import build_template, export_round, import_upload, remember_corrections
@@ -194,7 +194,8 @@ def round_template(request, pk):
     collection_round = _round(request, pk)
     township = _township_param(request, required=True)
     workbook = build_template(collection_round, township)
-    return xlsx_response(workbook, f"{collection_round.period_start:%Y%m}_{township.name}_三项清单模板.xlsx")
+    filename = f"{collection_round.period_start:%Y%m}_{township.name}_三项清单模板.xlsx"
+    return xlsx_response(workbook, filename, request=request, obj=collection_round)
 
 
 @role_required("org", "township")
@@ -203,7 +204,8 @@ def round_export(request, pk):
     township = _township_param(request, required=False)
     workbook = export_round(collection_round, request.user, township)
     suffix = township.name if township else "全区"
-    return xlsx_response(workbook, f"{collection_round.period_start:%Y%m}_{suffix}_三项清单汇总.xlsx")
+    filename = f"{collection_round.period_start:%Y%m}_{suffix}_三项清单汇总.xlsx"
+    return xlsx_response(workbook, filename, request=request, personal=True, obj=collection_round)
 
 
 UPLOAD_SESSION_KEY = "demands_upload"
@@ -294,18 +296,34 @@ def round_upload_confirm(request, pk):
             collection_round, township, request.user, upload, confirm=True, chosen=pending.get("chosen")
         )
     except (ImportFileError, list_services.ListError) as exc:
+        audit_import(
+            request,
+            file=pending.get("filename") or "upload.xlsx",
+            rows=0,
+            ok=False,
+            detail=str(exc),
+            obj=collection_round,
+        )
         messages.error(request, str(exc))
         return redirect("demands:round_upload", pk)
     finally:
         # Imported or refused as a whole: the stored file is of no further use either way.
         preview_discard(pending["token"])
+    summary = "，".join(f"{title}{count}条" for title, count in result.created.items())
+    audit_import(
+        request,
+        file=pending.get("filename") or "upload.xlsx",
+        rows=sum(result.created.values()),
+        ok=result.ok,
+        detail=f"{township.name}：{summary if result.ok else '有错误，未写入'}",
+        obj=collection_round,
+    )
     if not result.ok:
         return render(
             request,
             "demands/round_upload.html",
             {"round": collection_round, "form": UploadForm(user=request.user), "result": result},
         )
-    summary = "，".join(f"{title}{count}条" for title, count in result.created.items())
     messages.success(request, f"导入成功：{summary}。")
     return redirect("demands:round_detail", pk)
 

@@ -261,7 +261,7 @@ def cobuild_export(request):
             + [due_date, rating]
         )
     parts = ["共建清单", str(round_obj) if round_obj else "", township.name if township else ""]
-    return _xlsx("共建清单", headers, body, "_".join(p for p in parts if p) + ".xlsx")
+    return _xlsx(request, "共建清单", headers, body, "_".join(p for p in parts if p) + ".xlsx")
 
 
 # --- supervision list --------------------------------------------------------------------------
@@ -335,7 +335,7 @@ def supervision_export(request):
             + [next((name for name in names[:4] if name), ""), labels["status"].get(status, status)]
             + [due_date, overdue, _naive(last_progress_at), rating]
         )
-    return _xlsx("督导清单", headers, body, f"督导清单_{today:%Y%m%d}.xlsx")
+    return _xlsx(request, "督导清单", headers, body, f"督导清单_{today:%Y%m%d}.xlsx")
 
 
 ASSIGNEE_NAMES = ["assignee_secretary__name", "assignee_team__name", "assignee_station__name", "assignee_unit__name"]
@@ -354,8 +354,8 @@ def _naive(moment):
     return timezone.localtime(moment).replace(tzinfo=None) if moment else None
 
 
-def _xlsx(title, headers, rows, filename):
+def _xlsx(request, title, headers, rows, filename):
     # Write-only mode streams rows: a district's round is thousands of them.
     book = Workbook(write_only=True)
     write_only_sheet(book, title, headers, rows, widths=[6, 12, 12, 16, 12, 30, 10, 10, 24, 24, 10, 12, 8])
-    return xlsx_response(book, filename)
+    return xlsx_response(book, filename, request=request)

@@ -5,7 +5,8 @@ from django.http import Http404
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.excel import SafeXLSX
+from core.excel import SafeXLSX, audit_export
+from core.signals import audit
 from secretaries.models import (
     AreaBranch,
     Batch,
@@ -84,6 +85,25 @@ class ScopedImportExportAdmin(ImportExportModelAdmin, ScopedHistoryAdmin):
 
     def get_export_resource_kwargs(self, request, **kwargs):
         return {"visibility": visibility_for(request.user)}
+
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        data = super().get_export_data(file_format, request, queryset, **kwargs)
+        filename = self.get_export_filename(request, queryset, file_format)
+        audit_export(request, data, f"管理后台：{filename}", personal=True)
+        return data
+
+    def process_result(self, result, request):
+        totals = dict(result.totals)
+        audit(
+            "import",
+            request=request,
+            detail=f"管理后台导入{self.model._meta.verbose_name}："
+            f"新增 {totals.get('new', 0)} 条，更新 {totals.get('update', 0)} 条",
+            file=request.POST.get("original_file_name", "")[:200],
+            rows=totals.get("new", 0) + totals.get("update", 0),
+            totals=totals,
+        )
+        return super().process_result(result, request)
 
 
 @admin.register(City)

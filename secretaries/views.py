@@ -11,11 +11,12 @@ from openpyxl import Workbook
 
 from core.access import role_required
 from core.excel import dataset_workbook, write_only_sheet, xlsx_response
-from core.importing import ImportFileError, count_rows, preview_discard, preview_open, preview_store
+from core.importing import ImportFileError, audit_import, count_rows, preview_discard, preview_open, preview_store
 from core.jobs import fail_stale_jobs, job_create, job_outcome
 from core.models import ImportJob
 from core.paging import querystring_without_page
 from core.scoping import scope_for
+from core.signals import audit
 from core.tasks import enqueue_on_commit
 from secretaries.forms import (
     DispatchUnitForm,
@@ -71,6 +72,9 @@ def secretary_detail(request, pk):
     )
     scope = scope_for(request.user)
     history = history_rows(secretary) if scope.is_org else []
+    if secretary.id_number and visibility_for(request.user).id_number(secretary.id_number) == secretary.id_number:
+        # The page that shows an ID number unmasked: every such view is in the audit trail.
+        audit("view_personal", request=request, obj=secretary, detail="查看完整身份证号、出生日期和手机号")
     return render(
         request,
         "secretaries/secretary_detail.html",
@@ -113,7 +117,12 @@ def secretary_export(request):
     queryset = secretary_search(request.user, filters)
     resource = SecretaryResource(visibility=visibility_for(request.user), queryset=queryset)
     dataset = resource.export()
-    return xlsx_response(dataset_workbook(dataset, "第一书记"), f"第一书记名册-{timezone.localdate():%Y%m%d}.xlsx")
+    return xlsx_response(
+        dataset_workbook(dataset, "第一书记"),
+        f"第一书记名册-{timezone.localdate():%Y%m%d}.xlsx",
+        request=request,
+        personal=True,
+    )
 
 
 # Villages and townships ----------------------------------------------------------------------
@@ -186,7 +195,9 @@ def village_edit(request, pk):
 def village_export(request):
     resource = VillageResource(queryset=Village.objects.for_user(request.user).select_related("township"))
     return xlsx_response(
-        dataset_workbook(resource.export(), "村（社区）"), f"村（社区）-{timezone.localdate():%Y%m%d}.xlsx"
+        dataset_workbook(resource.export(), "村（社区）"),
+        f"村（社区）-{timezone.localdate():%Y%m%d}.xlsx",
+        request=request,
     )
 
 
@@ -241,7 +252,10 @@ def unit_edit(request, pk):
 def unit_export(request):
     resource = DispatchUnitResource(visibility=visibility_for(request.user), queryset=DispatchUnit.objects.all())
     return xlsx_response(
-        dataset_workbook(resource.export(), "派出单位"), f"派出单位-{timezone.localdate():%Y%m%d}.xlsx"
+        dataset_workbook(resource.export(), "派出单位"),
+        f"派出单位-{timezone.localdate():%Y%m%d}.xlsx",
+        request=request,
+        personal=True,
     )
 
 
@@ -279,6 +293,7 @@ def import_upload(request, kind):
     form = context["form"]
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        request.session[f"import:{kind}:file"] = upload.name  # named in the audit trail at 确认导入
         try:
             rows = count_rows(upload)
             if rows > settings.IMPORT_ASYNC_ROWS:
@@ -300,7 +315,8 @@ def import_confirm(request, kind):
     if not token or token != request.POST.get("token"):
         messages.error(request, "导入已过期或已完成，请重新上传文件")
         return redirect("secretaries:import_upload", kind=kind)
-    upload = preview_open(token)
+    filename = request.session.get(f"import:{kind}:file") or "upload.xlsx"
+    upload = preview_open(token, filename)
     if upload is None:
         messages.error(request, "导入文件已失效（预览超过有效期），请重新上传")
         return redirect("secretaries:import_upload", kind=kind)
@@ -313,6 +329,7 @@ def import_confirm(request, kind):
             return render(request, "secretaries/import.html", context)
         outcome = people_import(kind, upload, request.user, confirm=True)
     except ImportFileError as exc:
+        audit_import(request, file=filename, rows=0, ok=False, detail=f"{LABELS[kind]}导入失败：{exc}")
         preview_discard(token)
         messages.error(request, f"导入失败，没有写入任何数据：{exc}")
         return redirect("secretaries:import_upload", kind=kind)
@@ -320,7 +337,14 @@ def import_confirm(request, kind):
     preview_discard(token)
     if not outcome.ok:
         messages.error(request, "导入失败，没有写入任何数据。请按下列提示修改后重新上传。")
+        audit_import(
+            request, file=filename, rows=0, ok=False, detail=f"{LABELS[kind]}：{len(outcome.errors)} 处错误，未写入"
+        )
         return render(request, "secretaries/import.html", {**context, "outcome": outcome})
+    new, updated = outcome.totals.get("new", 0), outcome.totals.get("update", 0)
+    audit_import(
+        request, file=filename, rows=new + updated, ok=True, detail=f"{LABELS[kind]}：新增 {new} 条，更新 {updated} 条"
+    )
     messages.success(request, _imported(outcome))
     return redirect(context["back"])
 
@@ -351,4 +375,4 @@ def import_template(request, kind):
     workbook = Workbook(write_only=True)
     headers = required + optional
     write_only_sheet(workbook, LABELS[kind], headers, [], widths=[16] * len(headers))
-    return xlsx_response(workbook, f"{LABELS[kind]}导入模板.xlsx")
+    return xlsx_response(workbook, f"{LABELS[kind]}导入模板.xlsx", request=request)

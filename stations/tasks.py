@@ -2,6 +2,7 @@
 All three are periodic (CELERY_BEAT_SCHEDULE) and idempotent."""
 
 from celery import shared_task
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError
 
 from core.dates import task_day
@@ -20,15 +21,24 @@ def _ids(value):
         raise ValueError(f"参数 station_ids 应为服务站编号列表，收到 {value!r}") from None
 
 
+def _user_id(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"参数 requested_by 应为账号编号，收到 {value!r}") from None
+
+
 @shared_task(**{**RETRY, "autoretry_for": (IntegrityError, *TRANSIENT_ERRORS)})
-def extend_roster(station_ids=None, start=None, end=None):
+def extend_roster(station_ids=None, start=None, end=None, requested_by=None):
     """Keep the roster filled ROSTER_WEEKS_AHEAD weeks ahead (weekly), or refill a given range
     (after leave freed shifts). A concurrent run that claimed the same person first makes the
-    unique constraint refuse ours; the retry then sees those shifts and fills around them."""
+    unique constraint refuse ours; the retry then sees those shifts and fills around them.
+    `requested_by`: the id of the login that asked from the station page (the audit trail names it)."""
     default_start, default_end = services.roster_horizon()
     first = task_day(start, "start") if start is not None else default_start
     last = task_day(end, "end") if end is not None else default_end
-    result = services.roster_generate(_ids(station_ids), first, last)
+    by = get_user_model().objects.filter(pk=_user_id(requested_by)).first() if requested_by is not None else None
+    result = services.roster_generate(_ids(station_ids), first, last, by=by)
     return {"created": len(result.created), "gaps": len(result.gaps)}
 
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from core.access import role_required
 from core.dates import add_months, month_end, month_start, parse_day, parse_month
 from core.scoping import scope_for
+from core.signals import audit
 from core.tasks import enqueue
 from secretaries.models import Secretary
 from stations import selectors, services
@@ -202,7 +203,7 @@ def station_generate(request, pk):
     if not can_manage_station(request.user, station):
         raise PermissionDenied("只有本站负责人或组织部可以排班")
     # Nothing is written here, so the task is queued now and the user told if the broker refused it.
-    if enqueue(extend_roster, station_ids=[station.pk]) is None:
+    if enqueue(extend_roster, station_ids=[station.pk], requested_by=request.user.pk) is None:
         messages.error(request, "排班任务暂时无法启动（后台服务不可用），请稍后再试；每周一的自动排班不受影响。")
     else:
         messages.success(request, "已开始排班，稍后刷新即可看到新班次和缺口。")
@@ -445,8 +446,18 @@ def my_calendar(request):
 
 def ical_feed(request, token):
     """Public on purpose (phones subscribe without logging in): the token is the secret."""
-    entry = get_object_or_404(CalendarToken.objects.select_related("secretary"), token=token)
+    entry = get_object_or_404(CalendarToken.objects.select_related("secretary__user"), token=token)
     response = HttpResponse(services.ical_feed(entry.secretary), content_type="text/calendar; charset=utf-8")
+    # Fetched by the phone's calendar every few minutes to hours: each fetch is recorded, so a
+    # leaked address shows as fetches from unexpected addresses.
+    audit(
+        "export",
+        request=request,
+        user=entry.secretary.user,
+        obj=entry.secretary,
+        detail="值班日历订阅（duty.ics）",
+        file="duty.ics",
+    )
     response["Content-Disposition"] = 'inline; filename="duty.ics"'
     response["Cache-Control"] = "private, max-age=900"
     return response

@@ -274,7 +274,7 @@ def activity_export(request):
         by_month=selectors.totals_by_month(activities),
         by_kind=selectors.totals_by_kind(activities),
     )
-    return xlsx_response(workbook, f"志愿服务活动_{timezone.localdate():%Y%m%d}.xlsx")
+    return xlsx_response(workbook, f"志愿服务活动_{timezone.localdate():%Y%m%d}.xlsx", request=request)
 
 
 @role_required()

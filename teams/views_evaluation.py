@@ -14,6 +14,7 @@ from core.access import role_required
 from core.dates import add_months, month_start, next_month
 from core.excel import xlsx_response
 from core.scoping import scope_for
+from core.signals import audit
 from teams import params, scoring
 from teams.exports import evaluation_workbook
 from teams.forms import AwardForm, BestAwardsForm, ScoringRuleFormSet
@@ -94,7 +95,7 @@ def evaluation_export(request):
     months, _district_id, kind, _kinds, result, awards = _evaluated(request)
     workbook = evaluation_workbook(months, result, awards)
     name = kind.name if kind is not None else "先锋队"
-    return xlsx_response(workbook, f"{name}考评_{months[0]:%Y%m}-{months[-1]:%Y%m}.xlsx")
+    return xlsx_response(workbook, f"{name}考评_{months[0]:%Y%m}-{months[-1]:%Y%m}.xlsx", request=request)
 
 
 @role_required("org")
@@ -140,6 +141,11 @@ def scoring_rules(request):
     if request.method == "POST" and formset.is_valid():
         with transaction.atomic():  # all rules or none
             formset.save()
+            for rule, fields in formset.changed_objects:
+                labels = "、".join(str(rule._meta.get_field(name).verbose_name) for name in fields)
+                audit("settings.change", request=request, obj=rule, detail=f"修改计分规则：{labels}")
+            for rule in formset.new_objects:
+                audit("settings.change", request=request, obj=rule, detail="新增计分规则")
         messages.success(request, "计分规则已保存；已冻结的月份不受影响。")
         return redirect(reverse("teams:scoring_rules") + (f"?kind={kind.pk}" if kind else ""))
     rows = [(form, scoring.is_known_key(form.instance.key)) for form in formset.forms]

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.scoping import scope_for
-from core.signals import records_written
+from core.signals import audit, records_written
 from demands.lifecycle import SUBMISSION_EDITABLE, SUBMIT
 from demands.models import (
     CollectionRound,
@@ -291,6 +291,8 @@ def submission_submit(submission, user, *, nil=False):
         submission.on_behalf = on_behalf
         submission.form_state = {}
         submission.save()
+        detail = "本轮无新增需求" if nil else f"提交 {len(drafts)} 条需求" + ("（乡镇代报）" if on_behalf else "")
+        audit("list.submit", user=user, obj=submission, detail=detail, items=len(drafts))
     return submission
 
 
@@ -324,6 +326,9 @@ def submission_return(submission, user, reason):
         submission.returned_at = now
         submission.is_nil = False
         submission.save()
+        audit(
+            "list.return", user=user, obj=submission, detail=f"退回清单，{len(items)} 条需求回到草稿", items=len(items)
+        )
         secretaries = Secretary.objects.on_post().filter(village_id=submission.village_id, user__isnull=False)
         notify(
             [s.user for s in secretaries.select_related("user")],
@@ -343,6 +348,7 @@ def submission_accept(submission, user):
         submission.status = Submission.Status.ACCEPTED
         submission.accepted_at = timezone.now()
         submission.save()
+        audit("list.accept", user=user, obj=submission, detail="接收清单")
     return submission
 
 

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.scoping import scope_for
+from core.signals import audit
 from demands import lifecycle
 from demands.lifecycle import ASSIGNEE, DISPATCHERS, STEPS, SUBMIT, VILLAGE
 from demands.models import DemandEvent, DemandItem, ResourceItem, SupervisionFlag
@@ -138,9 +139,21 @@ def _lock(item):
 
 
 def _record(item, actor, action, from_status, note=""):
-    return DemandEvent.objects.create(
+    """The step's event, and its audit entry (the step's name and the statuses; the note, which
+    may name people, stays in the event)."""
+    event = DemandEvent.objects.create(
         item=item, actor=actor, action=action, from_status=from_status, to_status=item.status, note=note
     )
+    statuses = dict(Status.choices)
+    audit(
+        f"loop.{action}",
+        user=actor,
+        obj=item,
+        detail=f"{lifecycle.EVENT_LABELS.get(action, action)}：{statuses.get(from_status, from_status)} → "
+        f"{statuses.get(item.status, item.status)}",
+        event=event.pk,
+    )
+    return event
 
 
 def _clear_flags(item, *reasons):

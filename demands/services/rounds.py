@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.scoping import ROLE_TOWNSHIP
-from core.signals import records_written
+from core.signals import audit, records_written
 from demands.lifecycle import SUBMISSION_DONE
 from demands.models import (
     DEFAULT_NOTICE_BODY,
@@ -143,6 +143,7 @@ def round_open(collection_round, *, by=None):
         if opened:
             # Same transaction as the status change: an open round has had its notices.
             _notify_opened(collection_round)
+            audit("round.open", user=by, obj=collection_round, detail=f"发布征集轮次（{_by_whom(by)}）")
     return bool(opened)
 
 
@@ -154,7 +155,13 @@ def round_close(collection_round, *, by=None):
     collection_round.refresh_from_db()
     if not closed and collection_round.status != CollectionRound.Status.CLOSED:
         raise RoundError("只有征集中的轮次可以截止")
+    if closed:
+        audit("round.close", user=by, obj=collection_round, detail=f"截止征集轮次（{_by_whom(by)}）")
     return bool(closed)
+
+
+def _by_whom(user):
+    return "手动" if user is not None else "定时任务"
 
 
 def ensure_submissions(collection_round):

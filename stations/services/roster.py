@@ -20,7 +20,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from core.scoping import ROLE_ORG, ROLE_STATION
-from core.signals import records_written
+from core.signals import audit, records_written
 from core.tasks import enqueue_on_commit
 from core.text import clause
 from notices.models import Notice
@@ -65,7 +65,7 @@ def _weeks(start, end):
         monday += timedelta(days=7)
 
 
-def roster_generate(station_ids, start, end, *, notify_people=True, cap=None):
+def roster_generate(station_ids, start, end, *, notify_people=True, cap=None, by=None):
     """Fill every open duty slot of the given stations between start and end (inclusive).
 
     Hard rules: one live shift per person per day; none during leave; at most `cap`
@@ -74,7 +74,8 @@ def roster_generate(station_ids, start, end, *, notify_people=True, cap=None):
     Fairness: for each slot the pool member with the fewest shifts at this station comes first,
     then the fewest shifts anywhere (someone in two pools is not loaded twice), then the one who
     served here longest ago. Slots that cannot be filled become RosterGap rows and are reported.
-    station_ids=None means every active station."""
+    station_ids=None means every active station. Each station's run is an audit entry (`by`: who
+    asked for it from the station page; None for the weekly job and the refills after leave)."""
     _check_range(start, end)
     cap = cap or settings.ROSTER_MAX_SHIFTS_PER_WEEK
     result = RosterResult()
@@ -188,9 +189,24 @@ def roster_generate(station_ids, start, end, *, notify_people=True, cap=None):
         )
         result.created = new_shifts
         result.refilled = list(refills.values())
+        _audit_roster(stations, start, end, result, by)
         if notify_people:
             roster_notify(result)
     return result
+
+
+def _audit_roster(stations, start, end, result, by):
+    created = Counter(shift.station_id for shift in result.created)
+    gaps = Counter(gap.station_id for gap in result.gaps)
+    for station in stations:
+        audit(
+            "roster.generate",
+            user=by,
+            obj=station,
+            detail=f"{start:%Y-%m-%d} 至 {end:%Y-%m-%d}：新排 {created[station.pk]} 个班次，缺口 {gaps[station.pk]} 天",
+            created=created[station.pk],
+            gaps=gaps[station.pk],
+        )
 
 
 def _fetch_pks(shifts):
