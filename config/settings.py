@@ -174,7 +174,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_HANDLER = "accounts.lockout.PairAndAddressHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0, minimum=0)
+# The client's address as the audit trail sees it (core/client.py): behind nginx, the address nginx
+# saw (X-Forwarded-For believed only from FORWARDED_ALLOW_IPS), not the proxy's own, which would
+# put every user behind one address and lock them all out together.
+AXES_CLIENT_IP_CALLABLE = "core.client.client_address"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 
 # Account life cycle and passwords (accounts/): 0 turns a limit off.

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.test import Client
 from django.utils import timezone
 
 from accounts.models import Account
@@ -109,3 +110,21 @@ def test_a_successful_login_does_not_clear_the_address_count(township_a_user, to
     post_login("guess9", "wrong-Password1", ip="10.6.6.6")
     _, locked = post_login(township_b_user.username, TEST_PASSWORD, ip="10.6.6.6")
     assert locked.status_code == 429
+
+
+@pytest.mark.django_db
+def test_behind_the_proxy_each_client_address_has_its_own_count(township_a_user, settings):
+    """nginx connects from 127.0.0.1 for everyone: the lockout counts the address nginx saw (the last
+    X-Forwarded-For entry from a trusted proxy), or one guesser would lock every user out."""
+    settings.AXES_IP_FAILURE_LIMIT = 4
+    settings.FORWARDED_ALLOW_IPS = ["127.0.0.1"]
+    for n in range(4):
+        Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="10.5.5.5").post(
+            "/accounts/login/", {"username": f"guess{n}", "password": "wrong-Password1"}
+        )
+    other = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="10.5.5.6")
+    response = other.post("/accounts/login/", {"username": township_a_user.username, "password": TEST_PASSWORD})
+    assert response.status_code == 302
+    guesser = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="10.5.5.5")
+    response = guesser.post("/accounts/login/", {"username": township_a_user.username, "password": TEST_PASSWORD})
+    assert response.status_code == 429
