@@ -16,6 +16,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("sw.js", views.service_worker, name="service_worker"),
     path("offline/", views.offline, name="offline"),
+    path("favicon.ico", views.favicon),
     path("system/status/", views.system_status, name="system_status"),
     path(
         "accounts/login/",
