@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "core.middleware.NoStoreForUsersMiddleware",
     # A login that must change its password or enrol two-factor login is sent there first.
     "accounts.middleware.AccountPolicyMiddleware",
+    "core.middleware.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Inside the messages and sessions: it stashes an expired session's POST and says so.
     "core.middleware.KeepInputOnExpiryMiddleware",
@@ -262,6 +264,45 @@ SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000, m
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Content-Security-Policy (django-csp): only this site's own files; no inline or eval'd script
+# (inline handlers live in static/js/site.js, htmx runs with allowEval off: templates/base.html),
+# no inline <style> (the charts' styles are static/css/charts.css). Inline style="" attributes are
+# allowed (style-src-attr): Django's and import-export's admin, pygal's SVG and a few computed
+# widths use them, and an attribute can neither run script nor select other elements to read them.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Browser features no page uses, switched off for every page (core.middleware.PermissionsPolicyMiddleware).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+        "serial",
+        "bluetooth",
+        "hid",
+        "xr-spatial-tracking",
+    )
+}
 if env_bool("SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 

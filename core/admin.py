@@ -17,6 +17,22 @@ class ViewOnlyAdminMixin:
         return False
 
 
+class SharedCatalogAdminMixin:
+    """Rows every district shares (categories, expertise, batches, scoring rules, the importer's
+    synonyms): any admin login may read them, only a superuser adds, changes or deletes them, so
+    that one district cannot change what another relies on (a district's 系统管理员 included: these
+    rows are the installation's, not the district's)."""
+
+    def has_add_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
 @admin.register(OutboxTask)
 class OutboxTaskAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     """What waits for the broker (sent by the minute's sweep once it is back)."""

@@ -28,6 +28,23 @@ class NoStoreForUsersMiddleware:
         return response
 
 
+class PermissionsPolicyMiddleware:
+    """`Permissions-Policy` from settings.PERMISSIONS_POLICY ({feature: [allowed origins]}; an
+    empty list switches the feature off for every page and frame): camera, microphone, location,
+    payment, USB and the like are never used by this site, so nothing injected may use them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.header = ", ".join(
+            f"{feature}=({' '.join(origins)})" for feature, origins in settings.PERMISSIONS_POLICY.items()
+        )
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.header)
+        return response
+
+
 class KeepInputOnExpiryMiddleware:
     """A form posted after the session expired is sent to the login page by the view's access
     decorator: keep what was typed (core.keep) and say so, so that logging in leads back to the

@@ -32,6 +32,10 @@ LABEL_CHARS = 8  # axis labels longer than this end in "…" (the full name is i
 # it does not reserve is added to the margin on the labels' side, or names are cut off.
 CJK_EXTRA_EM = 0.45
 SCRIPT = re.compile(r"<script\b.*?</script>", re.S)
+STYLE_ELEMENT = re.compile(r"<style\b[^>]*>(.*?)</style>", re.S)
+# pygal writes one colour rule per series; the stylesheet holds this many (no chart has more).
+STYLESHEET_SERIES = 40
+STYLESHEET_PATH = "css/charts.css"
 
 
 def _config(**extra):
@@ -66,10 +70,24 @@ def describe(labels, series, unit=""):
     return "；".join(parts) + more if parts else "暂无数据"
 
 
+def stylesheet():
+    """The charts' CSS as static/css/charts.css holds it (`manage.py chart_stylesheet` writes it).
+    pygal puts it in each SVG as an inline <style> under the chart's own id, which the
+    Content-Security-Policy (style-src 'self') refuses; the same rules under the class every
+    chart has are served as a file instead."""
+    chart = pygal.Bar(**_config())
+    for index in range(STYLESHEET_SERIES):
+        chart.add(str(index), [1])
+    svg = chart.render(is_unicode=True)
+    chart_id = re.search(r'id="(chart-[^"]+)"', svg).group(1)
+    return "".join(STYLE_ELEMENT.findall(svg)).replace(f"#{chart_id}", ".pygal-chart") + "\n"
+
+
 def _accessible(svg, title, desc):
     """Name the SVG for screen readers: role=img, <title> and <desc> first inside it. pygal adds
-    an inline config <script> for its (unused) tooltips even with js=[]; the page needs none."""
-    svg = SCRIPT.sub("", svg)
+    an inline config <script> for its (unused) tooltips even with js=[] (the page needs none), and
+    an inline <style> (static/css/charts.css has its rules): both go."""
+    svg = STYLE_ELEMENT.sub("", SCRIPT.sub("", svg))
     head, rest = svg.split(">", 1)
     return f'{head} role="img" aria-label="{escape(title)}"><title>{escape(title)}</title><desc>{escape(desc)}</desc>{rest}'
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from core.admin import ViewOnlyAdminMixin
+from core.admin import SharedCatalogAdminMixin, ViewOnlyAdminMixin
 from demands.models import (
     CollectionRound,
     ColumnMapping,
@@ -20,7 +20,7 @@ from secretaries.admin import ScopedAdminMixin, ScopedHistoryAdmin
 
 
 @admin.register(DemandCategory)
-class DemandCategoryAdmin(admin.ModelAdmin):
+class DemandCategoryAdmin(SharedCatalogAdminMixin, admin.ModelAdmin):
     list_display = ["name", "sort_order", "active", "description"]
     list_editable = ["sort_order", "active"]
     search_fields = ["name"]
@@ -28,7 +28,7 @@ class DemandCategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(HeaderSynonym)
-class HeaderSynonymAdmin(admin.ModelAdmin):
+class HeaderSynonymAdmin(SharedCatalogAdminMixin, admin.ModelAdmin):
     """The header spellings the importer knows (core/sheets.py reads them through demands/sheets.py)."""
 
     list_display = ["text", "column", "kind"]
@@ -37,7 +37,7 @@ class HeaderSynonymAdmin(admin.ModelAdmin):
 
 
 @admin.register(ValueSynonym)
-class ValueSynonymAdmin(admin.ModelAdmin):
+class ValueSynonymAdmin(SharedCatalogAdminMixin, admin.ModelAdmin):
     list_display = ["text", "means", "field"]
     list_filter = ["field"]
     search_fields = ["text", "means"]
@@ -52,7 +52,7 @@ class ColumnMappingAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ResourceCategory)
-class ResourceCategoryAdmin(admin.ModelAdmin):
+class ResourceCategoryAdmin(SharedCatalogAdminMixin, admin.ModelAdmin):
     list_display = ["name", "sort_order", "active", "description"]
     list_editable = ["sort_order", "active"]
     search_fields = ["name"]

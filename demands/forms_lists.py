@@ -2,6 +2,7 @@ from django import forms
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils import timezone
 
+from core.concurrency import VersionedFormMixin, keep_unseen_choices
 from core.scoping import scope_for
 from demands.models import (
     CollectionRound,
@@ -208,7 +209,7 @@ class ReturnForm(BootstrapFormMixin, forms.Form):
     )
 
 
-class ResourceForm(BootstrapFormMixin, forms.ModelForm):
+class ResourceForm(VersionedFormMixin, BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = ResourceItem
         fields = [
@@ -247,7 +248,7 @@ class ResourceForm(BootstrapFormMixin, forms.ModelForm):
         return data
 
 
-class ProjectForm(BootstrapFormMixin, forms.ModelForm):
+class ProjectForm(VersionedFormMixin, BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = ProjectItem
         fields = [
@@ -294,6 +295,13 @@ class ProjectForm(BootstrapFormMixin, forms.ModelForm):
         self.fields["demands"].required = False
         if scope.is_secretary:
             self.fields["villages"].initial = list(scope.village_ids)
+
+    # A project spanning townships keeps the villages and demands the editor cannot see.
+    def clean_villages(self):
+        return keep_unseen_choices(self, "villages")
+
+    def clean_demands(self):
+        return keep_unseen_choices(self, "demands")
 
     def clean(self):
         data = super().clean()

@@ -5,8 +5,10 @@ from django.http import Http404
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import SharedCatalogAdminMixin
 from core.excel import SafeXLSX, audit_export
 from core.signals import audit
+from secretaries.access import can_edit_unit
 from secretaries.models import (
     AreaBranch,
     Batch,
@@ -135,7 +137,7 @@ class VillageAdmin(ScopedImportExportAdmin):
 
 
 @admin.register(Batch)
-class BatchAdmin(admin.ModelAdmin):
+class BatchAdmin(SharedCatalogAdminMixin, admin.ModelAdmin):
     list_display = ["name", "number", "term_start", "term_end"]
 
 
@@ -153,9 +155,16 @@ class DispatchUnitAdmin(ScopedImportExportAdmin):
     list_filter = ["level", "kind"]
     search_fields = ["name"]
 
+    # Units are shared by the districts their secretaries serve in (secretaries.access.can_edit_unit).
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or can_edit_unit(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (obj is None or can_edit_unit(request.user, obj))
+
 
 @admin.register(Expertise)
-class ExpertiseAdmin(admin.ModelAdmin):
+class ExpertiseAdmin(SharedCatalogAdminMixin, admin.ModelAdmin):
     list_display = ["name", "sort_order", "description"]
     list_editable = ["sort_order"]
     search_fields = ["name"]

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from core.concurrency import VersionedFormMixin
 from secretaries.models import AreaBranch, DispatchUnit, Expertise, ReserveCadre, Secretary, Township, Village
 
 
@@ -56,7 +57,7 @@ class SecretaryFilterForm(BootstrapFormMixin, forms.Form):
         self.fields["status"].choices = [("", "全部状态"), *Secretary.Status.choices]
 
 
-class SecretaryForm(BootstrapFormMixin, forms.ModelForm):
+class SecretaryForm(VersionedFormMixin, BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Secretary
         fields = [
@@ -85,7 +86,7 @@ class SecretaryForm(BootstrapFormMixin, forms.ModelForm):
         return " ".join(self.cleaned_data["name"].split())
 
 
-class VillageForm(BootstrapFormMixin, forms.ModelForm):
+class VillageForm(VersionedFormMixin, BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Village
         fields = ["township", "name", "kind", "population", "households", "notes"]
@@ -99,7 +100,7 @@ class VillageForm(BootstrapFormMixin, forms.ModelForm):
         return " ".join(self.cleaned_data["name"].split())
 
 
-class DispatchUnitForm(BootstrapFormMixin, forms.ModelForm):
+class DispatchUnitForm(VersionedFormMixin, BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = DispatchUnit
         fields = ["name", "level", "kind", "contact_name", "contact_phone"]

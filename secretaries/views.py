@@ -18,6 +18,7 @@ from core.paging import querystring_without_page
 from core.scoping import scope_for
 from core.signals import audit
 from core.tasks import enqueue_on_commit
+from secretaries.access import can_edit_unit
 from secretaries.forms import (
     DispatchUnitForm,
     ImportUploadForm,
@@ -240,6 +241,8 @@ def unit_create(request):
 @role_required("org")
 def unit_edit(request, pk):
     unit = get_object_or_404(DispatchUnit, pk=pk)
+    if not can_edit_unit(request.user, unit):
+        raise PermissionDenied("该派出单位也向其他区派出了第一书记，只有系统管理员可以修改")
     form = DispatchUnitForm(request.POST or None, instance=unit)
     if request.method == "POST" and form.is_valid():
         form.save()

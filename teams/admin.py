@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from core.admin import SharedCatalogAdminMixin
 from core.scoping import scope_for
 from secretaries.admin import ScopedAdminMixin, ScopedHistoryAdmin
 from teams.models import (
@@ -100,7 +101,7 @@ class MeetingAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ScoringRule)
-class ScoringRuleAdmin(ScopedHistoryAdmin):
+class ScoringRuleAdmin(SharedCatalogAdminMixin, ScopedHistoryAdmin):
     list_display = ["label", "key", "group_kind", "points", "cap", "sort_order", "active"]
     list_editable = ["points", "cap", "active"]
     list_filter = ["active", ("group_kind", admin.RelatedOnlyFieldListFilter)]

@@ -8,6 +8,7 @@ Use with pytest-django's live_server:
 """
 
 import os
+import time
 
 import pytest
 
@@ -66,3 +67,13 @@ def login(page, live_server, username, password=TEST_PASSWORD):
     page.click("button[type=submit]")
     page.wait_for_load_state("networkidle")
     assert "/accounts/login/" not in page.url, f"登录失败：{username}"
+
+
+def wait_for(page, expression, timeout=15):
+    """Wait until `expression` (JavaScript) is true in the page. Playwright's wait_for_function
+    evaluates a string with eval() in the page, which the Content-Security-Policy refuses
+    (script-src 'self', no 'unsafe-eval'); page.evaluate goes through the debugger protocol."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(f"() => Boolean({expression})"):
+        assert time.monotonic() < deadline, f"等待超时：{expression}"
+        page.wait_for_timeout(100)

@@ -8,7 +8,7 @@ from django.contrib.sessions.models import Session
 
 from demands.models import DemandItem, Submission, number_items
 from demands.services.rounds import ensure_submissions
-from tests.browser import login
+from tests.browser import login, wait_for
 from tests.demands.factories import CollectionRoundFactory, DemandCategoryFactory
 from tests.factories import TEST_PASSWORD
 
@@ -68,7 +68,7 @@ def checked_label(page, index, field):
 
 
 def wait_saved(page):
-    page.wait_for_function("document.getElementById('save-state').textContent.startsWith('已保存')")
+    wait_for(page, "document.getElementById('save-state').textContent.startsWith('已保存')")
 
 
 @pytest.mark.browser
@@ -241,7 +241,7 @@ def test_the_list_opens_from_the_home_screen_without_network(live_server, phone_
     page = phone_page
     login(page, live_server, secretary.user.username)
     page.goto(f"{live_server.url}/demands/my-list/")
-    page.wait_for_function("navigator.serviceWorker.ready.then(() => true)")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     page.goto(f"{live_server.url}/demands/my-list/")  # the home-screen icon's address, now through the worker
     assert page.evaluate("!!navigator.serviceWorker.controller")
     page.click(category_label(0, 0))
