@@ -32,6 +32,18 @@ class PartnerInline(admin.TabularInline):
     extra = 0
 
 
+@admin.register(GroupPartner)
+class GroupPartnerAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """A joint organisation's member organisations, of the groups the login reaches."""
+
+    list_display = ["name", "kind", "team"]
+    list_filter = ["kind"]
+    search_fields = ["name", "team__name"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(team__in=PioneerTeam.objects.for_user(request.user))
+
+
 @admin.register(GroupKind)
 class GroupKindAdmin(ScopedHistoryAdmin):
     list_display = ["name", "code", "level", "max_per_person", "allowance", "scored", "dispatchable", "district"]

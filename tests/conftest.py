@@ -33,6 +33,17 @@ def fresh_cache():
 
 
 @pytest.fixture
+def admin_user(db, django_user_model):
+    """pytest-django's superuser (behind `admin_client`), with a confirmed two-factor device: a
+    superuser without one is sent to enrol before any page (accounts/policy.py)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = django_user_model.objects.create_superuser("admin", "admin@example.com", "password")
+    TOTPDevice.objects.create(user=user, name="测试设备", confirmed=True)
+    return user
+
+
+@pytest.fixture
 def district(db):
     return DistrictFactory(name="房山区")
 

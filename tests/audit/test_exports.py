@@ -11,6 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from audit.models import AuditEntry
 from stations.services import calendar_token_for
 from tests.audit.helpers import entries, only_entry
+from tests.dashboard.test_city import cities  # noqa: F401  (the fixture: a city and its login)
 from tests.demands.factories import CollectionRoundFactory
 
 # url name -> (who downloads, the path's arguments, query, carries phones / ID numbers / birth dates)
@@ -41,9 +42,26 @@ def _patterns(resolver, namespace=""):
             yield f"{namespace}{pattern.name}", str(pattern.pattern)
 
 
+# The city department's downloads of one of its districts' reports (tests/dashboard/test_city.py's world).
+CITY_DOWNLOADS = {"city:round_report_xlsx": True, "city:monthly_report_xlsx": False}
+
+
 def test_the_table_names_every_url_that_sends_a_file():
     files = {name for name, route in _patterns(get_resolver()) if route.endswith((".xlsx", ".ics"))}
-    assert files == set(DOWNLOADS)
+    assert files == set(DOWNLOADS) | set(CITY_DOWNLOADS)
+
+
+@pytest.mark.parametrize("name", list(CITY_DOWNLOADS))
+def test_the_city_departments_downloads_are_recorded(name, cities, client_for):  # noqa: F811
+    from django.urls import reverse
+
+    district = cities["own"][0]
+    args = [district.pk, cities["own_round"].pk] if "round" in name else [district.pk]
+    response = client_for(cities["user"]).get(reverse(name, args=args))
+    assert response.status_code == 200
+    (entry,) = AuditEntry.objects.filter(action="export")
+    assert entry.user_id == cities["user"].pk and entry.result == "success"
+    assert quote(entry.extra["file"]) in response["Content-Disposition"]
 
 
 @pytest.fixture

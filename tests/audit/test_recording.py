@@ -239,7 +239,12 @@ def test_an_import_refused_at_confirm_is_recorded_as_a_failure(org_user, townshi
 
 @pytest.fixture
 def admin_user(django_user_model, district):
-    return django_user_model.objects.create_superuser("root", "root@example.cn", TEST_PASSWORD)
+    """A superuser with a confirmed two-factor device (without one it is sent to enrol first)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = django_user_model.objects.create_superuser("root", "root@example.cn", TEST_PASSWORD)
+    TOTPDevice.objects.create(user=user, name="测试设备", confirmed=True)
+    return user
 
 
 def test_admin_additions_changes_and_deletions_are_recorded(admin_user, village_a, batch, unit, client_for):
