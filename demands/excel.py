@@ -12,9 +12,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from core.excel import append_row, write_cell, write_only_sheet
-from core.importing import ImportFileError, ImportOutcome, RowError, import_dataset, open_xlsx
-from core.sheets import SheetError, duplicate_choices, read_list, recognise
+from core.importing import ImportFileError, ImportOutcome, RowError, open_xlsx
+from core.sheets import SheetError, read_list, recognise
 from demands.headers import DEMAND_HEADERS, PROJECT_HEADERS, RESOURCE_HEADERS
+from demands.imports import plan_upload, write_upload
 from demands.models import (
     CollectionRound,
     DemandCategory,
@@ -24,9 +25,8 @@ from demands.models import (
     ResourceItem,
     Submission,
 )
-from demands.resources import DemandItemResource, ProjectItemResource, ResourceItemResource
 from demands.selectors_lists import completeness_by_township, missing_villages_for, round_items_for_export
-from demands.services.lists import ListError, secretaries_with_login, submission_submit, villages_filled_on_behalf
+from demands.services.lists import ListError, secretaries_with_login, villages_filled_on_behalf
 from demands.sheets import list_specs, remember_mapping
 from secretaries.models import Secretary, Township, Village
 from secretaries.visibility import visibility_for
@@ -34,10 +34,10 @@ from secretaries.visibility import visibility_for
 TEMPLATE_ROWS = 200  # rows that carry the drop-downs
 
 SHEETS = [
-    # (key, sheet title, headers, resource class)
-    ("demands", "需求清单", DEMAND_HEADERS, DemandItemResource),
-    ("resources", "资源清单", RESOURCE_HEADERS, ResourceItemResource),
-    ("projects", "项目清单", PROJECT_HEADERS, ProjectItemResource),
+    # (key, sheet title, headers)
+    ("demands", "需求清单", DEMAND_HEADERS),
+    ("resources", "资源清单", RESOURCE_HEADERS),
+    ("projects", "项目清单", PROJECT_HEADERS),
 ]
 HEADER_FILL = PatternFill("solid", fgColor="FCE4E4")
 
@@ -110,7 +110,7 @@ def build_template(collection_round, township):
         append_row(guide, [line])
     guide.column_dimensions["A"].width = 90
     sheets = {}
-    for _key, title, headers, _resource in SHEETS:
+    for _key, title, headers in SHEETS:
         sheets[title] = book.create_sheet(title)
         _header(sheets[title], headers, widths={3: 24, 4: 36} if title == "需求清单" else None)
     refs = _options(
@@ -207,59 +207,44 @@ def read_upload(upload, specs, *, today, chosen=None):
     return read
 
 
-def _sheet_outcome(sheet, resource, *, dry_run):
-    """Import one read sheet (dry run or not); the reader's own errors and warnings come first."""
-    if sheet.missing:
-        message = f"表头缺少以下列：{'、'.join(sheet.missing)}。请在下方为这些列选择对应的表头后重新预览，或使用下载的模板填写。"
-        return ImportOutcome(ok=False, errors=[RowError(row=0, message=message)])
-    duplicates = duplicate_choices(sheet)
-    if duplicates:
-        errors = [RowError(0, f"“{key}”对应了 {'、'.join(letters)} 多列，请只选一列") for key, letters in duplicates]
-        return ImportOutcome(ok=False, errors=errors)
-    outcome = import_dataset(resource, sheet.dataset, dry_run=dry_run)
-    outcome.errors = sorted(sheet.errors + outcome.errors, key=lambda error: error.row)
-    outcome.warnings = sheet.warnings
-    outcome.ok = not outcome.errors
-    return outcome
-
-
-def import_upload(collection_round, township, user, upload, *, confirm, chosen=None):
-    """Preview (confirm=False) or import (confirm=True) a township's workbook. All sheets go in one
-    transaction: unless every row of every sheet is valid, nothing is saved."""
+def import_upload(collection_round, township, user, upload, *, confirm, chosen=None, progress=None, before_commit=None):
+    """Preview (confirm=False) or import (confirm=True) a township's workbook: an UploadResult.
+    Every row of every list is checked set-wise (demands/imports.py); unless all are good, nothing
+    is saved. The writes are one transaction; `before_commit(result)` runs inside it (an exception
+    there undoes them). `progress(share)` is told how far it is, 0…1."""
     if collection_round.status != CollectionRound.Status.OPEN:
         # Checked here, not only on the preview page: a preview made before the round closed
         # must not be confirmed after it.
         raise ListError("本轮征集已截止，不能再导入清单。")
-    # Every name in the file is looked up inside this township (the resources); the township itself
-    # must be one of the user's, in the round's district.
+    # Every name in the file is looked up inside this township (demands/imports.py); the township
+    # itself must be one of the user's, in the round's district.
     in_scope = Township.objects.for_user(user).filter(pk=township.pk, district_id=collection_round.district_id)
     if not in_scope.exists():
         raise ImportFileError(f"乡镇“{township.name}”不存在或不在您的管辖范围内")
     read = read_upload(upload, list_specs(township, user), today=timezone.localdate(), chosen=chosen)
-    result = UploadResult(ok=True, read=read)
-    with transaction.atomic():
-        resources = {}
-        for key, title, _headers, resource_class in SHEETS:
-            if key not in read.sheets:
-                continue
-            resources[title] = resource_class(collection_round=collection_round, township=township, user=user)
-            outcome = _sheet_outcome(read.sheets[key], resources[title], dry_run=not confirm)
-            result.sheets[title] = outcome
-            result.ok = result.ok and outcome.ok
-        if not confirm or not result.ok:
-            transaction.set_rollback(True)
-            return result
-        result.created = {title: len(resource.saved) for title, resource in resources.items()}
-        demand_resource = resources.get("需求清单")
-        submission_ids = {item.submission_id for item in demand_resource.saved} if demand_resource else set()
-        for submission in Submission.objects.filter(pk__in=submission_ids).select_related("village"):
+    checking = _part(progress, 0.1, 0.6 if confirm else 0.9)
+    plan = plan_upload(read, collection_round, township, user, progress=checking)
+    result = UploadResult(ok=plan.ok, sheets=plan.outcomes, read=read)
+    if confirm and result.ok:
+        with transaction.atomic():
             try:
-                submission_submit(submission, user)
+                result.created = write_upload(plan, user, progress=_part(progress, 0.7, 0.3))
             except ListError as exc:
                 transaction.set_rollback(True)
-                outcome = ImportOutcome(ok=False, errors=[RowError(row=0, message=f"{submission.village}：{exc}")])
+                outcome = ImportOutcome(ok=False, errors=[RowError(row=0, message=str(exc))])
                 return UploadResult(ok=False, sheets={"需求清单": outcome}, read=read)
+            if before_commit:
+                before_commit(result)
+    if progress:
+        progress(1.0)
     return result
+
+
+def _part(progress, start, share):
+    """A progress callback for one part of the work: 0…1 of it is `start` to `start + share` of the whole."""
+    if progress is None:
+        return None
+    return lambda done: progress(start + share * done)
 
 
 def remember_corrections(township, user, read):

@@ -151,7 +151,7 @@ def test_the_round_upload_parses_the_file_once(monkeypatch, district, township_a
     real = core.importing._parse
     monkeypatch.setattr(core.importing, "_parse", lambda *a, **k: calls.append(1) or real(*a, **k))
     book = Workbook()
-    for _key, title, headers, _resource in SHEETS:
+    for _key, title, headers in SHEETS:
         book.create_sheet(title).append(headers)
     book["项目清单"].append(["修路", "六渡村", "在建"])
     buffer = io.BytesIO()
