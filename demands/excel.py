@@ -12,8 +12,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from core.excel import append_row, write_cell, write_only_sheet
-from core.importing import ImportFileError, ImportOutcome, RowError, open_xlsx
-from core.sheets import SheetError, read_list, recognise
+from core.importing import ImportFileError, ImportOutcome, RowError, open_xlsx, preview_open
+from core.jobs import job_claim, job_fail, job_run
+from core.models import ImportJob
+from core.sheets import Column, ListSheet, ListSpec, Mapped, SheetError, read_list, recognise
 from demands.headers import DEMAND_HEADERS, PROJECT_HEADERS, RESOURCE_HEADERS
 from demands.imports import plan_upload, write_upload
 from demands.models import (
@@ -157,6 +159,51 @@ class UploadResult:
     def warnings(self):
         return [(title, warning) for title, outcome in self.sheets.items() for warning in outcome.warnings]
 
+    def as_json(self):
+        """The result as JSON-ready data, for a background job's stored result (core/jobs.py)."""
+        sheets = {title: outcome.as_json() for title, outcome in self.sheets.items()}
+        errors = [[title, row, message] for title, data in sheets.items() for row, message in data.pop("errors")]
+        read = self.read and {
+            "ignored": self.read.ignored,
+            "sheets": [
+                {
+                    "kind": sheet.spec.kind,
+                    "title": sheet.spec.title,
+                    "keys": [column.key for column in sheet.spec.columns],
+                    "name": sheet.name,
+                    "header_row": sheet.header_row,
+                    "columns": [[m.index, m.letter, m.header, m.key, m.why] for m in sheet.columns],
+                    "skipped": [list(item) for item in sheet.skipped],
+                }
+                for sheet in self.read.sheets.values()
+            ],
+        }
+        return {"ok": self.ok, "errors": errors, "sheets": sheets, "created": self.created, "read": read}
+
+    @classmethod
+    def from_json(cls, data):
+        errors = {}
+        for title, row, message in data["errors"]:
+            errors.setdefault(title, []).append([row, message])
+        sheets = {
+            title: ImportOutcome.from_json({**outcome, "errors": errors.get(title, [])})
+            for title, outcome in data["sheets"].items()
+        }
+        read = None
+        if data.get("read"):
+            read = UploadRead(ignored=data["read"]["ignored"])
+            for item in data["read"]["sheets"]:
+                spec = ListSpec(item["kind"], item["title"], [Column(key) for key in item["keys"]])
+                sheet = ListSheet(
+                    spec=spec,
+                    header_row=item["header_row"],
+                    columns=[Mapped(*column) for column in item["columns"]],
+                    skipped=[tuple(skipped) for skipped in item["skipped"]],
+                )
+                sheet.name = item["name"]
+                read.sheets[spec.kind] = sheet
+        return cls(ok=data["ok"], sheets=sheets, created=data["created"], read=read)
+
 
 @dataclass
 class UploadRead:
@@ -245,6 +292,46 @@ def _part(progress, start, share):
     if progress is None:
         return None
     return lambda done: progress(start + share * done)
+
+
+# Background jobs: an upload of more than IMPORT_ASYNC_ROWS rows is previewed and confirmed by a
+# Celery worker (demands.tasks.run_round_upload) while the page polls the job (core/jobs.py).
+UPLOAD_JOB = "round_upload"  # core.models.ImportJob.kind
+
+
+def run_upload_job(job_id):
+    """Run a queued round-upload job: its preview (and, with a corrected mapping, remembering it
+    for the township) or its confirm. Raises ValueError (Chinese) for an id that names no job."""
+    job = job_claim(job_id)
+    if job is None:
+        return None
+    options = job.options or {}
+    collection_round = CollectionRound.objects.filter(pk=options.get("round")).first()
+    township = Township.objects.filter(pk=options.get("township")).first()
+    if job.kind != UPLOAD_JOB or job.user is None or collection_round is None or township is None:
+        job_fail(job, "导入任务无效（轮次、乡镇或发起人已不存在），请重新上传")
+        return job.pk
+    upload = preview_open(job.token, options.get("filename") or "upload.xlsx")
+    if upload is None:
+        job_fail(job, "待导入的文件已失效（超过有效期），请重新上传")
+        return job.pk
+    confirm = job.action == ImportJob.Action.CONFIRM
+    chosen = options.get("chosen") or None
+
+    def work(progress, before_commit):
+        try:
+            result = import_upload(
+                collection_round, township, job.user, upload, confirm=confirm, chosen=chosen,
+                progress=progress, before_commit=before_commit,
+            )  # fmt: skip
+        except ListError as exc:  # the round closed meanwhile
+            raise ImportFileError(str(exc)) from None
+        if chosen and not confirm:
+            remember_corrections(township, job.user, result.read)
+        return result
+
+    job_run(job, work)
+    return job.pk
 
 
 def remember_corrections(township, user, read):
