@@ -396,13 +396,15 @@ def write_upload(plan, user, *, progress=None):
     if "需求清单" in checked:
         items = checked["需求清单"].instances
         submissions = _submissions(plan.collection_round, {item.village for item in items}, user)
-        for item in items:
+        now = timezone.now()
+        for item in items:  # written as 报送: submissions_submit gives them their events
             item.submission = submissions[item.village.pk]
+            item.status, item.submitted_at = DemandItem.Status.SUBMITTED, now
         DemandItem.objects.bulk_create(items, batch_size=WRITE_BATCH)
         created["需求清单"] = len(items)
         if progress:
             progress(0.8)
-        submissions_submit(sorted(submissions.values(), key=lambda s: s.pk), user)
+        submissions_submit(sorted(submissions.values(), key=lambda s: s.pk), user, submitted=items)
         records_written.send(sender=DemandItem)
     if "资源清单" in checked:
         resources = checked["资源清单"].instances
