@@ -180,11 +180,13 @@ class RowCheck:
             self.errors[attribute] = [str(exc)]
 
     def model(self, instance, foreign_keys):
-        """The model's own validation (validators, blank, lengths, digits), in memory: the foreign
-        keys came from the tables above and the cells already refused are left out."""
+        """The model's own validation (validators, blank, lengths, digits) of the fields the list
+        sets, in memory: the foreign keys came from the tables above, the cells already refused
+        are left out, and the fields no list sets keep their (valid) defaults."""
+        unset = {f.name for f in instance._meta.fields} - set(self.columns)
         try:
             instance.full_clean(
-                exclude=set(self.errors) | set(foreign_keys), validate_unique=False, validate_constraints=False
+                exclude=set(self.errors) | set(foreign_keys) | unset, validate_unique=False, validate_constraints=False
             )
         except ValidationError as exc:
             for attribute, messages in exc.message_dict.items():
