@@ -13,7 +13,7 @@ from openpyxl import Workbook
 
 from core.models import ImportJob
 from core.signals import records_written
-from demands.models import DemandEvent, DemandItem, ProjectItem, ResourceItem, Submission
+from demands.models import DemandCategory, DemandEvent, DemandItem, ProjectItem, ResourceItem, Submission
 from demands.services.lists import submission_submit
 from demands.services.rounds import ensure_submissions
 from tests.celery_worker import wait_for
@@ -161,7 +161,10 @@ def test_a_list_submitted_between_preview_and_confirm_stops_the_whole_upload(
     ).context["job"]
     assert poll(client, open_round, job).context["result"].ok
     north = Submission.objects.get(round=open_round, village__name="北庄村")
-    DemandItem.objects.create(round=open_round, submission=north, village=north.village, category_id=1, title="网上")
+    category = DemandCategory.objects.get(name="基础设施建设")
+    DemandItem.objects.create(
+        round=open_round, submission=north, village=north.village, category=category, title="网上"
+    )
     submission_submit(north, township_a_user)  # sent on the web meanwhile
     confirm = run_jobs(django_capture_on_commit_callbacks, client, f"{url}confirm/").context["job"]
     assert "“北庄村”本轮已报送" in poll(client, open_round, confirm).content.decode()
@@ -220,8 +223,9 @@ def test_an_upload_writes_the_items_events_submissions_and_history_the_web_form_
 ):
     """The records the upload wrote when it ran row by row through django-import-export."""
     west = Submission.objects.get(round=open_round, village=village_a2)
+    category = DemandCategory.objects.get(name="基础设施建设")
     draft = DemandItem.objects.create(
-        round=open_round, submission=west, village=village_a2, category_id=1, title="草稿"
+        round=open_round, submission=west, village=village_a2, category=category, title="草稿"
     )
     Submission.objects.filter(round=open_round, village__name="南庄村").delete()  # created again by the upload
     book = Workbook()
