@@ -15,7 +15,7 @@ import time
 import uuid
 import zipfile
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import tablib
@@ -24,7 +24,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from openpyxl import load_workbook
-from openpyxl.utils import range_boundaries
+from openpyxl.utils import column_index_from_string, range_boundaries
+from python_calamine import CalamineWorkbook
 
 from core.signals import audit
 
@@ -116,15 +117,25 @@ def open_xlsx(upload, *, max_mb=None):
     manager. Raises ImportFileError (Chinese) for a file that cannot be used at all.
 
     Everything that could make reading slow or large is refused from the zip's directory and the
-    head of each worksheet's XML, before openpyxl parses anything: the uncompressed size, a
-    member compressed beyond reason (a zip bomb), the declared dimension (openpyxl pads every row
-    to it). While reading, a sheet stops at the row or column limit; memory stays bounded."""
-    content = _checked_content(upload, max_mb)
+    head of each worksheet's XML, before anything parses it: the uncompressed size, a member
+    compressed beyond reason (a zip bomb), the declared dimension (openpyxl pads every row to it).
+    While reading, a sheet stops at the row or column limit; memory stays bounded."""
+    return _parse(_checked_content(upload, max_mb))
+
+
+def _parse(content):
+    """The one place a checked file is parsed. calamine (Rust) reads it, some 15 times faster than
+    openpyxl, when every worksheet addresses its cells within the limits (it holds a sheet as one
+    dense block from its first to its last cell, so a far-away cell would cost memory); any other
+    file is streamed by openpyxl, which stops at the limits while reading."""
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        if _cells_within_limits(content):
+            return CalamineBook(CalamineWorkbook.from_filelike(io.BytesIO(content)))
+        return XlsxBook(load_workbook(io.BytesIO(content), read_only=True, data_only=True))
+    except ImportFileError:
+        raise
     except Exception:
         raise ImportFileError("无法读取该 Excel 文件，文件可能已损坏") from None
-    return XlsxBook(workbook)
 
 
 def _checked_content(upload, max_mb=None):
@@ -231,8 +242,47 @@ def _check_rows(count):
         raise ImportFileError(f"工作表的行数（{count} 行）超过上限 {settings.IMPORT_MAX_ROWS} 行，请分成几个文件上传")
 
 
+# Which reader: calamine holds a sheet as one dense block from its first to its last cell, so it
+# gets a file only when each worksheet's cells are all addressed (r="B7") and within the limits.
+# These scans run at C speed over the XML (some 0.1 s for 20,000 rows); anything unusual (cells or
+# rows without an address, a namespace prefix, columns past the limit) goes to openpyxl instead.
+CELL_TAGS = (b"<c ", b"<c>", b"<c/>")
+ROW_TAGS = (b"<row ", b"<row>", b"<row/>")
+ROW_REF_RE = re.compile(rb'<row r="(\d+)"')
+WIDE_CELL_RE = re.compile(rb'<c r="([A-Z]{2,3})\d')
+
+
+def _cells_within_limits(content):
+    """True when calamine may read the file (see above). Raises ImportFileError when a worksheet
+    addresses a row past the row limit, as reading it would."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        for member in archive.infolist():
+            if WORKSHEET_RE.fullmatch(member.filename):
+                xml = archive.read(member)  # its size is bounded by the expansion checks
+                if not _addressed_within_limits(xml):
+                    return False
+    return True
+
+
+def _addressed_within_limits(xml):
+    if b"<sheetData" not in xml:
+        return b":sheetData" not in xml  # no cells at all, or a prefixed namespace: openpyxl
+    if sum(xml.count(tag) for tag in CELL_TAGS) != xml.count(b'<c r="'):
+        return False
+    if sum(xml.count(tag) for tag in ROW_TAGS) != xml.count(b'<row r="'):
+        return False
+    wide = {letters.decode() for letters in WIDE_CELL_RE.findall(xml)}
+    if wide and max(column_index_from_string(letters) for letters in wide) > settings.IMPORT_MAX_COLUMNS:
+        return False  # openpyxl reads one column past the limit and refuses only a filled one
+    digits = len(str(settings.IMPORT_MAX_ROWS + 1))
+    numbers = set(ROW_REF_RE.findall(xml)) | set(re.findall(rb'<c r="[A-Z]{1,3}(\d{%d,})"' % digits, xml))
+    _check_rows(max((int(number) for number in numbers), default=0))
+    return True
+
+
 class XlsxBook:
-    """An opened, checked workbook; each sheet is read once, as a tablib Dataset."""
+    """An opened, checked workbook (openpyxl, read-only); each sheet is read once, as a tablib
+    Dataset or as its non-blank rows. CalamineBook reads the same way, faster."""
 
     def __init__(self, workbook):
         self.workbook = workbook
@@ -244,14 +294,15 @@ class XlsxBook:
     def __exit__(self, *exc_info):
         self.workbook.close()
 
+    def _values(self, sheet):
+        """The named (or first) sheet's rows from row 1, as value tuples. Raises KeyError or IndexError."""
+        worksheet = self.workbook[sheet] if sheet else self.workbook.worksheets[0]
+        return worksheet.iter_rows(max_col=settings.IMPORT_MAX_COLUMNS + 1, values_only=True)
+
     def dataset(self, sheet=None, *, required_headers, optional_headers=()):
         """The named (or first) sheet as a Dataset of the known columns. Raises EmptySheetError
         for a sheet with no data rows, ImportFileError for a missing sheet or header."""
-        try:
-            worksheet = self.workbook[sheet] if sheet else self.workbook.worksheets[0]
-        except (KeyError, IndexError):
-            raise ImportFileError(f"文件中没有名为“{sheet}”的工作表") from None
-        rows = self._rows(worksheet)
+        rows = self.rows(sheet)
         if not rows:
             raise EmptySheetError("文件中没有内容（缺少表头和数据行）")
         headers = [str(h).strip() if h is not None else "" for h in rows[0][1]]
@@ -271,28 +322,58 @@ class XlsxBook:
         dataset.excel_rows = [number for number, _row in data_rows]
         return dataset
 
-    def rows(self, sheet):
-        """The named sheet's non-blank rows as `(excel_row, values)`, read within the limits."""
-        return self._rows(self.workbook[sheet])
-
-    @staticmethod
-    def _rows(worksheet):
-        """The sheet's non-blank rows with their Excel row numbers, read at most to the limits (one column past the column
-        limit, so a wider sheet is told apart without reading its full width)."""
+    def rows(self, sheet=None):
+        """The named (or first) sheet's non-blank rows as `(excel_row, values)`, read at most to
+        the limits (one column past the column limit, so a wider sheet is told apart without
+        reading its full width)."""
+        try:
+            values = self._values(sheet)
+        except (KeyError, IndexError):
+            raise ImportFileError(f"文件中没有名为“{sheet}”的工作表") from None
+        except Exception as exc:
+            raise ImportFileError("无法读取该 Excel 文件，文件可能已损坏，请另存为 .xlsx 后重新上传") from exc
         max_columns = settings.IMPORT_MAX_COLUMNS
         rows = []
         try:
-            for number, row in enumerate(worksheet.iter_rows(max_col=max_columns + 1, values_only=True), start=1):
+            for number, row in enumerate(values, start=1):
                 _check_rows(number)
                 if len(row) > max_columns and row[max_columns] not in (None, ""):
                     raise ImportFileError(f"工作表的列数超过上限 {max_columns} 列，请删除多余的列后上传")
-                if any(value not in (None, "") for value in row):
-                    rows.append((number, [_cell(value) for value in row[:max_columns]]))
+                values = [_cell(value) for value in row[:max_columns]]
+                while values and values[-1] is None:  # as wide as its last value, whichever reader
+                    values.pop()
+                if values:
+                    rows.append((number, values))
         except ImportFileError:
             raise
         except Exception as exc:  # the sheet's XML is parsed lazily: damage past its head shows here
             raise ImportFileError("无法读取该 Excel 文件，文件可能已损坏，请另存为 .xlsx 后重新上传") from exc
         return rows
+
+
+class CalamineBook(XlsxBook):
+    """A workbook read by calamine, its values as openpyxl gives them: numbers without a fraction
+    as int, a date cell as a datetime, an empty cell as None."""
+
+    def __init__(self, workbook):
+        self.workbook = workbook
+        self.sheetnames = list(workbook.sheet_names)
+
+    def _values(self, sheet):
+        if sheet not in self.sheetnames and (sheet or not self.sheetnames):
+            raise KeyError(sheet)
+        worksheet = self.workbook.get_sheet_by_name(sheet or self.sheetnames[0])
+        return (tuple(map(_calamine_value, row)) for row in worksheet.to_python(skip_empty_area=False))
+
+
+def _calamine_value(value):
+    if value == "":
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return datetime(value.year, value.month, value.day)
+    return value
 
 
 def _cell(value):

@@ -2,8 +2,9 @@
 Celery worker while the page polls the job. The job's state lives in the database, so the page
 tells a finished job from a running one, and one whose worker died from one still working.
 
-    job = job_create(kind, action, user, token, total)          # the view, then enqueue_on_commit
+    job = job_create(kind, action, user, token, total, options)  # the view, then enqueue_on_commit
     job = job_claim(job_id)                                      # the task: None when nothing to do
+    job_run(job, lambda progress, before_commit: ...)            # runs the import, records its end
     job_progress(job, 0.4); job_finish(job, outcome) / job_fail(job, "…")
     fail_stale_jobs()                                            # the page, when it polls"""
 
@@ -13,19 +14,26 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from core.importing import ImportOutcome
+from core.importing import ImportFileError, ImportOutcome, preview_discard
 from core.models import ImportJob
 from core.scoping import scope_for
 from core.signals import audit
+from core.tasks import TRANSIENT_ERRORS
 
 STALE_MESSAGE = (
     "后台导入任务超过 {minutes} 分钟没有进展（可能是后台服务重启），已停止，没有写入任何数据。请重新上传文件。"
 )
 
 
-def job_create(kind, action, user, token, total):
+def job_create(kind, action, user, token, total, options=None):
     return ImportJob.objects.create(
-        kind=kind, action=action, user=user, district_id=scope_for(user).district_id, token=token, total=total
+        kind=kind,
+        action=action,
+        user=user,
+        district_id=scope_for(user).district_id,
+        token=token,
+        total=total,
+        options=options or {},
     )
 
 
@@ -47,6 +55,43 @@ def job_claim(job_id):
     return job
 
 
+class JobAbandoned(Exception):
+    """The job was reported failed (stale) while it ran: its writes are undone."""
+
+
+def job_run(job, work):
+    """Run a claimed job's import, `work(progress, before_commit)` -> its outcome, and record how it
+    ended. A confirm's outcome is stored inside the writes' transaction (`before_commit`), so a job
+    reported stale meanwhile has its writes undone; its stored file is discarded either way. An
+    unusable file (ImportFileError) fails the job; a database or broker outage is raised for the
+    task to retry (nothing was written). Returns the outcome, or None when the job failed."""
+    confirm = job.action == ImportJob.Action.CONFIRM
+
+    def finish_with_the_writes(outcome):
+        if ImportJob.objects.select_for_update().get(pk=job.pk).status != ImportJob.Status.RUNNING:
+            raise JobAbandoned
+        job_finish(job, outcome)
+
+    try:
+        outcome = work(lambda share: job_progress(job, share), finish_with_the_writes if confirm else None)
+    except ImportFileError as exc:
+        job_fail(job, f"导入失败，没有写入任何数据：{exc}")
+        return None
+    except JobAbandoned:
+        return None
+    except TRANSIENT_ERRORS:
+        raise  # the task retries; nothing was written
+    except Exception:
+        job_fail(job, "导入时发生内部错误，没有写入任何数据。请稍后重试，或联系系统管理员")
+        raise
+    finally:
+        if confirm:
+            preview_discard(job.token)
+    if not (confirm and outcome.ok):
+        job_finish(job, outcome)
+    return outcome
+
+
 def job_progress(job, share):
     """Record how far the job is (0…1); it also shows the job is alive."""
     percent = max(0, min(100, int(share * 100)))
@@ -54,7 +99,8 @@ def job_progress(job, share):
 
 
 def job_finish(job, outcome):
-    """Store the outcome (an ImportOutcome): row errors apart, the rest as the result."""
+    """Store the outcome (an ImportOutcome, or anything with its `as_json()` holding "errors"):
+    row errors apart, the rest as the result."""
     result = outcome.as_json()
     job.errors = result.pop("errors")
     job.result = result
@@ -63,11 +109,13 @@ def job_finish(job, outcome):
     job.finished_at = timezone.now()
     job.save(update_fields=["errors", "result", "status", "progress", "finished_at", "updated_at"])
     if job.action == ImportJob.Action.CONFIRM:
-        totals = outcome.totals
-        rows = totals.get("new", 0) + totals.get("update", 0)
-        detail = f"{job.kind}：新增 {totals.get('new', 0)} 条，更新 {totals.get('update', 0)} 条（后台导入）"
+        # People imports count new and updated rows (totals); a round upload counts per list (created).
+        totals = getattr(outcome, "totals", None) or {}
+        created = getattr(outcome, "created", None) or {}
+        rows = totals.get("new", 0) + totals.get("update", 0) + sum(created.values())
+        detail = f"{job.kind}：写入 {rows} 条（后台导入）"
         if not outcome.ok:
-            detail = f"{job.kind}：{len(outcome.errors)} 处错误，未写入（后台导入）"
+            detail = f"{job.kind}：有错误，未写入（后台导入）"
         audit("import", user=job.user, obj=job, result="success" if outcome.ok else "failure", detail=detail, rows=rows)
 
 
@@ -79,11 +127,11 @@ def job_fail(job, message):
         audit("import", user=job.user, obj=job, result="failure", detail=f"{job.kind}：{message}"[:300], rows=0)
 
 
-def job_outcome(job):
-    """The finished job's ImportOutcome, or None."""
+def job_outcome(job, kind=ImportOutcome):
+    """The finished job's outcome (an ImportOutcome, or `kind` rebuilt by its from_json), or None."""
     if job.result is None:
         return None
-    return ImportOutcome.from_json({**job.result, "errors": job.errors})
+    return kind.from_json({**job.result, "errors": job.errors})
 
 
 def fail_stale_jobs():

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import models
 
-from core.scoping import ScopedQuerySet
+from core.scoping import ScopedQuerySet, scope_for
 
 
 class OutboxTask(models.Model):
@@ -29,6 +29,15 @@ class OutboxTask(models.Model):
 class ImportJobQuerySet(ScopedQuerySet):
     district_path = "district_id"
 
+    def for_user(self, user):
+        """The department sees its district's jobs; anyone else the jobs they started themselves."""
+        scope = scope_for(user)
+        if scope.is_org or scope.is_superuser:
+            return super().for_user(user)
+        if not scope.has_access:
+            return self.none()
+        return self.filter(user=user, district_id=scope.district_id)
+
     def active(self):
         return self.filter(status__in=[ImportJob.Status.QUEUED, ImportJob.Status.RUNNING])
 
@@ -53,6 +62,7 @@ class ImportJob(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, verbose_name="发起人")
     district_id = models.PositiveIntegerField("区", null=True, db_index=True)  # the starter's district: the job's scope
     token = models.CharField("待导入文件", max_length=32)
+    options = models.JSONField("导入参数", default=dict, blank=True)  # e.g. a round upload's round, township, mapping
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField("进度（%）", default=0)
     total = models.PositiveIntegerField("行数", default=0)

@@ -16,6 +16,7 @@ Every value that cannot be read is an error naming the Excel row, column and hea
 
 import calendar
 import difflib
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ TOTAL_WORDS = ("合计", "总计", "小计")
 STAMP_WORDS = ("填报单位", "报送单位", "盖章", "填报日期", "填报时间", "报送日期")
 OPEN_ENDED = ("长期", "常年", "长期有效", "持续", "长年")
 UNITS = {"元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(10000), "万": Decimal(10000), "亿元": Decimal(10**8)}
+SPACE_RE = re.compile(r"\s+")
 UNIT_RE = re.compile(r"[(]\s*(亿元|万元|千元|元)\s*[)]$|(亿元|万元|千元)$")
 
 
@@ -46,8 +48,12 @@ def normalise(text):
     (（）１２ → ()12), no spaces or line breaks, no required-field stars, lower case."""
     if text is None:
         return ""
-    text = unicodedata.normalize("NFKC", str(text))
-    return re.sub(r"\s+", "", text).strip("*※").lower()
+    return _normalised(text if isinstance(text, str) else str(text))
+
+
+@functools.lru_cache(maxsize=16384)  # a list repeats its villages, categories and choices row after row
+def _normalised(text):
+    return SPACE_RE.sub("", unicodedata.normalize("NFKC", text)).strip("*※").lower()
 
 
 @dataclass(frozen=True)
@@ -76,7 +82,10 @@ class ListSpec:
     remembered: dict = field(default_factory=dict)  # normalised header -> key ("" = not imported)
 
     def column(self, key):
-        return next(column for column in self.columns if column.key == key)
+        by_key = self.__dict__.get("_by_key")
+        if by_key is None:  # asked for every cell of every row: a dict, built once
+            by_key = self._by_key = {column.key: column for column in self.columns}
+        return by_key[key]
 
     def match(self, header):
         """(key or None, why) for a header cell."""

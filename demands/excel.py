@@ -12,9 +12,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from core.excel import append_row, write_cell, write_only_sheet
-from core.importing import ImportFileError, ImportOutcome, RowError, import_dataset, open_xlsx
-from core.sheets import SheetError, duplicate_choices, read_list, recognise
+from core.importing import ImportFileError, ImportOutcome, RowError, open_xlsx, preview_open
+from core.jobs import job_claim, job_fail, job_run
+from core.models import ImportJob
+from core.sheets import Column, ListSheet, ListSpec, Mapped, SheetError, read_list, recognise
 from demands.headers import DEMAND_HEADERS, PROJECT_HEADERS, RESOURCE_HEADERS
+from demands.imports import plan_upload, write_upload
 from demands.models import (
     CollectionRound,
     DemandCategory,
@@ -24,9 +27,8 @@ from demands.models import (
     ResourceItem,
     Submission,
 )
-from demands.resources import DemandItemResource, ProjectItemResource, ResourceItemResource
 from demands.selectors_lists import completeness_by_township, missing_villages_for, round_items_for_export
-from demands.services.lists import ListError, secretaries_with_login, submission_submit, villages_filled_on_behalf
+from demands.services.lists import ListError, secretaries_with_login, villages_filled_on_behalf
 from demands.sheets import list_specs, remember_mapping
 from secretaries.models import Secretary, Township, Village
 from secretaries.visibility import visibility_for
@@ -34,10 +36,10 @@ from secretaries.visibility import visibility_for
 TEMPLATE_ROWS = 200  # rows that carry the drop-downs
 
 SHEETS = [
-    # (key, sheet title, headers, resource class)
-    ("demands", "需求清单", DEMAND_HEADERS, DemandItemResource),
-    ("resources", "资源清单", RESOURCE_HEADERS, ResourceItemResource),
-    ("projects", "项目清单", PROJECT_HEADERS, ProjectItemResource),
+    # (key, sheet title, headers)
+    ("demands", "需求清单", DEMAND_HEADERS),
+    ("resources", "资源清单", RESOURCE_HEADERS),
+    ("projects", "项目清单", PROJECT_HEADERS),
 ]
 HEADER_FILL = PatternFill("solid", fgColor="FCE4E4")
 
@@ -110,7 +112,7 @@ def build_template(collection_round, township):
         append_row(guide, [line])
     guide.column_dimensions["A"].width = 90
     sheets = {}
-    for _key, title, headers, _resource in SHEETS:
+    for _key, title, headers in SHEETS:
         sheets[title] = book.create_sheet(title)
         _header(sheets[title], headers, widths={3: 24, 4: 36} if title == "需求清单" else None)
     refs = _options(
@@ -156,6 +158,51 @@ class UploadResult:
     @property
     def warnings(self):
         return [(title, warning) for title, outcome in self.sheets.items() for warning in outcome.warnings]
+
+    def as_json(self):
+        """The result as JSON-ready data, for a background job's stored result (core/jobs.py)."""
+        sheets = {title: outcome.as_json() for title, outcome in self.sheets.items()}
+        errors = [[title, row, message] for title, data in sheets.items() for row, message in data.pop("errors")]
+        read = self.read and {
+            "ignored": self.read.ignored,
+            "sheets": [
+                {
+                    "kind": sheet.spec.kind,
+                    "title": sheet.spec.title,
+                    "keys": [column.key for column in sheet.spec.columns],
+                    "name": sheet.name,
+                    "header_row": sheet.header_row,
+                    "columns": [[m.index, m.letter, m.header, m.key, m.why] for m in sheet.columns],
+                    "skipped": [list(item) for item in sheet.skipped],
+                }
+                for sheet in self.read.sheets.values()
+            ],
+        }
+        return {"ok": self.ok, "errors": errors, "sheets": sheets, "created": self.created, "read": read}
+
+    @classmethod
+    def from_json(cls, data):
+        errors = {}
+        for title, row, message in data["errors"]:
+            errors.setdefault(title, []).append([row, message])
+        sheets = {
+            title: ImportOutcome.from_json({**outcome, "errors": errors.get(title, [])})
+            for title, outcome in data["sheets"].items()
+        }
+        read = None
+        if data.get("read"):
+            read = UploadRead(ignored=data["read"]["ignored"])
+            for item in data["read"]["sheets"]:
+                spec = ListSpec(item["kind"], item["title"], [Column(key) for key in item["keys"]])
+                sheet = ListSheet(
+                    spec=spec,
+                    header_row=item["header_row"],
+                    columns=[Mapped(*column) for column in item["columns"]],
+                    skipped=[tuple(skipped) for skipped in item["skipped"]],
+                )
+                sheet.name = item["name"]
+                read.sheets[spec.kind] = sheet
+        return cls(ok=data["ok"], sheets=sheets, created=data["created"], read=read)
 
 
 @dataclass
@@ -207,59 +254,84 @@ def read_upload(upload, specs, *, today, chosen=None):
     return read
 
 
-def _sheet_outcome(sheet, resource, *, dry_run):
-    """Import one read sheet (dry run or not); the reader's own errors and warnings come first."""
-    if sheet.missing:
-        message = f"表头缺少以下列：{'、'.join(sheet.missing)}。请在下方为这些列选择对应的表头后重新预览，或使用下载的模板填写。"
-        return ImportOutcome(ok=False, errors=[RowError(row=0, message=message)])
-    duplicates = duplicate_choices(sheet)
-    if duplicates:
-        errors = [RowError(0, f"“{key}”对应了 {'、'.join(letters)} 多列，请只选一列") for key, letters in duplicates]
-        return ImportOutcome(ok=False, errors=errors)
-    outcome = import_dataset(resource, sheet.dataset, dry_run=dry_run)
-    outcome.errors = sorted(sheet.errors + outcome.errors, key=lambda error: error.row)
-    outcome.warnings = sheet.warnings
-    outcome.ok = not outcome.errors
-    return outcome
-
-
-def import_upload(collection_round, township, user, upload, *, confirm, chosen=None):
-    """Preview (confirm=False) or import (confirm=True) a township's workbook. All sheets go in one
-    transaction: unless every row of every sheet is valid, nothing is saved."""
+def import_upload(collection_round, township, user, upload, *, confirm, chosen=None, progress=None, before_commit=None):
+    """Preview (confirm=False) or import (confirm=True) a township's workbook: an UploadResult.
+    Every row of every list is checked set-wise (demands/imports.py); unless all are good, nothing
+    is saved. The writes are one transaction; `before_commit(result)` runs inside it (an exception
+    there undoes them). `progress(share)` is told how far it is, 0…1."""
     if collection_round.status != CollectionRound.Status.OPEN:
         # Checked here, not only on the preview page: a preview made before the round closed
         # must not be confirmed after it.
         raise ListError("本轮征集已截止，不能再导入清单。")
-    # Every name in the file is looked up inside this township (the resources); the township itself
-    # must be one of the user's, in the round's district.
+    # Every name in the file is looked up inside this township (demands/imports.py); the township
+    # itself must be one of the user's, in the round's district.
     in_scope = Township.objects.for_user(user).filter(pk=township.pk, district_id=collection_round.district_id)
     if not in_scope.exists():
         raise ImportFileError(f"乡镇“{township.name}”不存在或不在您的管辖范围内")
     read = read_upload(upload, list_specs(township, user), today=timezone.localdate(), chosen=chosen)
-    result = UploadResult(ok=True, read=read)
-    with transaction.atomic():
-        resources = {}
-        for key, title, _headers, resource_class in SHEETS:
-            if key not in read.sheets:
-                continue
-            resources[title] = resource_class(collection_round=collection_round, township=township, user=user)
-            outcome = _sheet_outcome(read.sheets[key], resources[title], dry_run=not confirm)
-            result.sheets[title] = outcome
-            result.ok = result.ok and outcome.ok
-        if not confirm or not result.ok:
-            transaction.set_rollback(True)
-            return result
-        result.created = {title: len(resource.saved) for title, resource in resources.items()}
-        demand_resource = resources.get("需求清单")
-        submission_ids = {item.submission_id for item in demand_resource.saved} if demand_resource else set()
-        for submission in Submission.objects.filter(pk__in=submission_ids).select_related("village"):
+    checking = _part(progress, 0.1, 0.6 if confirm else 0.9)
+    plan = plan_upload(read, collection_round, township, user, progress=checking)
+    result = UploadResult(ok=plan.ok, sheets=plan.outcomes, read=read)
+    if confirm and result.ok:
+        with transaction.atomic():
             try:
-                submission_submit(submission, user)
+                result.created = write_upload(plan, user, progress=_part(progress, 0.7, 0.3))
             except ListError as exc:
                 transaction.set_rollback(True)
-                outcome = ImportOutcome(ok=False, errors=[RowError(row=0, message=f"{submission.village}：{exc}")])
+                outcome = ImportOutcome(ok=False, errors=[RowError(row=0, message=str(exc))])
                 return UploadResult(ok=False, sheets={"需求清单": outcome}, read=read)
+            if before_commit:
+                before_commit(result)
+    if progress:
+        progress(1.0)
     return result
+
+
+def _part(progress, start, share):
+    """A progress callback for one part of the work: 0…1 of it is `start` to `start + share` of the whole."""
+    if progress is None:
+        return None
+    return lambda done: progress(start + share * done)
+
+
+# Background jobs: an upload of more than IMPORT_ASYNC_ROWS rows is previewed and confirmed by a
+# Celery worker (demands.tasks.run_round_upload) while the page polls the job (core/jobs.py).
+UPLOAD_JOB = "round_upload"  # core.models.ImportJob.kind
+
+
+def run_upload_job(job_id):
+    """Run a queued round-upload job: its preview (and, with a corrected mapping, remembering it
+    for the township) or its confirm. Raises ValueError (Chinese) for an id that names no job."""
+    job = job_claim(job_id)
+    if job is None:
+        return None
+    options = job.options or {}
+    collection_round = CollectionRound.objects.filter(pk=options.get("round")).first()
+    township = Township.objects.filter(pk=options.get("township")).first()
+    if job.kind != UPLOAD_JOB or job.user is None or collection_round is None or township is None:
+        job_fail(job, "导入任务无效（轮次、乡镇或发起人已不存在），请重新上传")
+        return job.pk
+    upload = preview_open(job.token, options.get("filename") or "upload.xlsx")
+    if upload is None:
+        job_fail(job, "待导入的文件已失效（超过有效期），请重新上传")
+        return job.pk
+    confirm = job.action == ImportJob.Action.CONFIRM
+    chosen = options.get("chosen") or None
+
+    def work(progress, before_commit):
+        try:
+            result = import_upload(
+                collection_round, township, job.user, upload, confirm=confirm, chosen=chosen,
+                progress=progress, before_commit=before_commit,
+            )  # fmt: skip
+        except ListError as exc:  # the round closed meanwhile
+            raise ImportFileError(str(exc)) from None
+        if chosen and not confirm:
+            remember_corrections(township, job.user, result.read)
+        return result
+
+    job_run(job, work)
+    return job.pk
 
 
 def remember_corrections(township, user, read):

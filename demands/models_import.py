@@ -18,7 +18,7 @@ class ListKind(models.TextChoices):
     PROJECTS = "projects", "项目清单"
 
 
-# The columns each list imports, by the platform template's header (demands/resources.py), plus
+# The columns each list imports, by the platform template's header (demands/imports.py), plus
 # the columns read only to be checked or added to another: 乡镇 (must be the upload's) and 备注.
 LIST_COLUMNS = {
     ListKind.DEMANDS: [*DEMAND_HEADERS, "乡镇", "备注"],

@@ -16,6 +16,7 @@ urlpatterns: list = [
     path("rounds/<int:pk>/export.xlsx", views.round_export, name="round_export"),
     path("rounds/<int:pk>/upload/", views.round_upload, name="round_upload"),
     path("rounds/<int:pk>/upload/confirm/", views.round_upload_confirm, name="round_upload_confirm"),
+    path("rounds/<int:pk>/upload/jobs/<int:job_pk>/", views.round_upload_job, name="round_upload_job"),
     path("rounds/<int:pk>/review/", views_review.round_review, name="round_review"),
     path("rounds/<int:pk>/review/accept/", views_review.review_accept, name="review_accept"),
     path("rounds/<int:pk>/review/<int:submission_pk>/return/", views_review.review_return, name="review_return"),

@@ -5,20 +5,25 @@ import json
 import re
 from dataclasses import asdict
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.access import role_required
 from core.excel import xlsx_response
-from core.importing import ImportFileError, audit_import, preview_discard, preview_open, preview_store
+from core.importing import ImportFileError, audit_import, count_rows, preview_discard, preview_open, preview_store
+from core.jobs import fail_stale_jobs, job_create, job_outcome
 from core.keep import pop_kept_input
+from core.models import ImportJob
 from core.scoping import scope_for
-from demands.excel import build_template, export_round, import_upload, remember_corrections
+from core.tasks import enqueue_on_commit
+from demands.excel import UPLOAD_JOB, UploadResult, build_template, export_round, import_upload, remember_corrections
 from demands.forms_lists import (
     DemandItemForm,
     DemandItemFormSet,
@@ -55,6 +60,7 @@ from demands.selectors_lists import (
 )
 from demands.services import lists as list_services
 from demands.services import rounds as round_services
+from demands.tasks_lists import run_round_upload
 from secretaries.models import District
 
 PER_PAGE = 30
@@ -227,19 +233,24 @@ def round_upload(request, pk):
             return render(request, "demands/round_upload.html", context)
         _discard_pending_upload(request)
         try:
-            result = import_upload(collection_round, township, request.user, upload, confirm=False)
+            rows = count_rows(upload)
+            if rows <= settings.IMPORT_ASYNC_ROWS:
+                result = import_upload(collection_round, township, request.user, upload, confirm=False)
         except ImportFileError as exc:
             form.add_error("file", str(exc))
             return render(request, "demands/round_upload.html", context)
         # Kept even when rows are wrong: the user may correct the column mapping and preview again.
-        request.session[UPLOAD_SESSION_KEY] = {
+        request.session[UPLOAD_SESSION_KEY] = pending = {
             "token": preview_store(upload),
             "round": collection_round.pk,
             "township": township.pk,
             "filename": upload.name,
             "chosen": {},
         }
-        context.update({"result": result, "township": township})
+        if rows > settings.IMPORT_ASYNC_ROWS:
+            _start_upload_job(request, context, pending, ImportJob.Action.PREVIEW, rows)
+        else:
+            context.update({"result": result, "township": township})
     return render(request, "demands/round_upload.html", context)
 
 
@@ -252,15 +263,42 @@ def _round_upload_remap(request, collection_round):
         return redirect("demands:round_upload", collection_round.pk)
     township = get_object_or_404(townships_for(request.user), pk=pending["township"])
     chosen = _chosen_mapping(request.POST)
+    context = {"round": collection_round, "form": UploadForm(user=request.user), "township": township}
     try:
+        rows = count_rows(upload)
+        if rows > settings.IMPORT_ASYNC_ROWS:  # the worker remembers the corrections
+            request.session[UPLOAD_SESSION_KEY] = pending = {**pending, "chosen": chosen}
+            _start_upload_job(request, context, pending, ImportJob.Action.PREVIEW, rows)
+            return render(request, "demands/round_upload.html", context)
         result = import_upload(collection_round, township, request.user, upload, confirm=False, chosen=chosen)
     except (ImportFileError, list_services.ListError) as exc:
         messages.error(request, str(exc))
         return redirect("demands:round_upload", collection_round.pk)
     remember_corrections(township, request.user, result.read)
     request.session[UPLOAD_SESSION_KEY] = {**pending, "chosen": chosen}
-    context = {"round": collection_round, "form": UploadForm(user=request.user), "result": result, "township": township}
+    context["result"] = result
     return render(request, "demands/round_upload.html", context)
+
+
+def _start_upload_job(request, context, pending, action, rows):
+    """Hand the stored upload to a background job (more than IMPORT_ASYNC_ROWS rows); the page polls it."""
+    options = {key: pending[key] for key in ("round", "township", "filename", "chosen")}
+    job = job_create(UPLOAD_JOB, action, request.user, pending["token"], rows, options)
+    enqueue_on_commit(run_round_upload, job.pk)
+    _show_job(context, job)
+
+
+def _show_job(context, job):
+    """The context templates/_import_job.html reads for a round upload's job."""
+    context.update(
+        {
+            "job": job,
+            "job_url": reverse("demands:round_upload_job", args=[context["round"].pk, job.pk]),
+            "outcome_template": "demands/_upload_result.html",
+            "done_url": reverse("demands:round_detail", args=[context["round"].pk]),
+            "done_label": "返回本轮",
+        }
+    )
 
 
 def _chosen_mapping(data):
@@ -279,6 +317,10 @@ def _discard_pending_upload(request):
         preview_discard(pending.get("token"))
 
 
+def _imported(result):
+    return "导入成功：" + "，".join(f"{title}{count}条" for title, count in result.created.items()) + "。"
+
+
 @require_POST
 @role_required("org", "township")
 def round_upload_confirm(request, pk):
@@ -291,7 +333,13 @@ def round_upload_confirm(request, pk):
         messages.error(request, "没有待确认的上传文件（或预览已超过有效期），请重新上传。")
         return redirect("demands:round_upload", pk)
     township = get_object_or_404(townships_for(request.user), pk=pending["township"])
+    context = {"round": collection_round, "form": UploadForm(user=request.user)}
     try:
+        rows = count_rows(upload)
+        if rows > settings.IMPORT_ASYNC_ROWS:
+            # The worker discards the stored file when it is done.
+            _start_upload_job(request, context, pending, ImportJob.Action.CONFIRM, rows)
+            return render(request, "demands/round_upload.html", context)
         result = import_upload(
             collection_round, township, request.user, upload, confirm=True, chosen=pending.get("chosen")
         )
@@ -304,11 +352,11 @@ def round_upload_confirm(request, pk):
             detail=str(exc),
             obj=collection_round,
         )
+        preview_discard(pending["token"])
         messages.error(request, str(exc))
         return redirect("demands:round_upload", pk)
-    finally:
-        # Imported or refused as a whole: the stored file is of no further use either way.
-        preview_discard(pending["token"])
+    # Imported or refused as a whole: the stored file is of no further use either way.
+    preview_discard(pending["token"])
     summary = "，".join(f"{title}{count}条" for title, count in result.created.items())
     audit_import(
         request,
@@ -319,13 +367,31 @@ def round_upload_confirm(request, pk):
         obj=collection_round,
     )
     if not result.ok:
-        return render(
-            request,
-            "demands/round_upload.html",
-            {"round": collection_round, "form": UploadForm(user=request.user), "result": result},
-        )
-    messages.success(request, f"导入成功：{summary}。")
+        return render(request, "demands/round_upload.html", {**context, "result": result})
+    messages.success(request, _imported(result))
     return redirect("demands:round_detail", pk)
+
+
+@role_required("org", "township")
+def round_upload_job(request, pk, job_pk):
+    """A large upload's background preview or confirm: its progress, then its result (htmx polls
+    it every second). Only its starter sees it: the rows hold the township's contacts."""
+    collection_round = _round(request, pk)
+    fail_stale_jobs()
+    jobs = ImportJob.objects.for_user(request.user).filter(user=request.user, kind=UPLOAD_JOB)
+    job = get_object_or_404(jobs, pk=job_pk)
+    if job.options.get("round") != collection_round.pk:
+        raise Http404("导入任务不属于本轮")
+    context = {"round": collection_round, "form": UploadForm(user=request.user)}
+    _show_job(context, job)
+    result = job_outcome(job, UploadResult) if job.status == ImportJob.Status.DONE else None
+    if result is not None and job.action == ImportJob.Action.CONFIRM and result.ok:
+        context["imported"] = _imported(result)
+    elif result is not None:
+        context["result"] = result
+        context["township"] = townships_for(request.user).filter(pk=job.options.get("township")).first()
+    template = "_import_job.html" if request.htmx else "demands/round_upload.html"
+    return render(request, template, context)
 
 
 # Submissions -----------------------------------------------------------------------------------

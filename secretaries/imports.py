@@ -29,14 +29,12 @@ from core.importing import (
     ImportOutcome,
     RowError,
     open_xlsx,
-    preview_discard,
     preview_open,
 )
-from core.jobs import job_claim, job_fail, job_finish, job_progress
+from core.jobs import job_claim, job_fail, job_run
 from core.models import ImportJob
 from core.sheets import Column, ListSpec, SheetError, normalise, read_list, recognise
 from core.signals import records_written
-from core.tasks import TRANSIENT_ERRORS
 from secretaries.models import AreaBranch, Batch, DispatchUnit, Expertise, Secretary, Township, Village
 
 WRITE_BATCH = 1000  # rows per INSERT / UPDATE statement
@@ -498,10 +496,6 @@ def _preview(record):
 # Background jobs ---------------------------------------------------------------------------------
 
 
-class JobAbandoned(Exception):
-    """The job was reported failed (stale) while it ran: its writes are undone."""
-
-
 def run_import_job(job_id):
     """Run a queued import job (core.models.ImportJob): its preview or its confirm. Raises
     ValueError (Chinese) for an id that names no job; a finished job is left alone."""
@@ -516,34 +510,10 @@ def run_import_job(job_id):
         job_fail(job, "待导入的文件已失效（超过有效期），请重新上传")
         return job.pk
     confirm = job.action == ImportJob.Action.CONFIRM
-
-    def finish_with_the_writes(outcome):
-        if ImportJob.objects.select_for_update().get(pk=job.pk).status != ImportJob.Status.RUNNING:
-            raise JobAbandoned
-        job_finish(job, outcome)
-
-    try:
-        outcome = people_import(
-            job.kind,
-            upload,
-            job.user,
-            confirm=confirm,
-            progress=lambda share: job_progress(job, share),
-            before_commit=finish_with_the_writes if confirm else None,
-        )
-    except ImportFileError as exc:
-        job_fail(job, f"导入失败，没有写入任何数据：{exc}")
-        return job.pk
-    except JobAbandoned:
-        return job.pk
-    except TRANSIENT_ERRORS:
-        raise  # the task retries; nothing was written
-    except Exception:
-        job_fail(job, "导入时发生内部错误，没有写入任何数据。请稍后重试，或联系系统管理员")
-        raise
-    finally:
-        if confirm:
-            preview_discard(job.token)
-    if not (confirm and outcome.ok):
-        job_finish(job, outcome)
+    job_run(
+        job,
+        lambda progress, before_commit: people_import(
+            job.kind, upload, job.user, confirm=confirm, progress=progress, before_commit=before_commit
+        ),
+    )
     return job.pk

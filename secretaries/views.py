@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
@@ -277,13 +278,28 @@ def _import_context(kind, form):
     if kind not in IMPORTS:
         raise Http404("未知的导入类型")
     required, optional = template_headers(kind)
-    return {"form": form, "label": LABELS[kind], "kind": kind, "back": IMPORTS[kind], "required_headers": required}
+    return {
+        "form": form,
+        "label": LABELS[kind],
+        "kind": kind,
+        "back": IMPORTS[kind],
+        "required_headers": required,
+        # the background job's part of the page (templates/_import_job.html)
+        "outcome_template": "secretaries/_import_outcome.html",
+        "done_url": reverse(IMPORTS[kind]),
+        "done_label": "返回列表",
+    }
 
 
-def _start_job(request, kind, action, token, total):
-    job = job_create(kind, action, request.user, token, total)
+def _start_job(request, context, action, token, total):
+    job = job_create(context["kind"], action, request.user, token, total)
     enqueue_on_commit(run_people_import, job.pk)
-    return job
+    _show_job(context, job)
+
+
+def _show_job(context, job):
+    context["job"] = job
+    context["job_url"] = reverse("secretaries:import_job", args=[context["kind"], job.pk])
 
 
 def _imported(outcome):
@@ -300,7 +316,7 @@ def import_upload(request, kind):
         try:
             rows = count_rows(upload)
             if rows > settings.IMPORT_ASYNC_ROWS:
-                context["job"] = _start_job(request, kind, ImportJob.Action.PREVIEW, preview_store(upload), rows)
+                _start_job(request, context, ImportJob.Action.PREVIEW, preview_store(upload), rows)
             else:
                 context["outcome"] = people_import(kind, upload, request.user, confirm=False)
         except ImportFileError as exc:
@@ -328,7 +344,7 @@ def import_confirm(request, kind):
         rows = count_rows(upload)
         if rows > settings.IMPORT_ASYNC_ROWS:
             # The worker discards the stored file when it is done.
-            context["job"] = _start_job(request, kind, ImportJob.Action.CONFIRM, token, rows)
+            _start_job(request, context, ImportJob.Action.CONFIRM, token, rows)
             return render(request, "secretaries/import.html", context)
         outcome = people_import(kind, upload, request.user, confirm=True)
     except ImportFileError as exc:
@@ -358,7 +374,7 @@ def import_job(request, kind, pk):
     context = _import_context(kind, ImportUploadForm())
     fail_stale_jobs()
     job = get_object_or_404(ImportJob.objects.for_user(request.user), pk=pk, kind=kind)
-    context["job"] = job
+    _show_job(context, job)
     outcome = job_outcome(job) if job.status == ImportJob.Status.DONE else None
     if outcome is not None:
         context["outcome"] = outcome
@@ -366,7 +382,7 @@ def import_job(request, kind, pk):
             context["token"] = request.session[f"import:{kind}"] = job.token
         elif outcome.ok:
             context["imported"] = _imported(outcome)
-    template = "secretaries/_import_job.html" if request.htmx else "secretaries/import.html"
+    template = "_import_job.html" if request.htmx else "secretaries/import.html"
     return render(request, template, context)
 
 

@@ -10,7 +10,7 @@ import os
 import re
 import time
 import zipfile
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
@@ -62,12 +62,14 @@ def without_dimension(data):
 
 @pytest.fixture
 def never_parsed(monkeypatch):
-    """Fails the test if openpyxl is asked to parse the file: the refusal must come first."""
+    """Fails the test if either reader (calamine, openpyxl) is asked to parse the file: the
+    refusal must come first."""
 
     def refuse(*args, **kwargs):
-        raise AssertionError("openpyxl parsed a file that should have been refused before parsing")
+        raise AssertionError("a file that should have been refused before parsing was parsed")
 
     monkeypatch.setattr(core.importing, "load_workbook", refuse)
+    monkeypatch.setattr(core.importing.CalamineWorkbook, "from_filelike", refuse)
 
 
 # Reading -------------------------------------------------------------------------------------
@@ -146,10 +148,10 @@ def test_the_round_upload_parses_the_file_once(monkeypatch, district, township_a
     from demands.sheets import list_specs
 
     calls = []
-    real = core.importing.load_workbook
-    monkeypatch.setattr(core.importing, "load_workbook", lambda *a, **k: calls.append(1) or real(*a, **k))
+    real = core.importing._parse
+    monkeypatch.setattr(core.importing, "_parse", lambda *a, **k: calls.append(1) or real(*a, **k))
     book = Workbook()
-    for _key, title, headers, _resource in SHEETS:
+    for _key, title, headers in SHEETS:
         book.create_sheet(title).append(headers)
     book["项目清单"].append(["修路", "六渡村", "在建"])
     buffer = io.BytesIO()
@@ -363,3 +365,61 @@ def test_a_row_error_after_a_blank_row_names_the_row_as_excel_numbers_it():
         dataset = book.dataset(required_headers=["姓名", "手机号码"])
     assert len(dataset) == 2
     assert excel_row(dataset, 2) == 4  # the second data row is on Excel row 4, not 3
+
+
+# The two readers -------------------------------------------------------------------------------
+
+
+def varied_workbook():
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "清单"
+    sheet["B2"] = "“需求清单”（2024年9—10月）"
+    sheet.merge_cells("B2:E2")
+    sheet.append(["序号", "村名", "期望完成时间", "预估资金（万元）", "联系电话", "完成", "时刻"])
+    sheet.append([1, "  西庄村 ", date(2024, 10, 31), 4.5, 13800000000, True, None])
+    sheet.append([2.0, "东庄", "2024年11月", "45.5万元", "138 0000 0000", False, "=1+1"])
+    sheet["C5"].number_format = "yyyy-mm-dd"
+    sheet["C5"] = 45000  # a serial day shown as a date
+    sheet.append([])
+    sheet.append(["填表人：张三", None, None, None, None, None, None, "审核人"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_calamine_reads_a_workbook_as_openpyxl_does():
+    content = varied_workbook()
+    with core.importing.open_xlsx(upload_of(content)) as fast:
+        assert type(fast) is core.importing.CalamineBook
+        fast_rows = fast.rows("清单")
+    with XlsxBook(load_workbook(io.BytesIO(content), read_only=True, data_only=True)) as slow:
+        assert slow.rows("清单") == fast_rows
+    assert fast_rows[2] == (4, [1, "西庄村", datetime(2024, 10, 31), 4.5, 13800000000, True])
+    assert fast_rows[-1][0] == 7  # a blank row is skipped, the numbers stay Excel's
+
+
+def test_a_sheet_whose_cells_carry_no_address_is_read_by_openpyxl(monkeypatch):
+    content = rewrite_sheet(varied_workbook(), lambda d: re.sub(rb'<c r="[A-Z]+\d+"', b"<c", d))
+    monkeypatch.setattr(core.importing.CalamineWorkbook, "from_filelike", None)  # would fail if called
+    with core.importing.open_xlsx(upload_of(content)) as book:
+        assert type(book) is XlsxBook
+        assert book.rows("清单")[1][1][:2] == ["序号", "村名"]
+
+
+def test_a_far_away_cell_without_a_declared_dimension_is_refused_before_parsing(never_parsed):
+    content = rewrite_sheet(
+        xlsx_bytes(["姓名"], [["张三"]]), lambda d: without_dimension(d).replace(b'<c r="A2"', b'<c r="A1048576"')
+    )
+    with pytest.raises(ImportFileError, match="1048576 行.*上限 50000 行"):
+        read_xlsx(upload_of(content), required_headers=["姓名"])
+
+
+def test_a_cell_past_the_column_limit_goes_to_openpyxl_which_refuses_it_filled(monkeypatch):
+    content = rewrite_sheet(
+        xlsx_bytes(["姓名", "手机"], [["张三", "1"]]),
+        lambda d: without_dimension(d).replace(b'<c r="B2"', b'<c r="BI2"'),
+    )
+    monkeypatch.setattr(core.importing.CalamineWorkbook, "from_filelike", None)
+    with pytest.raises(ImportFileError, match="列数超过上限 60 列"):
+        read_xlsx(upload_of(content), required_headers=["姓名"])
