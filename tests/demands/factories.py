@@ -96,3 +96,8 @@ class ProjectItemFactory(factory.django.DjangoModelFactory):
 
 def event_actions(item):
     return list(DemandEvent.objects.filter(item=item).order_by("pk").values_list("action", flat=True))
+
+
+def submission_of(collection_round, village):
+    """The village's list (Submission) of the round."""
+    return Submission.objects.get(round=collection_round, village=village)

@@ -12,26 +12,10 @@ from django.core.exceptions import ValidationError
 from demands.models import DemandItem, Submission
 from demands.paste import parse_pasted_items
 from demands.services.lists import submission_submit
-from demands.services.rounds import ensure_submissions
 from secretaries.validators import validate_contact_phone, validate_funds, validate_mobile
-from tests.demands.factories import CollectionRoundFactory, DemandCategoryFactory, DemandItemFactory
+from tests.demands.factories import DemandItemFactory
+from tests.demands.factories import submission_of as sub
 from tests.factories import TEST_PASSWORD
-
-
-@pytest.fixture
-def open_round(district, village_a, village_a2, village_b):
-    collection_round = CollectionRoundFactory(district=district)
-    ensure_submissions(collection_round)
-    return collection_round
-
-
-@pytest.fixture
-def category(db):
-    return DemandCategoryFactory(name="基础设施建设")
-
-
-def sub(collection_round, village):
-    return Submission.objects.get(round=collection_round, village=village)
 
 
 def autosave(client, submission, payload):

@@ -11,24 +11,9 @@ from openpyxl import load_workbook
 from demands.models import CollectionRound, DemandItem, Submission
 from demands.services.rounds import RoundError, ensure_submissions
 from demands.tasks import open_due_round, send_round_reminders
-from tests.demands.factories import CollectionRoundFactory, DemandCategoryFactory, DemandItemFactory
+from tests.demands.factories import CollectionRoundFactory, DemandItemFactory
+from tests.demands.factories import submission_of as sub
 from tests.factories import DistrictFactory, TownshipFactory, VillageFactory
-
-
-@pytest.fixture
-def open_round(district, village_a, village_a2, village_b):
-    collection_round = CollectionRoundFactory(district=district)
-    ensure_submissions(collection_round)
-    return collection_round
-
-
-@pytest.fixture
-def category(db):
-    return DemandCategoryFactory(name="基础设施建设")
-
-
-def sub(collection_round, village):
-    return Submission.objects.get(round=collection_round, village=village)
 
 
 def test_another_districts_round_answers_404_everywhere(open_round, township_a, people, client_for):

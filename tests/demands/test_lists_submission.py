@@ -2,24 +2,8 @@ import pytest
 
 from demands.models import DemandEvent, DemandItem, Submission
 from demands.services.lists import ListError, submission_submit
-from demands.services.rounds import ensure_submissions
-from tests.demands.factories import CollectionRoundFactory, DemandCategoryFactory, DemandItemFactory
-
-
-@pytest.fixture
-def open_round(district, village_a, village_a2, village_b):
-    collection_round = CollectionRoundFactory(district=district)
-    ensure_submissions(collection_round)
-    return collection_round
-
-
-@pytest.fixture
-def category(db):
-    return DemandCategoryFactory(name="基础设施建设")
-
-
-def sub(collection_round, village):
-    return Submission.objects.get(round=collection_round, village=village)
+from tests.demands.factories import DemandItemFactory
+from tests.demands.factories import submission_of as sub
 
 
 def form_data(action, rows, total_initial=0):
