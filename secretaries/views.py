@@ -115,7 +115,11 @@ def secretary_edit(request, pk):
 @role_required()
 def secretary_export(request):
     form = SecretaryFilterForm(request.GET or None, user=request.user)
-    filters = form.cleaned_data if form.is_valid() else {}
+    if form.is_bound and not form.is_valid():
+        # A township, unit or branch outside the login's scope (or a hand-made query): never
+        # the whole list instead of the one asked for.
+        raise Http404("筛选条件无效，或不在您的范围内")
+    filters = form.cleaned_data if form.is_bound else {}
     queryset = secretary_search(request.user, filters)
     resource = SecretaryResource(visibility=visibility_for(request.user), queryset=queryset)
     dataset = resource.export()
@@ -134,7 +138,7 @@ def secretary_export(request):
 def village_list(request):
     township = None
     if request.GET.get("township"):
-        township = Township.objects.for_user(request.user).filter(pk=_int_or_none(request.GET["township"])).first()
+        township = get_object_or_404(Township.objects.for_user(request.user), pk=_int_or_none(request.GET["township"]))
     villages = village_overview(request.user, township=township, q=request.GET.get("q", ""))
     page = Paginator(villages, 50).get_page(request.GET.get("page"))
     return render(

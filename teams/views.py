@@ -220,6 +220,7 @@ def _filtered_activities(request):
     filters = {}
     team = request.GET.get("team", "")
     if team.isdigit():
+        get_object_or_404(PioneerTeam.objects.for_user(request.user), pk=int(team))  # a foreign team: 404
         activities = activities.filter(team_id=int(team))
         filters["team"] = team
     kind = request.GET.get("kind", "")

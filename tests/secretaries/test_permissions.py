@@ -106,3 +106,19 @@ def test_admin_history_and_staff_profiles_of_another_district_are_out_of_reach(c
     profiles = client.get("/admin/secretaries/staffprofile/").content.decode()
     assert "sec_a" in profiles
     assert "mentougou_staff" not in profiles
+
+
+def test_a_foreign_township_in_an_export_or_list_filter_answers_404(township_a_user, township_b, client_for):
+    client = client_for(township_a_user)
+    assert client.get(f"/secretaries/export.xlsx?township={township_b.pk}").status_code == 404
+    assert client.get(f"/secretaries/villages/?township={township_b.pk}").status_code == 404
+
+
+def test_a_foreign_team_in_the_activities_filter_answers_404(org_user, client_for):
+    from teams.models import PioneerTeam
+    from tests.factories import DistrictFactory
+
+    foreign = PioneerTeam.objects.create(district=DistrictFactory(name="门头沟区"), name="外区先锋队")
+    client = client_for(org_user)
+    assert client.get(f"/teams/activities/?team={foreign.pk}").status_code == 404
+    assert client.get(f"/teams/activities/export.xlsx?team={foreign.pk}").status_code == 404
