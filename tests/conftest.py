@@ -32,6 +32,25 @@ def fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def import_synonyms_seeded(request):
+    """The importer's header and value synonyms come from a data migration; a transactional test
+    (PostgreSQL pass, the real-worker tests) flushes every table after it, so a later test would
+    meet an importer without them. Put back when missing (one query per database test)."""
+    names = set(request.fixturenames)
+    if not names & {"db", "transactional_db"}:
+        return
+    request.getfixturevalue("transactional_db" if "transactional_db" in names else "db")
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from demands.models_import import HeaderSynonym
+
+    if not HeaderSynonym.objects.exists():
+        import_module("demands.migrations.0007_seed_import_synonyms").seed(apps, None)
+
+
 @pytest.fixture
 def admin_user(db, django_user_model):
     """pytest-django's superuser (behind `admin_client`), with a confirmed two-factor device: a

@@ -32,7 +32,13 @@ REFUSED = {403, 404, 405}
 
 
 @pytest.fixture
-def second(world, batch):
+def second(world, batch, district):
+    # The audit trail's first entries are the first district's (the walk's own requests add
+    # entries of the second district after them, which it may of course read).
+    from audit.models import AuditEntry
+
+    for _ in FIRST_IDS:
+        AuditEntry.objects.create(action="walk.seed", district_id=district.pk)
     district = DistrictFactory(pk=SECOND_IDS, name="第二区")
     township = TownshipFactory(pk=SECOND_IDS, district=district, name="第二镇")
     village = VillageFactory(pk=SECOND_IDS, township=township, name="第二村")
