@@ -5,8 +5,7 @@ runs the loop), Liangshan (梁山县, 第一书记联盟 and the reserve-cadre r
 
 Place names are the seeds' where they give them (池河镇 and its 五爱村, 明星村, 合心村, 良田村, 柏安村,
 新棉村; 梁山县 大路口乡; 刚察县 沙柳河镇 果洛藏贡麻村, 吉尔孟乡 日芒村) and real places of those
-counties otherwise. Each district's groups come from its preset (teams.presets.apply_preset) when
-that module exists; without it only places, people and stations are created.
+counties otherwise. Each district's groups come from its preset (teams.presets.apply_preset).
 
 Deterministic and idempotent (natural keys with get_or_create)."""
 
@@ -29,11 +28,7 @@ from secretaries.models import (
 )
 from secretaries.services import org_login_grant
 from stations.models import ServiceStation
-
-try:  # the groups presets (issue 16, points 1-4 and 8) may not be merged yet
-    from teams.presets import apply_preset
-except ImportError:
-    apply_preset = None
+from teams.presets import apply_preset
 
 CITY = "演示市"
 CITY_LOGIN = "shiwei"
@@ -101,12 +96,10 @@ def seed(stdout):
         _reserves(rng, name, villages)
         _station(district, townships)
         _login(org_login, f"{name}委组织部", role="org", district=district, admin=True)
-        if apply_preset is not None:
-            apply_preset(district, preset)
-            presets.append(preset)
+        apply_preset(district, preset)
+        presets.append(preset)
     _login(CITY_LOGIN, f"{CITY}委组织部", role="city", city=city)
-    done = f"，预设：{'、'.join(presets)}" if presets else "（分组预设模块 teams.presets 尚未合并：未创建各区的分组）"
-    stdout.write(f"演示市：{len(DISTRICTS)}个县（石泉县、梁山县、刚察县）{done}。")
+    stdout.write(f"演示市：{len(DISTRICTS)}个县（石泉县、梁山县、刚察县），预设：{'、'.join(presets)}。")
 
 
 def _places(rng, district, townships, batch, units):
