@@ -10,6 +10,7 @@ django-import-export resource all-or-nothing and report every bad row in Chinese
 Row numbers are Excel's: the header is row 1, the first data row is row 2."""
 
 import io
+import json
 import re
 import time
 import uuid
@@ -441,7 +442,9 @@ def _exception_message(exc):
 # Previews --------------------------------------------------------------------------------------
 # A previewed file waits for 确认导入 under settings.IMPORT_DIR, outside MEDIA_ROOT (never served);
 # the session holds only its random token. It expires after IMPORT_PREVIEW_MAX_AGE_MINUTES: the
-# confirm refuses an older one, and a periodic job deletes what was never confirmed.
+# confirm refuses an older one, and a periodic job deletes what was never confirmed. Beside it,
+# <token>.plan.json keeps what the preview checked (core/plans.py), for the confirm to write
+# without reading and checking the file again; it expires and goes with the file.
 
 PREVIEW_TOKEN_RE = re.compile(r"[0-9a-f]{32}")
 
@@ -472,6 +475,40 @@ def preview_discard(token):
     path = _preview_path(token)
     if path is not None:
         path.unlink(missing_ok=True)
+        _plan_path(path).unlink(missing_ok=True)
+
+
+def plan_keep(token, data):
+    """Keep a preview's checked plan (JSON-ready data; dates and amounts are written as text)
+    beside its file, replacing an earlier one (a preview again with a corrected mapping)."""
+    path = _preview_path(token)
+    if path is None or not path.exists():
+        return
+    plan = _plan_path(path)
+    partial = plan.with_name(f"{plan.name}.partial")
+    partial.write_text(json.dumps(data, ensure_ascii=False, default=_json_value), encoding="utf-8")
+    partial.replace(plan)
+
+
+def plan_load(token):
+    """The plan kept for the preview `token`, or None (none kept, the preview expired, unreadable)."""
+    path = _preview_path(token)
+    if path is None or not path.exists() or _age(path) > timedelta(minutes=settings.IMPORT_PREVIEW_MAX_AGE_MINUTES):
+        return None
+    try:
+        return json.loads(_plan_path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def plan_forget(token):
+    path = _preview_path(token)
+    if path is not None:
+        _plan_path(path).unlink(missing_ok=True)
+
+
+def _plan_path(path):
+    return path.with_name(f"{path.stem}.plan.json")
 
 
 def preview_delete_expired():
@@ -487,6 +524,12 @@ def preview_delete_expired():
                 path.unlink()
                 deleted += 1
         except FileNotFoundError:  # confirmed (and removed) meanwhile
+            continue
+    for path in directory.glob("*.plan.json*"):  # a plan goes with its file (or was left half-written)
+        try:
+            if _age(path) > limit or not (directory / f"{path.name.split('.')[0]}.xlsx").exists():
+                path.unlink()
+        except FileNotFoundError:
             continue
     return deleted
 

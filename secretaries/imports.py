@@ -21,18 +21,22 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from core.bulk import history_insert
 from core.importing import (
     EmptySheetError,
     ImportFileError,
     ImportOutcome,
     RowError,
     open_xlsx,
+    plan_forget,
+    plan_keep,
+    plan_load,
     preview_open,
 )
 from core.jobs import job_claim, job_fail, job_run
 from core.models import ImportJob
+from core.plans import STALE_MESSAGE, facts_hold, rows_in, rows_out, snapshot
 from core.sheets import Column, ListSpec, SheetError, normalise, read_list, recognise
 from core.signals import records_written
 from secretaries.models import AreaBranch, Batch, DispatchUnit, Expertise, Secretary, Township, Village
@@ -121,7 +125,8 @@ class Plan:
     updates: list = field(default_factory=list)
     update_fields: list = field(default_factory=list)
     errors: list = field(default_factory=list)
-    expertise: dict = field(default_factory=dict)  # secretaries: instance -> [expertise ids]
+    expertise: dict = field(default_factory=dict)  # secretaries: id(instance) -> [expertise ids]
+    facts: object = None  # () -> [core.plans.snapshot]: what the checks relied on, for the confirm
 
 
 class Checker:
@@ -286,6 +291,28 @@ def _plan_secretaries(sheet, user, progress):
         rows.append((number, instance))
     _check_one_on_post(rows, existing.values(), check)
     plan.update_fields = [*SECRETARY_FIELDS, "updated_at"]
+
+    def facts():
+        written = plan.creates + plan.updates
+        chosen = {pk for ids in plan.expertise.values() for pk in ids}
+
+        def names(table, attname):  # the names of `table` ({name: [objects]}) the rows refer to
+            used = {getattr(i, attname) for i in written}
+            return {(name,) for name, found in table.items() if any(obj.pk in used for obj in found)}
+
+        return [
+            snapshot(user, Township, ("name",), {(r["乡镇"],) for _n, r in sheet.records}),
+            snapshot(user, Village, ("township", "name"), {(i.village.township_id, i.village.name) for i in written}),
+            snapshot(user, DispatchUnit, ("name",), names(units, "dispatch_unit_id"), scoped=False),
+            snapshot(user, Batch, ("name",), names(batches, "batch_id"), scoped=False),
+            snapshot(user, AreaBranch, ("name",), names(branches, "area_branch_id")),
+            snapshot(user, Expertise, ("name",), {(n,) for n, pk in expertise.items() if pk in chosen}, scoped=False),
+            # Who is in the villages the file names, as stored: the rows to update unchanged, none
+            # added with a name to create, no other secretary put on post there.
+            snapshot(user, Secretary, ("village",), {(i.village_id,) for i in written}, versions=True),
+        ]
+
+    plan.facts = facts
     return plan
 
 
@@ -367,6 +394,17 @@ def _plan_villages(sheet, user, progress):
                 )
         check.model(number, instance, VILLAGE_FIELDS, ["township"])
         (plan.updates if instance.pk else plan.creates).append(instance)
+    plan.facts = lambda: [
+        snapshot(user, Township, ("name",), {(r["乡镇"],) for _n, r in sheet.records}),
+        # the rows to update unchanged, none added with a name the file creates
+        snapshot(
+            user,
+            Village,
+            ("township", "name"),
+            {(i.township_id, i.name) for i in plan.creates + plan.updates},
+            versions=True,
+        ),  # fmt: skip
+    ]
     return plan
 
 
@@ -401,28 +439,30 @@ def _plan_units(sheet, user, progress):
                 setattr(instance, attribute, record.get(UNIT_FIELDS[attribute]) or "")
         check.model(number, instance, UNIT_FIELDS, [])
         (plan.updates if instance.pk else plan.creates).append(instance)
+    plan.facts = lambda: [
+        snapshot(
+            user, DispatchUnit, ("name",), {(i.name,) for i in plan.creates + plan.updates}, scoped=False, versions=True
+        )  # fmt: skip
+    ]
     return plan
 
 
 def _write(plan, user):
+    """The rows in bulk, then their change history copied from them as stored (core.bulk)."""
+    now = timezone.now()
     for instance in plan.updates:
         if hasattr(instance, "updated_at"):
-            instance.updated_at = timezone.now()
-    bulk_create_with_history(
-        plan.creates, plan.model, batch_size=WRITE_BATCH, default_user=user, default_change_reason=CHANGE_REASON
-    )
+            instance.updated_at = now
+    plan.model.objects.bulk_create(plan.creates, batch_size=WRITE_BATCH)
+    history_insert(plan.model, [instance.pk for instance in plan.creates], user=user, reason=CHANGE_REASON)
     if plan.updates:
-        bulk_update_with_history(
-            plan.updates,
-            plan.model,
-            fields=plan.update_fields,
-            batch_size=WRITE_BATCH,
-            default_user=user,
-            default_change_reason=CHANGE_REASON,
-        )
+        plan.model.objects.bulk_update(plan.updates, plan.update_fields, batch_size=WRITE_BATCH)
+        pks = [instance.pk for instance in plan.updates]
+        history_insert(plan.model, pks, user=user, reason=CHANGE_REASON, history_type="~")
 
 
 PLANS = {"secretaries": _plan_secretaries, "villages": _plan_villages, "units": _plan_units}
+SPECS_MODELS = {"secretaries": Secretary, "villages": Village, "units": DispatchUnit}
 WRITERS = {"secretaries": _write_secretaries, "villages": _write, "units": _write}
 
 
@@ -457,11 +497,20 @@ def read_sheet(kind, upload):
     return sheet
 
 
-def people_import(kind, upload, user, *, confirm, progress=None, before_commit=None):
+def people_import(kind, upload, user, *, confirm, progress=None, before_commit=None, token=None):
     """Preview (confirm=False) or import (confirm=True) a workbook of `kind` (secretaries,
     villages, units) for `user`, all or nothing: an ImportOutcome. `progress(share)` is called
     with 0…1 as the rows are checked and written; `before_commit(outcome)` inside the writes'
-    transaction (an exception there undoes them). Raises ImportFileError for an unusable file."""
+    transaction (an exception there undoes them). Raises ImportFileError for an unusable file.
+
+    `token`: the stored preview (core.importing.preview_store) of `upload`. A good preview keeps
+    its checked plan beside it; the confirm of that token writes the kept plan after checking
+    that what it relied on is unchanged (else nothing is written: STALE_MESSAGE), without
+    reading and checking the file again."""
+    if confirm and token:
+        kept = plan_load(token)
+        if kept and kept.get("kind") == kind and kept.get("user") == user.pk:
+            return _confirm_kept(kind, kept, user, progress, before_commit)
     sheet = read_sheet(kind, upload)
     plan = PLANS[kind](sheet, user, progress)
     errors = sorted(sheet.errors + plan.errors, key=lambda error: error.row)
@@ -476,14 +525,71 @@ def people_import(kind, upload, user, *, confirm, progress=None, before_commit=N
         skipped=sheet.skipped,
         columns=[(m.letter, m.header, m.key or "") for m in sheet.columns],
     )
+    if token and not confirm:
+        if outcome.ok:
+            plan_keep(token, _kept(kind, plan, outcome, user))
+        else:
+            plan_forget(token)
     if confirm and outcome.ok:
         if progress:
             progress(0.7)
-        with transaction.atomic():
-            WRITERS[kind](plan, user)
-            if before_commit:
-                before_commit(outcome)
-        records_written.send(sender=plan.model)
+        _write_all(kind, plan, user, outcome, before_commit)
+    if progress:
+        progress(1.0)
+    return outcome
+
+
+def _write_all(kind, plan, user, outcome, before_commit):
+    with transaction.atomic():
+        WRITERS[kind](plan, user)
+        if before_commit:
+            before_commit(outcome)
+    records_written.send(sender=plan.model)
+
+
+# The checked plan a preview keeps for its confirm (core/plans.py): the rows as they will be
+# written, each kind's fields; the rows to update with their id.
+KEPT_FIELDS = {
+    "secretaries": list(SECRETARY_FIELDS),
+    "villages": list(VILLAGE_FIELDS),
+    "units": list(UNIT_FIELDS),
+}
+
+
+def _kept(kind, plan, outcome, user):
+    names = KEPT_FIELDS[kind]
+    updated = [name for name in plan.update_fields if name != "updated_at"]
+    return {
+        "kind": kind,
+        "user": user.pk,
+        "outcome": outcome.as_json(),
+        "creates": rows_out(plan.creates, names),
+        "updates": rows_out(plan.updates, ["id", *updated]),
+        "update_fields": updated,
+        "expertise": [plan.expertise.get(id(instance)) for instance in plan.creates + plan.updates],
+        "facts": plan.facts(),
+    }
+
+
+def _confirm_kept(kind, kept, user, progress, before_commit):
+    """Write a kept plan when what it relied on still holds; else refuse, writing nothing."""
+    outcome = ImportOutcome.from_json(kept["outcome"])
+    if not facts_hold(user, kept["facts"]):
+        return ImportOutcome(ok=False, errors=[RowError(0, STALE_MESSAGE)], sheet=outcome.sheet)
+    if progress:
+        progress(0.2)
+    model = SPECS_MODELS[kind]
+    plan = Plan(model=model, update_fields=[*kept["update_fields"]])
+    plan.creates = rows_in(model, KEPT_FIELDS[kind], kept["creates"])
+    plan.updates = rows_in(model, ["id", *kept["update_fields"]], kept["updates"])
+    if hasattr(model, "updated_at"):
+        plan.update_fields.append("updated_at")
+    plan.expertise = {
+        id(instance): ids
+        for instance, ids in zip(plan.creates + plan.updates, kept["expertise"], strict=True)
+        if ids is not None
+    }
+    _write_all(kind, plan, user, outcome, before_commit)
     if progress:
         progress(1.0)
     return outcome
@@ -513,7 +619,7 @@ def run_import_job(job_id):
     job_run(
         job,
         lambda progress, before_commit: people_import(
-            job.kind, upload, job.user, confirm=confirm, progress=progress, before_commit=before_commit
+            job.kind, upload, job.user, confirm=confirm, progress=progress, before_commit=before_commit, token=job.token
         ),
     )
     return job.pk

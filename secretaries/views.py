@@ -322,12 +322,25 @@ def import_upload(request, kind):
             if rows > settings.IMPORT_ASYNC_ROWS:
                 _start_job(request, context, ImportJob.Action.PREVIEW, preview_store(upload), rows)
             else:
-                context["outcome"] = people_import(kind, upload, request.user, confirm=False)
+                context["outcome"] = _preview(request, kind, upload, context)
         except ImportFileError as exc:
             form.add_error("file", str(exc))
-        if context.get("outcome") and context["outcome"].ok:
-            context["token"] = request.session[f"import:{kind}"] = preview_store(upload)
     return render(request, "secretaries/import.html", context)
+
+
+def _preview(request, kind, upload, context):
+    """Preview at once; a good preview's file, and its checked plan beside it, wait for 确认导入."""
+    token = preview_store(upload)
+    try:
+        outcome = people_import(kind, upload, request.user, confirm=False, token=token)
+    except ImportFileError:
+        preview_discard(token)
+        raise
+    if outcome.ok:
+        context["token"] = request.session[f"import:{kind}"] = token
+    else:
+        preview_discard(token)
+    return outcome
 
 
 @role_required("org")
@@ -350,7 +363,7 @@ def import_confirm(request, kind):
             # The worker discards the stored file when it is done.
             _start_job(request, context, ImportJob.Action.CONFIRM, token, rows)
             return render(request, "secretaries/import.html", context)
-        outcome = people_import(kind, upload, request.user, confirm=True)
+        outcome = people_import(kind, upload, request.user, confirm=True, token=token)
     except ImportFileError as exc:
         audit_import(request, file=filename, rows=0, ok=False, detail=f"{LABELS[kind]}导入失败：{exc}")
         preview_discard(token)
