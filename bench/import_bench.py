@@ -3,7 +3,8 @@
 Builds a district (townships, villages, units, a batch) and three workbooks of `--rows` rows as
 townships keep them (a title row, a 填报单位 line, the header, the rows, a 填表人 footer): villages,
 secretaries (each to a village of their own) and one township's demand list. Times the project's
-own path for each, the preview (read, checked, nothing written) and the confirm (written), and
+own path for each, the preview (read, checked, nothing written; the checked plan kept beside the
+stored file) and the confirm (the kept plan re-checked set-wise and written), and
 beside it plain django-import-export on the same village rows (a plain ModelResource, with and
 without `use_bulk`), the comparison of the issue.
 
@@ -109,12 +110,18 @@ def timed(label, func):
 
 
 def people(kind, upload, org):
+    """The page's path: the file stored as a preview (its checked plan kept beside it), then confirmed."""
+    from core.importing import preview_discard, preview_store
     from secretaries.imports import people_import
 
-    outcome = timed("preview", lambda: people_import(kind, upload, org, confirm=False))
-    assert outcome.ok, outcome.errors[:5]
-    outcome = timed("confirm", lambda: people_import(kind, upload, org, confirm=True))
-    assert outcome.ok and outcome.totals["new"] > 0, outcome.totals
+    token = preview_store(upload)
+    try:
+        outcome = timed("preview", lambda: people_import(kind, upload, org, confirm=False, token=token))
+        assert outcome.ok, outcome.errors[:5]
+        outcome = timed("confirm", lambda: people_import(kind, upload, org, confirm=True, token=token))
+        assert outcome.ok and outcome.totals["new"] > 0, outcome.totals
+    finally:
+        preview_discard(token)
     print(f"  -> {outcome.totals}")
 
 
@@ -147,6 +154,7 @@ def plain_villages(rows, townships):
 
 def demand_list(rows, district, org):
     """One township's demand list of `rows` rows, through the round upload (demands/excel.py)."""
+    from core.importing import preview_discard, preview_store
     from demands.excel import import_upload
     from demands.models import CollectionRound, DemandCategory
     from secretaries.models import Township, Village
@@ -166,12 +174,17 @@ def demand_list(rows, district, org):
         for n in range(rows)
     ]  # fmt: skip
     upload = workbook("需求清单", headers, data)
-    for confirm in (False, True):
-        result = timed(
-            "confirm" if confirm else "preview",
-            lambda c=confirm: import_upload(collection_round, township, org, upload, confirm=c),
-        )
-        assert result.ok, result.errors[:5]
+    token = preview_store(upload)
+    try:
+        for confirm in (False, True):
+            result = timed(
+                "confirm" if confirm else "preview",
+                lambda c=confirm: import_upload(collection_round, township, org, upload, confirm=c, token=token),
+            )
+            assert result.ok, result.errors[:5]
+    finally:
+        preview_discard(token)
+    print(f"  -> {result.created}")
 
 
 def main():

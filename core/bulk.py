@@ -66,3 +66,26 @@ def history_insert(model, pks, *, user, reason=None, history_type="+"):
         "history_type": history_type,
     }
     return insert_select(history, model, pks, copy=copy, values=values)
+
+
+def insert_rows(model, names, rows, *, batch_size=BATCH):
+    """Insert plain rows (tuples of values for the fields `names`, a foreign key by its id) into
+    `model`'s table without a model instance per row: for link tables of thousands of id pairs.
+    Fields not named take no value: use it where they have none (an id, nullable columns)."""
+    fields = [model._meta.get_field(name) for name in names]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    one = f"({', '.join(['%s'] * len(fields))})"
+    size = max(1, min(batch_size, connection.ops.bulk_batch_size(fields, rows) or batch_size))
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), size):
+            part = rows[start : start + size]
+            params = [
+                field.get_db_prep_save(value, connection)
+                for row in part
+                for field, value in zip(fields, row, strict=True)
+            ]
+            cursor.execute(
+                f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES {', '.join([one] * len(part))}", params
+            )
+    return len(rows)

@@ -12,12 +12,22 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from core.excel import append_row, write_cell, write_only_sheet
-from core.importing import ImportFileError, ImportOutcome, RowError, open_xlsx, preview_open
+from core.importing import (
+    ImportFileError,
+    ImportOutcome,
+    RowError,
+    open_xlsx,
+    plan_forget,
+    plan_keep,
+    plan_load,
+    preview_open,
+)
 from core.jobs import job_claim, job_fail, job_run
 from core.models import ImportJob
+from core.plans import STALE_MESSAGE
 from core.sheets import Column, ListSheet, ListSpec, Mapped, SheetError, read_list, recognise
 from demands.headers import DEMAND_HEADERS, PROJECT_HEADERS, RESOURCE_HEADERS
-from demands.imports import plan_upload, write_upload
+from demands.imports import kept_plan, kept_rows, plan_upload, write_upload
 from demands.models import (
     CollectionRound,
     DemandCategory,
@@ -254,11 +264,17 @@ def read_upload(upload, specs, *, today, chosen=None):
     return read
 
 
-def import_upload(collection_round, township, user, upload, *, confirm, chosen=None, progress=None, before_commit=None):
+def import_upload(
+    collection_round, township, user, upload, *, confirm, chosen=None, progress=None, before_commit=None, token=None
+):
     """Preview (confirm=False) or import (confirm=True) a township's workbook: an UploadResult.
     Every row of every list is checked set-wise (demands/imports.py); unless all are good, nothing
     is saved. The writes are one transaction; `before_commit(result)` runs inside it (an exception
-    there undoes them). `progress(share)` is told how far it is, 0…1."""
+    there undoes them). `progress(share)` is told how far it is, 0…1.
+
+    `token`: the stored preview of `upload` (core.importing.preview_store). A good preview keeps
+    its checked rows beside it; the confirm of that token writes them, after checking set-wise
+    that what they name is unchanged, without reading and checking the file again."""
     if collection_round.status != CollectionRound.Status.OPEN:
         # Checked here, not only on the preview page: a preview made before the round closed
         # must not be confirmed after it.
@@ -268,10 +284,27 @@ def import_upload(collection_round, township, user, upload, *, confirm, chosen=N
     in_scope = Township.objects.for_user(user).filter(pk=township.pk, district_id=collection_round.district_id)
     if not in_scope.exists():
         raise ImportFileError(f"乡镇“{township.name}”不存在或不在您的管辖范围内")
-    read = read_upload(upload, list_specs(township, user), today=timezone.localdate(), chosen=chosen)
-    checking = _part(progress, 0.1, 0.6 if confirm else 0.9)
-    plan = plan_upload(read, collection_round, township, user, progress=checking)
-    result = UploadResult(ok=plan.ok, sheets=plan.outcomes, read=read)
+    owner = {"user": user.pk, "round": collection_round.pk, "township": township.pk, "chosen": chosen or {}}
+    kept = plan_load(token) if confirm and token else None
+    plan = stale = None
+    if kept and kept.get("owner") == owner:
+        plan = kept_plan(kept["rows"], collection_round, township, user)
+        result = UploadResult.from_json(kept["result"])
+        stale = plan is None
+    if plan is None:
+        read = read_upload(upload, list_specs(township, user), today=timezone.localdate(), chosen=chosen)
+        checking = _part(progress, 0.1, 0.6 if confirm else 0.9)
+        plan = plan_upload(read, collection_round, township, user, progress=checking)
+        result = UploadResult(ok=plan.ok, sheets=plan.outcomes, read=read)
+        if stale:  # checked again for the rows' own messages; refused either way: not as previewed
+            result.ok = False
+            first = next(iter(result.sheets.values()))
+            first.ok, first.errors = False, [RowError(row=0, message=STALE_MESSAGE), *first.errors]
+        if token and not confirm:
+            if result.ok:
+                plan_keep(token, {"owner": owner, "result": result.as_json(), "rows": kept_rows(plan)})
+            else:
+                plan_forget(token)
     if confirm and result.ok:
         with transaction.atomic():
             try:
@@ -279,7 +312,7 @@ def import_upload(collection_round, township, user, upload, *, confirm, chosen=N
             except ListError as exc:
                 transaction.set_rollback(True)
                 outcome = ImportOutcome(ok=False, errors=[RowError(row=0, message=str(exc))])
-                return UploadResult(ok=False, sheets={"需求清单": outcome}, read=read)
+                return UploadResult(ok=False, sheets={"需求清单": outcome}, read=result.read)
             if before_commit:
                 before_commit(result)
     if progress:
@@ -322,7 +355,7 @@ def run_upload_job(job_id):
         try:
             result = import_upload(
                 collection_round, township, job.user, upload, confirm=confirm, chosen=chosen,
-                progress=progress, before_commit=before_commit,
+                progress=progress, before_commit=before_commit, token=job.token,
             )  # fmt: skip
         except ListError as exc:  # the round closed meanwhile
             raise ImportFileError(str(exc)) from None

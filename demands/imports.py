@@ -21,9 +21,10 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
+from core.bulk import history_insert
 from core.importing import ImportOutcome, RowError
+from core.plans import rows_in, rows_out
 from core.sheets import duplicate_choices, parse_date
 from core.signals import records_written
 from demands.lifecycle import SUBMISSION_DONE
@@ -146,6 +147,19 @@ class Tables:
         self.leads = {}
         for secretary in Secretary.objects.on_post().filter(village__in=list(self.villages.values())):
             self.leads.setdefault(secretary.village_id, secretary)
+        self._ids = None
+
+    def ids(self):
+        """The ids of what a row may name, for checking a kept plan (kept_plan) set-wise."""
+        if self._ids is None:
+            self._ids = {
+                "open_villages": _ids(self.open_villages),
+                "villages": _ids(self.villages),
+                "demand_categories": _ids(self.demand_categories),
+                "resource_categories": _ids(self.resource_categories),
+                "secretaries": {s.pk: s for s in self.secretaries.values()},
+            }
+        return self._ids
 
 
 # Checking ---------------------------------------------------------------------------------------
@@ -158,7 +172,7 @@ class Checked:
     key: str
     title: str
     instances: list = field(default_factory=list)  # model instances, one per good row
-    villages: dict = field(default_factory=dict)  # projects: id(instance) -> Village
+    villages: dict = field(default_factory=dict)  # projects: id(instance) -> village id
     errors: list = field(default_factory=list)
 
 
@@ -354,7 +368,8 @@ def plan_upload(read, collection_round, township, user, *, progress=None):
                 instance = _check_resource(check, record, tables, now)
             else:
                 instance = _check_project(check, record, tables, collection_round, user)
-                checked.villages[id(instance)] = getattr(instance, "import_village", None)
+                village = getattr(instance, "import_village", None)
+                checked.villages[id(instance)] = village.pk if village is not None else None
             if check.errors:
                 checked.errors.extend(check.row_errors(number))
             else:
@@ -397,10 +412,10 @@ def write_upload(plan, user, *, progress=None):
     checked = plan.checked
     if "需求清单" in checked:
         items = checked["需求清单"].instances
-        submissions = _submissions(plan.collection_round, {item.village for item in items}, user)
+        submissions = _submissions(plan.collection_round, {item.village_id for item in items}, user)
         now = timezone.now()
         for item in items:  # written as 报送: submissions_submit gives them their events
-            item.submission = submissions[item.village.pk]
+            item.submission = submissions[item.village_id]
             item.status, item.submitted_at = DemandItem.Status.SUBMITTED, now
         DemandItem.objects.bulk_create(items, batch_size=WRITE_BATCH)
         created["需求清单"] = len(items)
@@ -410,16 +425,16 @@ def write_upload(plan, user, *, progress=None):
         records_written.send(sender=DemandItem)
     if "资源清单" in checked:
         resources = checked["资源清单"].instances
-        bulk_create_with_history(resources, ResourceItem, batch_size=WRITE_BATCH, default_user=user)
+        _create_with_history(resources, ResourceItem, user)
         created["资源清单"] = len(resources)
         records_written.send(sender=ResourceItem)
     if "项目清单" in checked:
         projects = checked["项目清单"].instances
-        bulk_create_with_history(projects, ProjectItem, batch_size=WRITE_BATCH, default_user=user)
+        _create_with_history(projects, ProjectItem, user)
         through = ProjectItem.villages.through
         villages = checked["项目清单"].villages
         through.objects.bulk_create(
-            [through(projectitem_id=p.pk, village_id=villages[id(p)].pk) for p in projects if villages.get(id(p))],
+            [through(projectitem_id=p.pk, village_id=villages[id(p)]) for p in projects if villages.get(id(p))],
             batch_size=WRITE_BATCH,
         )
         created["项目清单"] = len(projects)
@@ -427,12 +442,90 @@ def write_upload(plan, user, *, progress=None):
     return created
 
 
-def _submissions(collection_round, villages, user):
-    """{village id: Submission} of the round for `villages`, created (with their history) where missing."""
-    found = {s.village_id: s for s in Submission.objects.filter(round=collection_round, village__in=villages)}
-    missing = [Submission(round=collection_round, village=v) for v in villages if v.pk not in found]
+def _create_with_history(instances, model, user):
+    model.objects.bulk_create(instances, batch_size=WRITE_BATCH)
+    history_insert(model, [instance.pk for instance in instances], user=user)
+
+
+def _submissions(collection_round, village_ids, user):
+    """{village id: Submission} of the round for `village_ids`, created (with their history) where missing."""
+    found = {s.village_id: s for s in Submission.objects.filter(round=collection_round, village__in=village_ids)}
+    missing = [Submission(round=collection_round, village_id=pk) for pk in sorted(village_ids) if pk not in found]
     if missing:
-        bulk_create_with_history(missing, Submission, batch_size=WRITE_BATCH, default_user=user)
-        found.update({s.village_id: s for s in Submission.objects.filter(round=collection_round, village__in=villages)})
+        _create_with_history(missing, Submission, user)
+        found.update(
+            {s.village_id: s for s in Submission.objects.filter(round=collection_round, village__in=village_ids)}
+        )
         records_written.send(sender=Submission)
     return found
+
+
+# The checked plan a preview keeps for its confirm (core/plans.py) --------------------------------
+# Each list's rows as they will be written (a project with its village). The confirm loads the
+# upload's tables again (a few queries) and writes the rows only when every village, secretary,
+# category and lead they name is still one the upload may name, as the preview found it.
+
+KEPT_FIELDS = {
+    "需求清单": (DemandItem, ["round", "village", "category", "title", "detail", "urgency", "wanted_by",
+                              "estimated_funds", "contact_name", "contact_phone", "status", "channel", "created_by"]),
+    "资源清单": (ResourceItem, ["secretary", "dispatch_unit", "source", "category", "title", "description",
+                                "capacity", "valid_until"]),
+    "项目清单": (ProjectItem, ["round", "title", "status", "category", "budget", "funds_secured", "progress",
+                              "start_date", "end_date", "outcomes", "lead_secretary", "created_by"]),
+}  # fmt: skip
+
+
+def kept_rows(plan):
+    """The plan's rows, JSON-ready, for core.importing.plan_keep."""
+    rows = {}
+    for title, checked in plan.checked.items():
+        _model, names = KEPT_FIELDS[title]
+        rows[title] = {
+            "rows": rows_out(checked.instances, names),
+            "villages": [checked.villages.get(id(instance)) for instance in checked.instances],
+        }
+    return rows
+
+
+def kept_plan(rows, collection_round, township, user):
+    """The UploadPlan of kept rows (outcomes apart), or None when what they name changed since the
+    preview: a village now submitted or with its own secretary's login, a category retired, a
+    secretary off post or given a login, another unit or lead."""
+    tables = Tables(collection_round, township, user)
+    now = timezone.now()
+    plan = UploadPlan(collection_round, township)
+    for title, kept in rows.items():
+        model, names = KEPT_FIELDS[title]
+        checked = Checked(dict(LISTS_BY_TITLE)[title], title, instances=rows_in(model, names, kept["rows"]))
+        for instance, village_id in zip(checked.instances, kept["villages"], strict=True):
+            if not _still_valid(title, instance, village_id, tables):
+                return None
+            if title == "资源清单":
+                instance.confirmed_at = now
+            if village_id is not None:
+                checked.villages[id(instance)] = village_id
+        plan.checked[title] = checked
+    return plan
+
+
+LISTS_BY_TITLE = [(title, key) for key, title in LISTS]
+
+
+def _ids(mapping):
+    return {obj.pk for obj in mapping.values()}
+
+
+def _still_valid(title, instance, village_id, tables):
+    ids = tables.ids()
+    if title == "需求清单":
+        return instance.village_id in ids["open_villages"] and instance.category_id in ids["demand_categories"]
+    if title == "资源清单":
+        secretary = ids["secretaries"].get(instance.secretary_id)
+        unit = secretary.dispatch_unit_id if secretary and instance.source == ResourceItem.Source.UNIT else None
+        return secretary is not None and instance.dispatch_unit_id == unit and instance.category_id in ids["resource_categories"]  # fmt: skip
+    lead = tables.leads.get(village_id)
+    return (
+        village_id in ids["villages"]
+        and instance.category_id in ids["demand_categories"] | {None}
+        and instance.lead_secretary_id == (lead.pk if lead else None)
+    )

@@ -232,16 +232,19 @@ def round_upload(request, pk):
             form.add_error(None, "本轮征集未发布或已截止，不能上传")
             return render(request, "demands/round_upload.html", context)
         _discard_pending_upload(request)
+        token = None
         try:
             rows = count_rows(upload)
+            token = preview_store(upload)  # a good preview keeps its checked rows beside the file
             if rows <= settings.IMPORT_ASYNC_ROWS:
-                result = import_upload(collection_round, township, request.user, upload, confirm=False)
+                result = import_upload(collection_round, township, request.user, upload, confirm=False, token=token)
         except ImportFileError as exc:
+            preview_discard(token)
             form.add_error("file", str(exc))
             return render(request, "demands/round_upload.html", context)
         # Kept even when rows are wrong: the user may correct the column mapping and preview again.
         request.session[UPLOAD_SESSION_KEY] = pending = {
-            "token": preview_store(upload),
+            "token": token,
             "round": collection_round.pk,
             "township": township.pk,
             "filename": upload.name,
@@ -270,7 +273,9 @@ def _round_upload_remap(request, collection_round):
             request.session[UPLOAD_SESSION_KEY] = pending = {**pending, "chosen": chosen}
             _start_upload_job(request, context, pending, ImportJob.Action.PREVIEW, rows)
             return render(request, "demands/round_upload.html", context)
-        result = import_upload(collection_round, township, request.user, upload, confirm=False, chosen=chosen)
+        result = import_upload(
+            collection_round, township, request.user, upload, confirm=False, chosen=chosen, token=pending["token"]
+        )
     except (ImportFileError, list_services.ListError) as exc:
         messages.error(request, str(exc))
         return redirect("demands:round_upload", collection_round.pk)
@@ -341,7 +346,13 @@ def round_upload_confirm(request, pk):
             _start_upload_job(request, context, pending, ImportJob.Action.CONFIRM, rows)
             return render(request, "demands/round_upload.html", context)
         result = import_upload(
-            collection_round, township, request.user, upload, confirm=True, chosen=pending.get("chosen")
+            collection_round,
+            township,
+            request.user,
+            upload,
+            confirm=True,
+            chosen=pending.get("chosen"),
+            token=pending["token"],
         )
     except (ImportFileError, list_services.ListError) as exc:
         audit_import(

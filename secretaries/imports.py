@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from core.bulk import history_insert
+from core.bulk import history_insert, insert_rows
 from core.importing import (
     EmptySheetError,
     ImportFileError,
@@ -347,10 +347,7 @@ def _write_secretaries(plan, user):
     ]
     for start in range(0, len(chosen), WRITE_BATCH):
         through.objects.filter(secretary_id__in=[pk for pk, _ids in chosen[start : start + WRITE_BATCH]]).delete()
-    through.objects.bulk_create(
-        [through(secretary_id=pk, expertise_id=expertise_id) for pk, ids in chosen for expertise_id in ids],
-        batch_size=WRITE_BATCH,
-    )
+    insert_rows(through, ["secretary", "expertise"], [(pk, expertise_id) for pk, ids in chosen for expertise_id in ids])
 
 
 # Villages and units ------------------------------------------------------------------------------
@@ -507,13 +504,18 @@ def people_import(kind, upload, user, *, confirm, progress=None, before_commit=N
     its checked plan beside it; the confirm of that token writes the kept plan after checking
     that what it relied on is unchanged (else nothing is written: STALE_MESSAGE), without
     reading and checking the file again."""
+    stale = False
     if confirm and token:
         kept = plan_load(token)
         if kept and kept.get("kind") == kind and kept.get("user") == user.pk:
-            return _confirm_kept(kind, kept, user, progress, before_commit)
+            if facts_hold(user, kept["facts"]):
+                return _confirm_kept(kind, kept, user, progress, before_commit)
+            stale = True  # checked again below for the rows' own messages; refused either way
     sheet = read_sheet(kind, upload)
     plan = PLANS[kind](sheet, user, progress)
     errors = sorted(sheet.errors + plan.errors, key=lambda error: error.row)
+    if stale:
+        errors.insert(0, RowError(0, STALE_MESSAGE))
     outcome = ImportOutcome(
         ok=not errors,
         errors=errors,
@@ -572,10 +574,8 @@ def _kept(kind, plan, outcome, user):
 
 
 def _confirm_kept(kind, kept, user, progress, before_commit):
-    """Write a kept plan when what it relied on still holds; else refuse, writing nothing."""
+    """Write a kept plan (what it relied on still holds)."""
     outcome = ImportOutcome.from_json(kept["outcome"])
-    if not facts_hold(user, kept["facts"]):
-        return ImportOutcome(ok=False, errors=[RowError(0, STALE_MESSAGE)], sheet=outcome.sheet)
     if progress:
         progress(0.2)
     model = SPECS_MODELS[kind]

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from core.bulk import insert_select
 from core.scoping import scope_for
 from core.signals import audit, records_written
 from demands.lifecycle import SUBMISSION_EDITABLE, SUBMIT
@@ -300,7 +301,7 @@ def submissions_submit(submissions, user, *, submitted=()):
         any_waiting = any(drafts.values())
         for item in submitted:
             drafts[item.submission_id].append(item.pk)
-        events = []
+        events = {True: [], False: []}  # on behalf -> item ids
         for submission in locked:
             try:
                 _check_fillable(submission)
@@ -308,11 +309,12 @@ def submissions_submit(submissions, user, *, submitted=()):
             except ListError as exc:
                 raise ListError(f"{submission.village}：{exc}") from None
             on_behalf = _on_behalf(submission, user)
-            events.extend(_submit_events(drafts[submission.pk], user, on_behalf))
+            events[on_behalf].extend(drafts[submission.pk])
             _mark_submitted(submission, user, on_behalf, False, now)
         if any_waiting:
             waiting.update(status=DemandItem.Status.SUBMITTED, submitted_at=now, updated_at=now)
-        DemandEvent.objects.bulk_create(events, batch_size=1000)
+        for on_behalf, item_ids in events.items():  # one event per item, copied in the database
+            insert_select(DemandEvent, DemandItem, item_ids, copy={"item": "id"}, values=_submit_event(user, on_behalf))
         for on_behalf in {submission.on_behalf for submission in locked}:
             Submission.objects.filter(pk__in=[s.pk for s in locked if s.on_behalf == on_behalf]).update(
                 **{name: getattr(locked[0], name) for name in SUBMIT_FIELDS}, on_behalf=on_behalf, updated_at=now
@@ -340,17 +342,19 @@ def _on_behalf(submission, user):
 
 
 def _submit_events(item_ids, user, on_behalf):
-    return [
-        DemandEvent(
-            item_id=item_id,
-            actor=user,
-            action=SUBMIT,
-            from_status=DemandItem.Status.DRAFT,
-            to_status=DemandItem.Status.SUBMITTED,
-            note="乡镇代报" if on_behalf else "",
-        )
-        for item_id in item_ids
-    ]
+    fields = {**_submit_event(user, on_behalf), "actor": user}
+    return [DemandEvent(item_id=item_id, **fields) for item_id in item_ids]
+
+
+def _submit_event(user, on_behalf):
+    """A submission event's fields (the actor by id, as core.bulk.insert_select takes it)."""
+    return {
+        "actor": user.pk,
+        "action": SUBMIT,
+        "from_status": DemandItem.Status.DRAFT,
+        "to_status": DemandItem.Status.SUBMITTED,
+        "note": "乡镇代报" if on_behalf else "",
+    }
 
 
 def _mark_submitted(submission, user, on_behalf, nil, now):
