@@ -18,6 +18,7 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from xml.etree import ElementTree
 
 import tablib
 from django.conf import settings
@@ -25,7 +26,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from openpyxl import load_workbook
-from openpyxl.utils import column_index_from_string, range_boundaries
+from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
 from python_calamine import CalamineWorkbook
 
 from core.signals import audit
@@ -131,7 +132,7 @@ def _parse(content):
     file is streamed by openpyxl, which stops at the limits while reading."""
     try:
         if _cells_within_limits(content):
-            return CalamineBook(CalamineWorkbook.from_filelike(io.BytesIO(content)))
+            return CalamineBook(CalamineWorkbook.from_filelike(io.BytesIO(content)), _error_cells(content))
         return XlsxBook(load_workbook(io.BytesIO(content), read_only=True, data_only=True))
     except ImportFileError:
         raise
@@ -298,7 +299,9 @@ class XlsxBook:
     def _values(self, sheet):
         """The named (or first) sheet's rows from row 1, as value tuples. Raises KeyError or IndexError."""
         worksheet = self.workbook[sheet] if sheet else self.workbook.worksheets[0]
-        return worksheet.iter_rows(max_col=settings.IMPORT_MAX_COLUMNS + 1, values_only=True)
+        rows = worksheet.iter_rows(max_col=settings.IMPORT_MAX_COLUMNS + 1)
+        # Cells, not values: an error cell's value is its code as text, told apart by its type.
+        return (tuple(ExcelError(c.value) if c.data_type == "e" else c.value for c in row) for row in rows)
 
     def dataset(self, sheet=None, *, required_headers, optional_headers=()):
         """The named (or first) sheet as a Dataset of the known columns. Raises EmptySheetError
@@ -316,8 +319,13 @@ class XlsxBook:
         if not data_rows:
             raise EmptySheetError("文件中只有表头，没有数据行")
         dataset = tablib.Dataset(headers=[headers[i] for i in keep])
-        for _number, row in data_rows:
+        for number, row in data_rows:
             padded = list(row) + [None] * (len(headers) - len(row))
+            for i in keep:
+                if isinstance(padded[i], ExcelError):
+                    raise ImportFileError(
+                        f"第{number}行 {get_column_letter(i + 1)} 列（{headers[i]}）：单元格为 Excel 错误值 {padded[i]}，请改正后重新上传"
+                    )
             dataset.append([padded[i] for i in keep])
         # Blank rows are skipped: messages name the rows as Excel numbers them (excel_row below).
         dataset.excel_rows = [number for number, _row in data_rows]
@@ -354,17 +362,97 @@ class XlsxBook:
 
 class CalamineBook(XlsxBook):
     """A workbook read by calamine, its values as openpyxl gives them: numbers without a fraction
-    as int, a date cell as a datetime, an empty cell as None."""
+    as int, a date cell as a datetime, an empty cell as None, an error cell as an ExcelError
+    (calamine reads it as empty: `errors` names them, found in the sheets' XML)."""
 
-    def __init__(self, workbook):
+    def __init__(self, workbook, errors=None):
         self.workbook = workbook
         self.sheetnames = list(workbook.sheet_names)
+        self.errors = errors or {}  # sheet title -> {(row, column index): code}
 
     def _values(self, sheet):
         if sheet not in self.sheetnames and (sheet or not self.sheetnames):
             raise KeyError(sheet)
-        worksheet = self.workbook.get_sheet_by_name(sheet or self.sheetnames[0])
-        return (tuple(map(_calamine_value, row)) for row in worksheet.to_python(skip_empty_area=False))
+        title = sheet or self.sheetnames[0]
+        rows = (tuple(map(_calamine_value, row)) for row in self.workbook.get_sheet_by_name(title).to_python(skip_empty_area=False))  # fmt: skip
+        errors = self.errors.get(title)
+        return _with_errors(rows, errors) if errors else rows
+
+
+def _with_errors(rows, errors):
+    by_row = {}
+    for (row, column), code in errors.items():
+        by_row.setdefault(row, {})[column] = code
+    for number, values in enumerate(rows, start=1):
+        if number in by_row:
+            values = list(values)
+            for column, code in by_row[number].items():
+                if column < len(values):
+                    values[column] = ExcelError(code)
+            values = tuple(values)
+        yield values
+
+
+class ExcelError:
+    """A cell holding an Excel error value (#N/A, #VALUE!, #REF!, #DIV/0!, …): neither empty nor
+    text; a list reports it as the row's error (core.sheets)."""
+
+    __slots__ = ("code",)
+
+    def __init__(self, code):
+        self.code = str(code or "#N/A")
+
+    def __str__(self):
+        return self.code
+
+    def __repr__(self):
+        return f"ExcelError({self.code!r})"
+
+    def __eq__(self, other):
+        return isinstance(other, ExcelError) and other.code == self.code
+
+    def __hash__(self):
+        return hash(("ExcelError", self.code))
+
+
+ERROR_CELL_RE = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*?\st="e"[^>/]*>(?:(?!</c>).)*?<v>([^<]*)</v>', re.DOTALL)
+
+
+def _error_cells(content):
+    """{sheet title: {(row, column index): code}} of the error cells (t="e") in the worksheets' XML."""
+    found = {}
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        members = {}
+        for member in archive.infolist():
+            if WORKSHEET_RE.fullmatch(member.filename):
+                xml = archive.read(member)
+                if b't="e"' in xml:
+                    members[member.filename] = {
+                        (int(row), column_index_from_string(letters.decode()) - 1): code.decode("utf-8", "replace")
+                        for letters, row, code in ERROR_CELL_RE.findall(xml)
+                    }
+        if members:
+            for title, path in _sheet_paths(archive).items():
+                if members.get(path):
+                    found[title] = members[path]
+    return found
+
+
+def _sheet_paths(archive):
+    """{sheet title: its worksheet's path in the zip}, from the workbook and its relationships."""
+    relationships = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {}
+    for relation in relationships:
+        target = relation.get("Target", "")
+        targets[relation.get("Id")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    paths = {}
+    for element in workbook.iter():
+        if element.tag.endswith("}sheet") or element.tag == "sheet":
+            relation = next((value for key, value in element.attrib.items() if key.endswith("}id")), None)
+            if relation in targets:
+                paths[element.get("name")] = targets[relation]
+    return paths
 
 
 def _calamine_value(value):
@@ -547,15 +635,29 @@ def _age(path):
 # The audit trail ---------------------------------------------------------------------------------
 
 
-def audit_import(request, *, file, rows, ok, detail, obj=None):
-    """Record a confirmed import (every import page's 确认导入 calls this once): the file's name, the
-    rows written (0 when refused) and whether it went in."""
+def audit_import(request=None, *, file, rows, ok, detail, obj=None, user=None, background=False):
+    """Record a confirmed import (every import page's 确认导入 calls this once, a background job's
+    confirm too): the file's name, the rows written (0 when refused) and whether it went in.
+    `detail` is import_detail's, the same words whether the page or a worker ran it."""
     audit(
         "import",
         request=request,
+        user=user,
         obj=obj,
         result="success" if ok else "failure",
         detail=f"{file}：{detail}"[:500],
         file=file,
         rows=rows if ok else 0,
+        **({"background": True} if background else {}),
     )
+
+
+def import_detail(label, *, ok, totals=None, created=None, errors=0, reason=""):
+    """The one wording of an import in the audit trail, page or background job: the list named in
+    Chinese, then what was written (新增 2 条，更新 0 条 / 需求清单3条，资源清单1条) or why not."""
+    if not ok:
+        return f"{label}：{reason or f'{errors} 处错误，未写入'}"
+    if created is not None:
+        return f"{label}：" + "，".join(f"{title}{count}条" for title, count in created.items())
+    totals = totals or {}
+    return f"{label}：新增 {totals.get('new', 0)} 条，更新 {totals.get('update', 0)} 条"

@@ -14,10 +14,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from core.importing import ImportFileError, ImportOutcome, preview_discard
+from core.importing import ImportFileError, ImportOutcome, audit_import, import_detail, preview_discard
 from core.models import ImportJob
 from core.scoping import scope_for
-from core.signals import audit
 from core.tasks import TRANSIENT_ERRORS
 
 STALE_MESSAGE = (
@@ -25,7 +24,10 @@ STALE_MESSAGE = (
 )
 
 
-def job_create(kind, action, user, token, total, options=None):
+def job_create(kind, action, user, token, total, options=None, *, label="", filename=""):
+    """A queued job. `label` names the list in Chinese and `filename` the upload, for the audit
+    entry of its confirm (the same words as a confirm run on the page: import_detail)."""
+    options = {**(options or {}), **({"label": label} if label else {}), **({"filename": filename} if filename else {})}
     return ImportJob.objects.create(
         kind=kind,
         action=action,
@@ -33,7 +35,7 @@ def job_create(kind, action, user, token, total, options=None):
         district_id=scope_for(user).district_id,
         token=token,
         total=total,
-        options=options or {},
+        options=options,
     )
 
 
@@ -111,12 +113,13 @@ def job_finish(job, outcome):
     if job.action == ImportJob.Action.CONFIRM:
         # People imports count new and updated rows (totals); a round upload counts per list (created).
         totals = getattr(outcome, "totals", None) or {}
-        created = getattr(outcome, "created", None) or {}
-        rows = totals.get("new", 0) + totals.get("update", 0) + sum(created.values())
-        detail = f"{job.kind}：写入 {rows} 条（后台导入）"
-        if not outcome.ok:
-            detail = f"{job.kind}：有错误，未写入（后台导入）"
-        audit("import", user=job.user, obj=job, result="success" if outcome.ok else "failure", detail=detail, rows=rows)
+        created = getattr(outcome, "created", None)
+        rows = totals.get("new", 0) + totals.get("update", 0) + sum((created or {}).values())
+        detail = import_detail(
+            _label(job), ok=outcome.ok, totals=totals, created=created,
+            errors=len(outcome.errors),
+        )  # fmt: skip
+        audit_import(file=_file(job), rows=rows, ok=outcome.ok, detail=detail, obj=job, user=job.user, background=True)
 
 
 def job_fail(job, message):
@@ -124,7 +127,17 @@ def job_fail(job, message):
         status=ImportJob.Status.FAILED, message=message, finished_at=timezone.now(), updated_at=timezone.now()
     )
     if job.action == ImportJob.Action.CONFIRM:
-        audit("import", user=job.user, obj=job, result="failure", detail=f"{job.kind}：{message}"[:300], rows=0)
+        detail = import_detail(_label(job), ok=False, reason=message)
+        audit_import(file=_file(job), rows=0, ok=False, detail=detail, obj=job, user=job.user, background=True)
+
+
+def _label(job):
+    """The list the job imports, named in Chinese as the page names it (job_create's `label`)."""
+    return (job.options or {}).get("label") or job.kind
+
+
+def _file(job):
+    return (job.options or {}).get("filename") or "upload.xlsx"
 
 
 def job_outcome(job, kind=ImportOutcome):

@@ -27,7 +27,7 @@ import tablib
 from import_export import widgets
 from openpyxl.utils import get_column_letter
 
-from core.importing import RowError
+from core.importing import ExcelError, RowError
 
 HEADER_SCAN_ROWS = 20  # the header is looked for among the first rows of a sheet
 MIN_HEADER_MATCHES = 2  # a row is a header when at least this many cells name a known column
@@ -329,6 +329,8 @@ def read_value(raw, column, factor=Decimal(1)):
     """(value, note) for one cell. Raises ValueError with a Chinese reason."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None, ""
+    if isinstance(raw, ExcelError):  # a formula that failed: no value to import, not an empty cell
+        raise ValueError(f"单元格为 Excel 错误值 {raw}，请改正公式或填写数值")
     if column.kind == "date":
         value, word = parse_date(raw, earliest=column.earliest)
         return value, (f"{column.key}：{word}" if word else "")

@@ -17,7 +17,15 @@ from django.views.decorators.http import require_POST
 
 from core.access import role_required
 from core.excel import xlsx_response
-from core.importing import ImportFileError, audit_import, count_rows, preview_discard, preview_open, preview_store
+from core.importing import (
+    ImportFileError,
+    audit_import,
+    count_rows,
+    import_detail,
+    preview_discard,
+    preview_open,
+    preview_store,
+)
 from core.jobs import fail_stale_jobs, job_create, job_outcome
 from core.keep import pop_kept_input
 from core.models import ImportJob
@@ -288,7 +296,9 @@ def _round_upload_remap(request, collection_round):
 def _start_upload_job(request, context, pending, action, rows):
     """Hand the stored upload to a background job (more than IMPORT_ASYNC_ROWS rows); the page polls it."""
     options = {key: pending[key] for key in ("round", "township", "filename", "chosen")}
-    job = job_create(UPLOAD_JOB, action, request.user, pending["token"], rows, options)
+    township = townships_for(request.user).filter(pk=pending["township"]).first()
+    label = township.name if township else ""  # the audit entry names the upload as the page does
+    job = job_create(UPLOAD_JOB, action, request.user, pending["token"], rows, options, label=label)
     enqueue_on_commit(run_round_upload, job.pk)
     _show_job(context, job)
 
@@ -360,7 +370,7 @@ def round_upload_confirm(request, pk):
             file=pending.get("filename") or "upload.xlsx",
             rows=0,
             ok=False,
-            detail=str(exc),
+            detail=import_detail(township.name, ok=False, reason=str(exc)),
             obj=collection_round,
         )
         preview_discard(pending["token"])
@@ -368,13 +378,12 @@ def round_upload_confirm(request, pk):
         return redirect("demands:round_upload", pk)
     # Imported or refused as a whole: the stored file is of no further use either way.
     preview_discard(pending["token"])
-    summary = "，".join(f"{title}{count}条" for title, count in result.created.items())
     audit_import(
         request,
         file=pending.get("filename") or "upload.xlsx",
         rows=sum(result.created.values()),
         ok=result.ok,
-        detail=f"{township.name}：{summary if result.ok else '有错误，未写入'}",
+        detail=import_detail(township.name, ok=result.ok, created=result.created, errors=len(result.errors)),
         obj=collection_round,
     )
     if not result.ok:

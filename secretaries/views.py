@@ -12,7 +12,15 @@ from openpyxl import Workbook
 
 from core.access import role_required
 from core.excel import dataset_workbook, write_only_sheet, xlsx_response
-from core.importing import ImportFileError, audit_import, count_rows, preview_discard, preview_open, preview_store
+from core.importing import (
+    ImportFileError,
+    audit_import,
+    count_rows,
+    import_detail,
+    preview_discard,
+    preview_open,
+    preview_store,
+)
 from core.jobs import fail_stale_jobs, job_create, job_outcome
 from core.models import ImportJob
 from core.paging import querystring_without_page
@@ -296,7 +304,8 @@ def _import_context(kind, form):
 
 
 def _start_job(request, context, action, token, total):
-    job = job_create(context["kind"], action, request.user, token, total)
+    filename = request.session.get(f"import:{context['kind']}:file") or ""
+    job = job_create(context["kind"], action, request.user, token, total, label=context["label"], filename=filename)
     enqueue_on_commit(run_people_import, job.pk)
     _show_job(context, job)
 
@@ -365,7 +374,8 @@ def import_confirm(request, kind):
             return render(request, "secretaries/import.html", context)
         outcome = people_import(kind, upload, request.user, confirm=True, token=token)
     except ImportFileError as exc:
-        audit_import(request, file=filename, rows=0, ok=False, detail=f"{LABELS[kind]}导入失败：{exc}")
+        detail = import_detail(LABELS[kind], ok=False, reason=f"导入失败，没有写入任何数据：{exc}")
+        audit_import(request, file=filename, rows=0, ok=False, detail=detail)
         preview_discard(token)
         messages.error(request, f"导入失败，没有写入任何数据：{exc}")
         return redirect("secretaries:import_upload", kind=kind)
@@ -373,14 +383,12 @@ def import_confirm(request, kind):
     preview_discard(token)
     if not outcome.ok:
         messages.error(request, "导入失败，没有写入任何数据。请按下列提示修改后重新上传。")
-        audit_import(
-            request, file=filename, rows=0, ok=False, detail=f"{LABELS[kind]}：{len(outcome.errors)} 处错误，未写入"
-        )
+        detail = import_detail(LABELS[kind], ok=False, errors=len(outcome.errors))
+        audit_import(request, file=filename, rows=0, ok=False, detail=detail)
         return render(request, "secretaries/import.html", {**context, "outcome": outcome})
     new, updated = outcome.totals.get("new", 0), outcome.totals.get("update", 0)
-    audit_import(
-        request, file=filename, rows=new + updated, ok=True, detail=f"{LABELS[kind]}：新增 {new} 条，更新 {updated} 条"
-    )
+    detail = import_detail(LABELS[kind], ok=True, totals=outcome.totals)
+    audit_import(request, file=filename, rows=new + updated, ok=True, detail=detail)
     messages.success(request, _imported(outcome))
     return redirect(context["back"])
 

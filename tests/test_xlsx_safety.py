@@ -176,7 +176,8 @@ def test_a_secretary_import_preview_waits_outside_media_root(import_dir, client_
         "/secretaries/import/villages/", {"file": xlsx_upload(["乡镇", "村名", "类型"], [["十渡镇", "新村", "村"]])}
     )
     token = response.context["token"]
-    assert [p.name for p in import_dir.iterdir()] == [f"{token}.xlsx"]
+    # the file, and beside it the preview's checked plan for the confirm (core/plans.py)
+    assert sorted(p.name for p in import_dir.iterdir()) == [f"{token}.plan.json", f"{token}.xlsx"]
     assert not django_settings.MEDIA_ROOT.exists() or not any(django_settings.MEDIA_ROOT.rglob("*.xlsx"))
 
 
