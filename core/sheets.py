@@ -189,7 +189,13 @@ def _first_text(values):
     return next((normalise(value) for value in values if value not in (None, "")), "")
 
 
+FOOTER_CHARS = frozenset(word[0] for word in FOOTER_STARTS)  # a row with none of these is no footer
+
+
 def _is_footer(values):
+    text = "".join(value for value in values if isinstance(value, str))
+    if not FOOTER_CHARS.intersection(text):  # most rows: no need to normalise every cell
+        return False
     if _first_text(values).startswith(FOOTER_STARTS):
         return True
     return any(isinstance(value, str) and normalise(value).startswith(SIGNATURE_WORDS) for value in values)
