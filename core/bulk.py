@@ -89,3 +89,35 @@ def insert_rows(model, names, rows, *, batch_size=BATCH):
                 f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES {', '.join([one] * len(part))}", params
             )
     return len(rows)
+
+
+def update_rows(model, instances, names, *, batch_size=BATCH):
+    """Write the fields `names` of saved instances of `model`, a thousand rows per statement
+    (UPDATE … FROM a VALUES list): Django's bulk_update builds a CASE per field and row, some
+    15 s for 20,000 villages here and a minute for as many secretaries."""
+    fields = [model._meta.get_field(name) for name in names]
+    pk = model._meta.pk
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    # PostgreSQL reads the VALUES as text and literals: each column is cast to its field's type.
+    # SQLite must not cast (a date cast to "date" would become a number): its columns take any value.
+    cast = (lambda name, field: f"CAST(v.{name} AS {field.db_type(connection)})") if connection.vendor == "postgresql" else (lambda name, field: f"v.{name}")  # fmt: skip
+    assignments = ", ".join(f"{quote(field.column)} = {cast(f'c{i}', field)}" for i, field in enumerate(fields))
+    value_names = ", ".join(["k", *(f"c{i}" for i in range(len(fields)))])
+    one = f"({', '.join(['%s'] * (len(fields) + 1))})"
+    size = max(1, min(batch_size, connection.ops.bulk_batch_size([pk, *fields], instances) or batch_size))
+    with connection.cursor() as cursor:
+        for start in range(0, len(instances), size):
+            part = instances[start : start + size]
+            params = []
+            for instance in part:
+                params.append(instance.pk)
+                for field in fields:
+                    value = getattr(instance, field.attname)
+                    params.append(None if value is None else field.get_db_prep_save(value, connection))
+            cursor.execute(
+                f"WITH v ({value_names}) AS (VALUES {', '.join([one] * len(part))}) "
+                f"UPDATE {table} SET {assignments} FROM v WHERE {table}.{quote(pk.column)} = {cast('k', pk)}",
+                params,
+            )
+    return len(instances)

@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from core.bulk import history_insert, insert_rows
+from core.bulk import history_insert, insert_rows, update_rows
 from core.importing import (
     EmptySheetError,
     ImportFileError,
@@ -453,7 +453,7 @@ def _write(plan, user):
     plan.model.objects.bulk_create(plan.creates, batch_size=WRITE_BATCH)
     history_insert(plan.model, [instance.pk for instance in plan.creates], user=user, reason=CHANGE_REASON)
     if plan.updates:
-        plan.model.objects.bulk_update(plan.updates, plan.update_fields, batch_size=WRITE_BATCH)
+        update_rows(plan.model, plan.updates, plan.update_fields)
         pks = [instance.pk for instance in plan.updates]
         history_insert(plan.model, pks, user=user, reason=CHANGE_REASON, history_type="~")
 

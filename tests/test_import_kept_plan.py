@@ -83,6 +83,18 @@ def test_the_confirm_writes_the_previews_plan_without_reading_the_file_again(
     assert not any(import_dir.iterdir())  # the file and its plan are gone
 
 
+def test_the_villages_a_file_names_again_are_updated_with_their_history(import_dir, client_for, org_user, village_a):
+    client = client_for(org_user)
+    rows = [["十渡镇", village_a.name, "社区", 1234, 456]]
+    token = client.post("/secretaries/import/villages/", {"file": workbook(VILLAGE_HEADERS, rows)}).context["token"]
+    response = client.post("/secretaries/import/villages/confirm/", {"token": token}, follow=True)
+    assert "导入成功：新增 0 条，更新 1 条。" in response.content.decode()
+    village_a.refresh_from_db()
+    assert (village_a.kind, village_a.population, village_a.households) == ("社区", 1234, 456)
+    latest = village_a.history.first()
+    assert (latest.history_type, latest.population, latest.history_user) == ("~", 1234, org_user)
+
+
 def test_a_village_edited_since_the_preview_refuses_the_confirm_and_writes_nothing(
     import_dir, client_for, org_user, village_a
 ):
