@@ -161,6 +161,36 @@ def find_header(rows, spec):
     return best, best_score
 
 
+def two_row_header(rows, position, spec):
+    """(header values, height) of the header at `position`. A header written in two rows (a merged
+    group cell above its sub-headers: 联系人 over 姓名 | 电话, 资金 over 金额（万元）| 来源) is read as
+    one: each sub-header takes its group's name in front (联系人电话), alone (电话) or, failing
+    both, the group's (联系人). Two rows are taken only when the row below is all text and names
+    more columns together with the header than the header alone, so a first data row never is."""
+    top = list(rows[position][1])
+    if position + 1 >= len(rows):
+        return top, 1
+    below = list(rows[position + 1][1])
+    if any(value not in (None, "") and not isinstance(value, str) for value in below):
+        return top, 1
+    width = max(len(top), len(below))
+    top_full, below = top + [None] * (width - len(top)), below + [None] * (width - len(below))
+    combined, group = [], None
+    for head, sub in zip(top_full, below, strict=True):
+        if head not in (None, ""):
+            group = str(head).strip()
+        if sub in (None, ""):
+            combined.append(head)
+            continue
+        sub = sub.strip()
+        owner = str(head).strip() if head not in (None, "") else group
+        candidates = [f"{owner}{sub}", sub, owner] if owner else [sub]
+        combined.append(next((text for text in candidates if spec.match(text)[0]), candidates[0]))
+    if header_score(combined, spec) > header_score(top, spec):
+        return combined, 2
+    return top, 1
+
+
 def recognise(sheet_title, rows, specs):
     """The spec of the list this sheet holds, or None. A sheet named like a list (需求清单) is that
     list; any other sheet is the list whose columns its header names most (at least two; one
@@ -209,19 +239,22 @@ def read_list(rows, spec, *, today, chosen=None):
     if position is None or score < 1:
         needed = "、".join(c.key for c in spec.columns if c.required)
         raise SheetError(f"找不到表头（应有 {needed} 等列）。请检查表头是否在前 {HEADER_SCAN_ROWS} 行内")
-    header_row, header_values = rows[position]
-    has_rows = position + 1 < len(rows)
+    header_row = rows[position][0]
+    header_values, height = two_row_header(rows, position, spec)
+    has_rows = position + height < len(rows)
     chosen = {int(index): key for index, key in (chosen or {}).items()}  # a session's JSON keys are text
     sheet = ListSheet(spec=spec, header_row=header_row, columns=_map_columns(header_values, spec, chosen))
     sheet.has_rows = has_rows
     for number, values in rows[:position]:
         why = "填报单位、日期行" if any(w in _row_text(values) for w in STAMP_WORDS) else "标题行"
         sheet.skipped.append((number, why, _row_text(values)))
+    if height == 2:
+        sheet.skipped.append((rows[position + 1][0], "表头第二行（已与上一行合并）", _row_text(rows[position + 1][1])))
     if sheet.missing:
         return sheet
     mapped = [m for m in sheet.columns if m.key]
     in_footer = False
-    for number, values in rows[position + 1 :]:
+    for number, values in rows[position + height :]:
         if in_footer or _is_footer(values):
             in_footer = True
             sheet.skipped.append((number, "表尾（填表人、审核人等）", _row_text(values)))

@@ -182,3 +182,34 @@ def test_choices_by_synonym_and_close_match():
     assert match_choice("基础设施", options, fuzzy=True) == "基础设施建设"
     assert match_choice("基础设施", options) == "基础设施"  # no close match unless asked: refused later
     assert match_choice("文化", options, fuzzy=True) == "文化"
+
+
+def test_a_header_in_two_rows_is_read_as_one():
+    rows = numbered(
+        (1, ["某镇需求清单"]),
+        (2, ["序号", "村名", "事项", "资金", None, "联系人", None]),
+        (3, [None, None, None, "预估资金（万元）", "来源", "姓名", "手机"]),
+        (4, [1, "西庄村", "修路", 4.5, "自筹", "王五", "138 0000 1111"]),
+    )
+    sheet = read_list(rows, SPEC, today=date(2026, 1, 1))
+    assert sheet.header_row == 2
+    assert {m.letter: m.key for m in sheet.columns} == {
+        "A": None,
+        "B": "村（社区）",
+        "C": "需求名称",
+        "D": "预计资金（元）",
+        "E": None,
+        "F": None,
+        "G": "联系电话",
+    }
+    assert (3, "表头第二行（已与上一行合并）") in [(number, why) for number, why, _text in sheet.skipped]
+    assert sheet.records == [
+        (4, {"村（社区）": "西庄村", "需求名称": "修路", "预计资金（元）": Decimal("45000.0"), "联系电话": "13800001111"})
+    ]
+
+
+def test_a_first_data_row_of_text_is_not_taken_for_a_second_header_row():
+    rows = numbered((1, ["村名", "事项", "手机"]), (2, ["西庄村", "修路", "13800001111"]))
+    sheet = read_list(rows, SPEC, today=date(2026, 1, 1))
+    assert [number for number, _record in sheet.records] == [2]
+    assert not sheet.skipped
