@@ -204,7 +204,15 @@ def test_a_header_in_two_rows_is_read_as_one():
     }
     assert (3, "表头第二行（已与上一行合并）") in [(number, why) for number, why, _text in sheet.skipped]
     assert sheet.records == [
-        (4, {"村（社区）": "西庄村", "需求名称": "修路", "预计资金（元）": Decimal("45000.0"), "联系电话": "13800001111"})
+        (
+            4,
+            {
+                "村（社区）": "西庄村",
+                "需求名称": "修路",
+                "预计资金（元）": Decimal("45000.0"),
+                "联系电话": "13800001111",
+            },
+        )
     ]
 
 
