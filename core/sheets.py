@@ -80,6 +80,7 @@ class ListSpec:
     title: str
     columns: list
     remembered: dict = field(default_factory=dict)  # normalised header -> key ("" = not imported)
+    remembered_why: str = "本乡镇上次的设置"  # how the preview names a remembered correction
 
     def column(self, key):
         by_key = self.__dict__.get("_by_key")
@@ -93,7 +94,7 @@ class ListSpec:
         if not text:
             return None, ""
         if text in self.remembered:
-            return (self.remembered[text] or None), "本乡镇上次的设置"
+            return (self.remembered[text] or None), self.remembered_why
         base = UNIT_RE.sub("", text)
         for candidate, why in ((text, "表头"), (base, "表头")):
             for column in self.columns:
@@ -111,7 +112,7 @@ class Mapped:
     letter: str
     header: str
     key: str | None
-    why: str  # 表头 | 同义词 | 本乡镇上次的设置 | 手动 | 重复 | ""
+    why: str  # 表头 | 同义词 | 本乡镇上次的设置 (the spec's remembered_why) | 手动 | 重复 | ""
     factor: Decimal = Decimal(1)  # amount: the unit named in the header, in yuan
 
 
@@ -136,6 +137,31 @@ class ListSheet:
     @property
     def ignored(self):
         return [m for m in self.columns if m.key is None]
+
+    def as_json(self):
+        """How the sheet was read (its header, mapping and skipped rows), JSON-ready: what a
+        background job's preview keeps for the page's mapping selects. Not its rows."""
+        return {
+            "kind": self.spec.kind,
+            "title": self.spec.title,
+            "keys": [column.key for column in self.spec.columns],
+            "name": getattr(self, "name", ""),
+            "header_row": self.header_row,
+            "columns": [[m.index, m.letter, m.header, m.key, m.why] for m in self.columns],
+            "skipped": [list(item) for item in self.skipped],
+        }
+
+    @classmethod
+    def from_json(cls, data):
+        spec = ListSpec(data["kind"], data["title"], [Column(key) for key in data["keys"]])
+        sheet = cls(
+            spec=spec,
+            header_row=data["header_row"],
+            columns=[Mapped(*column) for column in data["columns"]],
+            skipped=[tuple(skipped) for skipped in data["skipped"]],
+        )
+        sheet.name = data["name"]
+        return sheet
 
 
 class SheetError(ValueError):
@@ -269,6 +295,35 @@ def duplicate_choices(sheet):
         if mapped.key:
             by_key.setdefault(mapped.key, []).append(mapped.letter)
     return [(key, letters) for key, letters in by_key.items() if len(letters) > 1]
+
+
+def mapping_errors(sheet):
+    """[RowError] of a header that cannot be imported as mapped: a column chosen for two columns,
+    a required column no column maps to. Empty when the mapping is usable."""
+    errors = [
+        RowError(0, f"“{key}”对应了 {'、'.join(letters)} 多列，请只选一列") for key, letters in duplicate_choices(sheet)
+    ]
+    if sheet.missing:
+        message = (
+            f"表头缺少以下列：{'、'.join(sheet.missing)}。"
+            "请在下方为这些列选择对应的表头后重新预览，或使用下载的模板填写。"
+        )
+        errors.append(RowError(0, message))
+    return errors
+
+
+MAPPING_FIELD_RE = re.compile(r"map-([a-z]{1,20})-(\d{1,3})")
+
+
+def chosen_mapping(data):
+    """The user's correction of a mapping from the preview's selects (templates/_import_mapping.html
+    names them map-<kind>-<column index>): {kind: {column index: key or ""}}."""
+    chosen = {}
+    for name, value in data.items():
+        match = MAPPING_FIELD_RE.fullmatch(name)
+        if match:
+            chosen.setdefault(match.group(1), {})[match.group(2)] = str(value)[:30]
+    return chosen
 
 
 def _header_unit(header):
