@@ -111,8 +111,9 @@ def test_an_unknown_column_is_corrected_in_the_preview_and_remembered_for_the_di
     assert Secretary.objects.get(name="张三").village.name == "六渡村"
 
     # The next upload of this district reads 驻点村 as 派驻村 by itself.
-    again = client.post(URL, {"file": workbook(rows=[[2, "李四", "女", "1990-01-15", "13812345678", "北京市农业农村局",
-                                                       "第七批", "十渡镇", "西庄村", "2024-06-01", "2026-12-31"]])})  # fmt: skip
+    li = [2, "李四", "女", "1990-01-15", "13812345678", "北京市农业农村局", "第七批", "十渡镇", "西庄村", "2024-06-01",
+          "2026-12-31"]  # fmt: skip
+    again = client.post(URL, {"file": workbook(rows=[li])})
     again_outcome = again.context["outcome"]
     assert again_outcome.ok, again_outcome.errors
     assert next(m for m in again_outcome.read.columns if m.header == "驻点村").why == "本区上次的设置"
@@ -210,3 +211,31 @@ def test_the_admin_lists_only_the_districts_own_remembered_mappings(client_for, 
     org_login_grant(org_user)
     body = client_for(org_user).get("/admin/secretaries/columnmapping/").content.decode()
     assert "驻点村" in body and "诉求" in body and "外区表头" not in body
+
+
+@pytest.mark.django_db
+def test_a_large_workbook_is_corrected_remembered_and_imported_through_background_jobs(
+    client_for, ready, district, township_a, settings, django_capture_on_commit_callbacks
+):
+    settings.IMPORT_ASYNC_ROWS = 2  # more rows than this run as jobs
+    url = "/secretaries/import/villages/"
+    client = client_for(ready)
+    rows = [["十渡镇", f"新村{n}", "行政村", 900 + n] for n in range(3)]
+
+    def run(data, path=url):
+        with django_capture_on_commit_callbacks(execute=True):
+            job = client.post(path, data).context["job"]
+        return job, client.get(f"{url}jobs/{job.pk}/", HTTP_HX_REQUEST="true")
+
+    job, response = run({"file": workbook(["乡镇", "村子", "类型", "户籍人口"], rows)})
+    assert job.action == "preview"
+    assert "表头缺少以下列：村名" in response.content.decode()
+    choice = {**selects(response), "map-villages-1": "村名", "action": "remap"}
+    job, response = run(choice)
+    assert job.options["chosen"]["1"] == "村名"
+    assert response.context["outcome"].ok, response.context["outcome"].errors
+    assert ColumnMapping.objects.get(district=district, township=None, kind="villages", header="村子").column == "村名"
+
+    job, response = run({"token": response.context["token"]}, f"{url}confirm/")
+    assert job.action == "confirm" and "导入成功：新增 3 条" in response.content.decode()
+    assert township_a.villages.filter(name__startswith="新村").count() == 3
