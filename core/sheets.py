@@ -231,18 +231,7 @@ def _is_total(values):
 def read_list(rows, spec, *, today, chosen=None):
     """Read `rows` (non-blank `(excel_row, values)`) as the list `spec`. `chosen` is the user's
     correction of the mapping: {column index: key or ""}. Raises SheetError when no header is found."""
-    position, score = find_header(rows, spec)
-    if position is None or score < 1:
-        needed = "、".join(c.key for c in spec.columns if c.required)
-        raise SheetError(f"找不到表头（应有 {needed} 等列）。请检查表头是否在前 {HEADER_SCAN_ROWS} 行内")
-    header_row, header_values = rows[position]
-    has_rows = position + 1 < len(rows)
-    chosen = {int(index): key for index, key in (chosen or {}).items()}  # a session's JSON keys are text
-    sheet = ListSheet(spec=spec, header_row=header_row, columns=_map_columns(header_values, spec, chosen))
-    sheet.has_rows = has_rows
-    for number, values in rows[:position]:
-        why = "填报单位、日期行" if any(w in _row_text(values) for w in STAMP_WORDS) else "标题行"
-        sheet.skipped.append((number, why, _row_text(values)))
+    sheet, position = _read_header(rows, spec, chosen)
     if sheet.missing:
         return sheet
     mapped = [m for m in sheet.columns if m.key]
@@ -265,6 +254,28 @@ def read_list(rows, spec, *, today, chosen=None):
         sheet.records.append((number, _read_record(sheet, number, cells, today)))
     sheet.dataset = _dataset(sheet)
     return sheet
+
+
+def read_header(rows, spec):
+    """The header of `rows` as the importer maps it by itself (synonyms and remembered
+    corrections, no user choice), without reading the rows below it: a ListSheet without records.
+    What a user's correction is compared with (secretaries.mapping.remember_mapping)."""
+    return _read_header(rows, spec, None)[0]
+
+
+def _read_header(rows, spec, chosen):
+    position, score = find_header(rows, spec)
+    if position is None or score < 1:
+        needed = "、".join(c.key for c in spec.columns if c.required)
+        raise SheetError(f"找不到表头（应有 {needed} 等列）。请检查表头是否在前 {HEADER_SCAN_ROWS} 行内")
+    header_row, header_values = rows[position]
+    chosen = {int(index): key for index, key in (chosen or {}).items()}  # a session's JSON keys are text
+    sheet = ListSheet(spec=spec, header_row=header_row, columns=_map_columns(header_values, spec, chosen))
+    sheet.has_rows = position + 1 < len(rows)
+    for number, values in rows[:position]:
+        why = "填报单位、日期行" if any(w in _row_text(values) for w in STAMP_WORDS) else "标题行"
+        sheet.skipped.append((number, why, _row_text(values)))
+    return sheet, position
 
 
 def _map_columns(values, spec, chosen):

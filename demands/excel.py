@@ -15,7 +15,7 @@ from core.excel import append_row, write_cell, write_only_sheet
 from core.importing import ImportFileError, ImportOutcome, RowError, open_xlsx, preview_open
 from core.jobs import job_claim, job_fail, job_run
 from core.models import ImportJob
-from core.sheets import ListSheet, SheetError, read_list, recognise
+from core.sheets import ListSheet, SheetError, read_header, read_list, recognise
 from demands.headers import DEMAND_HEADERS, PROJECT_HEADERS, RESOURCE_HEADERS
 from demands.imports import plan_upload, write_upload
 from demands.models import (
@@ -191,7 +191,7 @@ class UploadResult:
 @dataclass
 class UploadRead:
     sheets: dict = field(default_factory=dict)  # kind -> core.sheets.ListSheet (with .name: the sheet's title)
-    auto: dict = field(default_factory=dict)  # kind -> ListSheet as mapped before the user's choice
+    auto: dict = field(default_factory=dict)  # kind -> the header as mapped before the user's choice (no rows)
     ignored: list = field(default_factory=list)  # titles of sheets that hold none of the lists
 
 
@@ -221,7 +221,7 @@ def read_upload(upload, specs, *, today, chosen=None):
             try:
                 sheet = read_list(rows, spec, today=today, chosen=chosen.get(spec.kind))
                 if chosen.get(spec.kind):
-                    read.auto[spec.kind] = read_list(rows, spec, today=today)
+                    read.auto[spec.kind] = read_header(rows, spec)
             except SheetError as exc:
                 raise ImportFileError(f"{name}：{exc}") from None
             sheet.name = name

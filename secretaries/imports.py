@@ -2,8 +2,10 @@
 imported set-wise.
 
 Reading is core/sheets.py's, as for the three lists: the header is found under title rows, the
-list stops at the footer, columns are mapped by their header or a synonym, values are read as
-people write them (dates, phones, full-width digits). Checking is set-wise: every table a row
+list stops at the footer, columns are mapped by their header or a synonym (data, added by
+secretaries/mapping.py with the corrections this district made last time; the user may correct
+the mapping in the preview, `chosen`), values are read as people write them (dates, phones,
+full-width digits). Checking is set-wise: every table a row
 names is loaded once, inside the importer's scope (another district's township is 不存在), and
 the rows are checked in memory by the models' own `clean()` and validators plus the rules that
 span rows (one secretary on post per village and batch, no row twice). Writing is in bulk, in one
@@ -11,6 +13,7 @@ transaction, with the change history (django-simple-history's bulk helpers) and
 `core.signals.records_written` for the dashboard. All or nothing.
 
     outcome = people_import("secretaries", upload, user, confirm=False)   # preview
+    outcome = people_import("secretaries", upload, user, confirm=False, chosen={"8": "派驻村"}, remember=True)
     outcome = people_import("secretaries", upload, user, confirm=True)    # write
     outcome.ok, outcome.errors -> [RowError(row=7, message="手机号码：“12345”不是有效的电话号码…（D 列）")]
 """
@@ -34,7 +37,17 @@ from core.importing import (
 from core.jobs import job_claim, job_fail, job_run
 from core.models import ImportJob
 from core.scoping import scope_for
-from core.sheets import Column, ListSheet, ListSpec, SheetError, mapping_errors, normalise, read_list, recognise
+from core.sheets import (
+    Column,
+    ListSheet,
+    ListSpec,
+    SheetError,
+    mapping_errors,
+    normalise,
+    read_header,
+    read_list,
+    recognise,
+)
 from core.signals import records_written
 from secretaries.mapping import remember_mapping, specs_as_kept
 from secretaries.models import AreaBranch, Batch, DispatchUnit, Expertise, Secretary, Township, Village
@@ -442,9 +455,9 @@ def people_spec(kind, user):
 def read_sheet(spec, upload, *, chosen=None):
     """Find the spec's sheet in the workbook (by its name or its header; else the first sheet)
     and read it with the user's correction of the mapping, `chosen` ({column index: key}):
-    (core.sheets.ListSheet, the sheet as mapped without `chosen` or None). A header that lacks
-    a required column is read all the same (the preview offers to map it). Raises
-    ImportFileError (Chinese) for a file that cannot be read as the list at all."""
+    (core.sheets.ListSheet, its header as mapped without `chosen`, or None without a choice). A
+    header that lacks a required column is read all the same (the preview offers to map it).
+    Raises ImportFileError (Chinese) for a file that cannot be read as the list at all."""
     with open_xlsx(upload) as book:
         name, rows = None, []
         for title in book.sheetnames:
@@ -460,7 +473,7 @@ def read_sheet(spec, upload, *, chosen=None):
     today = timezone.localdate()
     try:
         sheet = read_list(rows, spec, today=today, chosen=chosen)
-        auto = read_list(rows, spec, today=today) if chosen else None
+        auto = read_header(rows, spec) if chosen else None
     except SheetError as exc:
         raise ImportFileError(f"{name}：{exc}") from None
     sheet.name = name
