@@ -6,7 +6,7 @@ from simple_history.models import HistoricalRecords
 
 from core.scoping import ROLE_SECRETARY, ROLE_STATION, DistrictWideQuerySet, ScopedQuerySet, scope_for
 from demands import lifecycle
-from demands.models_import import ColumnMapping, HeaderSynonym, ListKind, ValueSynonym  # noqa: F401 (models of this app)
+from demands.models_import import ListKind, ValueSynonym  # noqa: F401 (models of this app)
 
 
 class CollectionRoundQuerySet(DistrictWideQuerySet):

@@ -2,7 +2,6 @@
 (a foreign township's record answers 404); who may write is checked here or in the service."""
 
 import json
-import re
 from dataclasses import asdict
 
 from django.conf import settings
@@ -22,6 +21,7 @@ from core.jobs import fail_stale_jobs, job_create, job_outcome
 from core.keep import pop_kept_input
 from core.models import ImportJob
 from core.scoping import scope_for
+from core.sheets import chosen_mapping
 from core.tasks import enqueue_on_commit
 from demands.excel import UPLOAD_JOB, UploadResult, build_template, export_round, import_upload, remember_corrections
 from demands.forms_lists import (
@@ -215,7 +215,6 @@ def round_export(request, pk):
 
 
 UPLOAD_SESSION_KEY = "demands_upload"
-MAPPING_FIELD_RE = re.compile(r"map-(demands|resources|projects)-(\d{1,3})")
 
 
 @role_required("org", "township")
@@ -262,7 +261,7 @@ def _round_upload_remap(request, collection_round):
         messages.error(request, "没有待预览的上传文件（或预览已超过有效期），请重新上传。")
         return redirect("demands:round_upload", collection_round.pk)
     township = get_object_or_404(townships_for(request.user), pk=pending["township"])
-    chosen = _chosen_mapping(request.POST)
+    chosen = chosen_mapping(request.POST)
     context = {"round": collection_round, "form": UploadForm(user=request.user), "township": township}
     try:
         rows = count_rows(upload)
@@ -299,16 +298,6 @@ def _show_job(context, job):
             "done_label": "返回本轮",
         }
     )
-
-
-def _chosen_mapping(data):
-    """{list kind: {column index: column key or ""}} from the preview's selects (map-<kind>-<index>)."""
-    chosen = {}
-    for name, value in data.items():
-        match = MAPPING_FIELD_RE.fullmatch(name)
-        if match:
-            chosen.setdefault(match.group(1), {})[match.group(2)] = str(value)[:30]
-    return chosen
 
 
 def _discard_pending_upload(request):

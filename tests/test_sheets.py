@@ -7,7 +7,20 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.sheets import Column, ListSpec, match_choice, parse_amount, parse_date, parse_phone, read_list, recognise
+from core.sheets import (
+    Column,
+    ListSheet,
+    ListSpec,
+    chosen_mapping,
+    mapping_errors,
+    match_choice,
+    parse_amount,
+    parse_date,
+    parse_phone,
+    read_header,
+    read_list,
+    recognise,
+)
 
 SPEC = ListSpec(
     "demands",
@@ -91,6 +104,33 @@ def test_a_chosen_mapping_overrides_the_synonyms_and_a_remembered_one_applies_by
     assert chosen.records == [(2, {"村（社区）": "西庄村", "需求名称": "修路"})]
     remembered = ListSpec(SPEC.kind, SPEC.title, SPEC.columns, remembered={"诉求": "需求名称"})
     assert read_list(rows, remembered, today=date(2026, 1, 1)).columns[1].why == "本乡镇上次的设置"
+    by_district = ListSpec(SPEC.kind, SPEC.title, SPEC.columns, {"诉求": "需求名称"}, remembered_why="本区上次的设置")
+    assert read_list(rows, by_district, today=date(2026, 1, 1)).columns[1].why == "本区上次的设置"
+
+
+def test_the_header_alone_is_mapped_without_reading_the_rows_and_survives_a_jobs_json():
+    rows = numbered((1, ["标题"]), (2, ["村名", "事项", "诉求"]), (3, ["西庄村", "修路", "两公里"]))
+    header = read_header(rows, SPEC)
+    assert [(m.letter, m.key, m.why) for m in header.columns] == [
+        ("A", "村（社区）", "同义词"),
+        ("B", "需求名称", "同义词"),
+        ("C", None, ""),
+    ]
+    assert header.records == [] and header.skipped == [(1, "标题行", "标题")]
+    header.name = "乡镇表"
+    again = ListSheet.from_json(header.as_json())
+    assert (again.name, again.header_row, again.columns, again.skipped) == ("乡镇表", 2, header.columns, header.skipped)
+
+
+def test_a_bad_mapping_is_named_in_chinese_and_the_selects_are_read_back():
+    rows = numbered((1, ["村名", "事项", "诉求"]), (2, ["西庄村", "修路", "两公里"]))
+    chosen = chosen_mapping({"map-demands-0": "需求名称", "map-demands-1": "需求名称", "csrfmiddlewaretoken": "x"})
+    assert chosen == {"demands": {"0": "需求名称", "1": "需求名称"}}
+    sheet = read_list(rows, SPEC, today=date(2026, 1, 1), chosen=chosen["demands"])
+    assert [error.message for error in mapping_errors(sheet)] == [
+        "“需求名称”对应了 A、B 多列，请只选一列",
+        "表头缺少以下列：村（社区）。请在下方为这些列选择对应的表头后重新预览，或使用下载的模板填写。",
+    ]
 
 
 @pytest.mark.parametrize(

@@ -10,8 +10,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
-from demands.models import ColumnMapping, DemandItem, HeaderSynonym, ProjectItem, Submission
+from demands.models import DemandItem, ProjectItem, Submission
 from demands.services.rounds import ensure_submissions
+from secretaries.models import ColumnMapping, HeaderSynonym
 from tests.demands.factories import CollectionRoundFactory, DemandCategoryFactory
 from tests.factories import SecretaryFactory
 
