@@ -484,8 +484,11 @@ def submission_edit(request, pk):
             "can_review": list_services.can_review(request.user, submission),
             "editable": submission.status in SUBMISSION_EDITABLE,
             "return_form": ReturnForm(),
-            # The list's version this page's rows are based on: as posted when the page shows a post.
-            "list_version": request.POST.get("list_version", "") if request.method == "POST" else submission.version,
+            # The list's version this page's rows are based on: as posted when the page shows a post
+            # (or one kept through an expired session), else the stored one.
+            "list_version": formset.data.get("list_version", "")
+            if formset and formset.is_bound
+            else submission.version,
         },
     )
 

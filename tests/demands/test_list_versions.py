@@ -162,3 +162,33 @@ def test_two_browsers_on_one_list_the_second_is_told_and_keeps_its_copy(
     assert not second.is_visible("#conflict-copy")
     for page in pages:
         page.context.close()
+
+
+def test_rows_kept_through_an_expired_session_keep_the_version_they_were_based_on(open_round, secretary, category):
+    from django.contrib.sessions.models import Session
+
+    from tests.factories import TEST_PASSWORD
+
+    submission = sub(open_round, secretary.village)
+    client = browser_of(secretary.user)
+    opened = page_version(client, submission)
+    autosave(browser_of(secretary.user), submission, {"rows": [row("a1", category, title="修村道")], "version": opened})
+    Session.objects.all().delete()
+    data = {
+        "items-TOTAL_FORMS": "1",
+        "items-INITIAL_FORMS": "0",
+        "items-0-category": category.pk,
+        "items-0-title": "冷库建设",
+        "items-0-urgency": "low",
+        "list_version": str(opened),
+        "action": "save",
+    }
+    client.post(f"/demands/submissions/{submission.pk}/", data)
+    response = client.post(
+        "/accounts/login/",
+        {"username": "sec_a", "password": TEST_PASSWORD, "next": f"/demands/submissions/{submission.pk}/"},
+        follow=True,
+    )
+
+    assert 'value="冷库建设"' in response.content.decode()
+    assert response.context["list_version"] == str(opened)  # its next save is checked against it
