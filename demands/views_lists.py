@@ -440,12 +440,20 @@ def submission_edit(request, pk):
             if action == "nil":
                 return _submit(request, submission, nil=True)
             if formset.is_valid() and contact_form.is_valid():
-                list_services.submission_save_items(submission, formset, request.user, contact_form.cleaned_data)
-                if action == "submit":
-                    return _submit(request, submission, nil=False)
-                messages.success(request, "草稿已保存。")
-                return redirect("demands:submission_edit", pk)
-            messages.error(request, "有填写错误，请按下方列出的各条修改。")
+                try:
+                    list_services.submission_save_items(
+                        submission, formset, request.user, contact_form.cleaned_data, version=_posted_version(request)
+                    )
+                except list_services.ListConflict as exc:
+                    # Nothing saved; the rows as posted stay on the page to copy.
+                    messages.error(request, f"{exc}。您填写的内容仍在下方，请先复制，再刷新页面。")
+                else:
+                    if action == "submit":
+                        return _submit(request, submission, nil=False)
+                    messages.success(request, "草稿已保存。")
+                    return redirect("demands:submission_edit", pk)
+            else:
+                messages.error(request, "有填写错误，请按下方列出的各条修改。")
     items = number_items(
         submission.demands.exclude(status=DemandItem.Status.DRAFT).in_list_order().select_related("category")
     )
@@ -465,8 +473,18 @@ def submission_edit(request, pk):
             "can_review": list_services.can_review(request.user, submission),
             "editable": submission.status in SUBMISSION_EDITABLE,
             "return_form": ReturnForm(),
+            # The list's version this page's rows are based on: as posted when the page shows a post
+            # (or one kept through an expired session), else the stored one.
+            "list_version": formset.data.get("list_version", "")
+            if formset and formset.is_bound
+            else submission.version,
         },
     )
+
+
+def _posted_version(request):
+    raw = request.POST.get("list_version", "")
+    return int(raw) if raw.isdigit() and len(raw) < 10 else None
 
 
 def _json_error(message, status):
@@ -499,16 +517,26 @@ def submission_autosave(request, pk):
     if refused:
         return refused
     try:
-        saved_at, saved, errors = list_services.submission_autosave(
+        saved_at, saved, errors, version = list_services.submission_autosave(
             submission, request.user, payload, form_class=DemandItemForm, contact_form_class=ListContactForm
         )
     except list_services.AutosaveError as exc:
         return _json_error(str(exc), 400)
+    except list_services.ListConflict as exc:
+        # Saved from elsewhere since this browser's copy was read: nothing saved, the copy stays there.
+        return JsonResponse({"ok": False, "error": str(exc), "conflict": True, "version": exc.version}, status=409)
     except list_services.ListError as exc:
         return _json_error(str(exc), 409)
     local = timezone.localtime(saved_at)
     return JsonResponse(
-        {"ok": True, "saved_at": local.isoformat(), "saved_time": f"{local:%H:%M}", "ids": saved, "errors": errors}
+        {
+            "ok": True,
+            "saved_at": local.isoformat(),
+            "saved_time": f"{local:%H:%M}",
+            "ids": saved,
+            "errors": errors,
+            "version": version,
+        }
     )
 
 
