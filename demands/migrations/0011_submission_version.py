@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('demands', '0009_wording_reported'),
+        ('demands', '0010_import_mapping_to_secretaries'),
     ]
 
     operations = [
