@@ -1,9 +1,12 @@
-"""Reads for the administrator's list of logins."""
+"""Reads for the administrator's list of logins and the system administrator's home page."""
+
+from datetime import timedelta
 
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Max, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -54,3 +57,41 @@ def login_rows(users):
         }
         for user in users
     ]
+
+
+# The system administrator's home: what waits to be done about the district's logins ------------
+
+EXPIRY_NOTICE_DAYS = 14  # a password expiring within this many days is listed on the home page
+
+
+def locked_logins(user):
+    """The logins of `user`'s district locked out now (django-axes: too many wrong passwords)."""
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    usernames = (
+        AccessAttempt.objects.filter(attempt_time__gte=since, failures_since_start__gte=settings.AXES_FAILURE_LIMIT)
+        .values_list("username", flat=True)
+        .distinct()
+    )
+    return logins_for(user).filter(is_active=True, username__in=list(usernames))
+
+
+def expiring_passwords(user, now=None):
+    """Active logins whose password expires within EXPIRY_NOTICE_DAYS (or has expired), each with
+    `password_set` (when it was last set) and `expires` (the day it stops working); [] when
+    PASSWORD_MAX_AGE_DAYS is 0."""
+    days = settings.PASSWORD_MAX_AGE_DAYS
+    if not days:
+        return []
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=days - EXPIRY_NOTICE_DAYS)
+    logins = (
+        logins_for(user)
+        .filter(is_active=True)
+        .annotate(password_set=Coalesce("account__password_changed_at", "date_joined"))
+        .filter(password_set__lt=cutoff)
+        .order_by("password_set", "username")
+    )
+    rows = list(logins)
+    for login in rows:
+        login.expires = timezone.localdate(login.password_set + timedelta(days=days))
+    return rows

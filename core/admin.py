@@ -18,7 +18,7 @@ class ViewOnlyAdminMixin:
 
 
 class SharedCatalogAdminMixin:
-    """Rows every district shares (categories, expertise, batches, scoring rules, the importer's
+    """Rows every district shares (categories, expertise, batches, the importer's
     synonyms): any admin login may read them, only a superuser adds, changes or deletes them, so
     that one district cannot change what another relies on (a district's 系统管理员 included: these
     rows are the installation's, not the district's)."""

@@ -2,8 +2,13 @@
 middleware (core.middleware.KeepInputOnExpiryMiddleware) stashes the POST in the anonymous
 session (login() keeps session data while it cycles the key); the page of the same path, opened
 after logging in, takes it back once: a view (`pop_kept_input`) or, for any form marked
-data-keep, static/js/keep.js through the context processor."""
+data-keep, static/js/keep.js through the context processor.
 
+Only a browser that was logged in here has its input kept: a signed cookie (MARKER, set on the
+answers to a logged-in user, kept 30 days) says so. Without it an anonymous POST to a protected
+page writes no session row, so a flood of such POSTs cannot fill the session table."""
+
+from django.conf import settings
 from django.http import QueryDict
 
 SESSION_KEY = "kept_input"
@@ -19,6 +24,29 @@ NOT_KEPT = {
     "new_password2",
 }
 EXPIRED_MESSAGE = "登录已超时，请重新登录，您填写的内容已保留"
+MARKER = "fsp_known"
+MARKER_SALT = "core.keep.marker"
+MARKER_MAX_AGE = 30 * 24 * 3600
+
+
+def knows_browser(request):
+    """True when this browser carries a valid marker of an earlier login."""
+    return request.get_signed_cookie(MARKER, default=None, salt=MARKER_SALT, max_age=MARKER_MAX_AGE) is not None
+
+
+def mark_browser(request, response):
+    """Set (or refresh once a day) the marker on an answer to a logged-in user."""
+    value = request.get_signed_cookie(MARKER, default=None, salt=MARKER_SALT, max_age=MARKER_MAX_AGE - 24 * 3600)
+    if value is None:
+        response.set_signed_cookie(
+            MARKER,
+            "1",
+            salt=MARKER_SALT,
+            max_age=MARKER_MAX_AGE,
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
 
 
 def stash_post(request):

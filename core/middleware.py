@@ -56,14 +56,19 @@ class KeepInputOnExpiryMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if request.method != "POST" or request.user.is_authenticated or response.status_code != 302:
+        if request.user.is_authenticated:
+            keep.mark_browser(request, response)
+            return response
+        if request.method != "POST" or response.status_code != 302:
             return response
         login_path = resolve_url(settings.LOGIN_URL)
         if urlsplit(response.url).path != login_path or request.path == login_path:
             return response
         if request.content_type == "application/json":
             return JsonResponse({"error": "登录已超时，请重新登录；您填写的内容已暂存在本机"}, status=401)
-        if keep.stash_post(request):
+        if not keep.knows_browser(request):
+            messages.warning(request, "登录已超时，请重新登录")
+        elif keep.stash_post(request):
             messages.warning(request, keep.EXPIRED_MESSAGE)
         else:
             messages.warning(request, "登录已超时，请重新登录（填写的内容过多，未能在服务器保留，请查看本机暂存）")

@@ -80,6 +80,7 @@ class ListSpec:
     title: str
     columns: list
     remembered: dict = field(default_factory=dict)  # normalised header -> key ("" = not imported)
+    remembered_why: str = "本乡镇上次的设置"  # how the preview names a remembered correction
 
     def column(self, key):
         by_key = self.__dict__.get("_by_key")
@@ -93,7 +94,7 @@ class ListSpec:
         if not text:
             return None, ""
         if text in self.remembered:
-            return (self.remembered[text] or None), "本乡镇上次的设置"
+            return (self.remembered[text] or None), self.remembered_why
         base = UNIT_RE.sub("", text)
         for candidate, why in ((text, "表头"), (base, "表头")):
             for column in self.columns:
@@ -111,7 +112,7 @@ class Mapped:
     letter: str
     header: str
     key: str | None
-    why: str  # 表头 | 同义词 | 本乡镇上次的设置 | 手动 | 重复 | ""
+    why: str  # 表头 | 同义词 | 本乡镇上次的设置 (the spec's remembered_why) | 手动 | 重复 | ""
     factor: Decimal = Decimal(1)  # amount: the unit named in the header, in yuan
 
 
@@ -137,6 +138,31 @@ class ListSheet:
     def ignored(self):
         return [m for m in self.columns if m.key is None]
 
+    def as_json(self):
+        """How the sheet was read (its header, mapping and skipped rows), JSON-ready: what a
+        background job's preview keeps for the page's mapping selects. Not its rows."""
+        return {
+            "kind": self.spec.kind,
+            "title": self.spec.title,
+            "keys": [column.key for column in self.spec.columns],
+            "name": getattr(self, "name", ""),
+            "header_row": self.header_row,
+            "columns": [[m.index, m.letter, m.header, m.key, m.why] for m in self.columns],
+            "skipped": [list(item) for item in self.skipped],
+        }
+
+    @classmethod
+    def from_json(cls, data):
+        spec = ListSpec(data["kind"], data["title"], [Column(key) for key in data["keys"]])
+        sheet = cls(
+            spec=spec,
+            header_row=data["header_row"],
+            columns=[Mapped(*column) for column in data["columns"]],
+            skipped=[tuple(skipped) for skipped in data["skipped"]],
+        )
+        sheet.name = data["name"]
+        return sheet
+
 
 class SheetError(ValueError):
     """The sheet as a whole cannot be read as this list; the message says why, in Chinese."""
@@ -159,6 +185,36 @@ def find_header(rows, spec):
         if score > best_score:
             best, best_score = position, score
     return best, best_score
+
+
+def two_row_header(rows, position, spec):
+    """(header values, height) of the header at `position`. A header written in two rows (a merged
+    group cell above its sub-headers: 联系人 over 姓名 | 电话, 资金 over 金额（万元）| 来源) is read as
+    one: each sub-header takes its group's name in front (联系人电话), alone (电话) or, failing
+    both, the group's (联系人). Two rows are taken only when the row below is all text and names
+    more columns together with the header than the header alone, so a first data row never is."""
+    top = list(rows[position][1])
+    if position + 1 >= len(rows):
+        return top, 1
+    below = list(rows[position + 1][1])
+    if any(value not in (None, "") and not isinstance(value, str) for value in below):
+        return top, 1
+    width = max(len(top), len(below))
+    top_full, below = top + [None] * (width - len(top)), below + [None] * (width - len(below))
+    combined, group = [], None
+    for head, sub in zip(top_full, below, strict=True):
+        if head not in (None, ""):
+            group = str(head).strip()
+        if sub in (None, ""):
+            combined.append(head)
+            continue
+        sub = sub.strip()
+        owner = str(head).strip() if head not in (None, "") else group
+        candidates = [f"{owner}{sub}", sub, owner] if owner else [sub]
+        combined.append(next((text for text in candidates if spec.match(text)[0]), candidates[0]))
+    if header_score(combined, spec) > header_score(top, spec):
+        return combined, 2
+    return top, 1
 
 
 def recognise(sheet_title, rows, specs):
@@ -211,23 +267,12 @@ def _is_total(values):
 def read_list(rows, spec, *, today, chosen=None):
     """Read `rows` (non-blank `(excel_row, values)`) as the list `spec`. `chosen` is the user's
     correction of the mapping: {column index: key or ""}. Raises SheetError when no header is found."""
-    position, score = find_header(rows, spec)
-    if position is None or score < 1:
-        needed = "、".join(c.key for c in spec.columns if c.required)
-        raise SheetError(f"找不到表头（应有 {needed} 等列）。请检查表头是否在前 {HEADER_SCAN_ROWS} 行内")
-    header_row, header_values = rows[position]
-    has_rows = position + 1 < len(rows)
-    chosen = {int(index): key for index, key in (chosen or {}).items()}  # a session's JSON keys are text
-    sheet = ListSheet(spec=spec, header_row=header_row, columns=_map_columns(header_values, spec, chosen))
-    sheet.has_rows = has_rows
-    for number, values in rows[:position]:
-        why = "填报单位、日期行" if any(w in _row_text(values) for w in STAMP_WORDS) else "标题行"
-        sheet.skipped.append((number, why, _row_text(values)))
+    sheet, first = _read_header(rows, spec, chosen)
     if sheet.missing:
         return sheet
     mapped = [m for m in sheet.columns if m.key]
     in_footer = False
-    for number, values in rows[position + 1 :]:
+    for number, values in rows[first:]:
         if in_footer or _is_footer(values):
             in_footer = True
             sheet.skipped.append((number, "表尾（填表人、审核人等）", _row_text(values)))
@@ -245,6 +290,33 @@ def read_list(rows, spec, *, today, chosen=None):
         sheet.records.append((number, _read_record(sheet, number, cells, today)))
     sheet.dataset = _dataset(sheet)
     return sheet
+
+
+def read_header(rows, spec):
+    """The header of `rows` as the importer maps it by itself (synonyms and remembered
+    corrections, no user choice), without reading the rows below it: a ListSheet without records.
+    What a user's correction is compared with (secretaries.mapping.remember_mapping)."""
+    return _read_header(rows, spec, None)[0]
+
+
+def _read_header(rows, spec, chosen):
+    """(the ListSheet with its mapped columns and skipped title rows, the index in `rows` of the
+    first row below the header)."""
+    position, score = find_header(rows, spec)
+    if position is None or score < 1:
+        needed = "、".join(c.key for c in spec.columns if c.required)
+        raise SheetError(f"找不到表头（应有 {needed} 等列）。请检查表头是否在前 {HEADER_SCAN_ROWS} 行内")
+    header_row = rows[position][0]
+    header_values, height = two_row_header(rows, position, spec)
+    chosen = {int(index): key for index, key in (chosen or {}).items()}  # a session's JSON keys are text
+    sheet = ListSheet(spec=spec, header_row=header_row, columns=_map_columns(header_values, spec, chosen))
+    sheet.has_rows = position + height < len(rows)
+    for number, values in rows[:position]:
+        why = "填报单位、日期行" if any(w in _row_text(values) for w in STAMP_WORDS) else "标题行"
+        sheet.skipped.append((number, why, _row_text(values)))
+    if height == 2:
+        sheet.skipped.append((rows[position + 1][0], "表头第二行（已与上一行合并）", _row_text(rows[position + 1][1])))
+    return sheet, position + height
 
 
 def _map_columns(values, spec, chosen):
@@ -275,6 +347,35 @@ def duplicate_choices(sheet):
         if mapped.key:
             by_key.setdefault(mapped.key, []).append(mapped.letter)
     return [(key, letters) for key, letters in by_key.items() if len(letters) > 1]
+
+
+def mapping_errors(sheet):
+    """[RowError] of a header that cannot be imported as mapped: a column chosen for two columns,
+    a required column no column maps to. Empty when the mapping is usable."""
+    errors = [
+        RowError(0, f"“{key}”对应了 {'、'.join(letters)} 多列，请只选一列") for key, letters in duplicate_choices(sheet)
+    ]
+    if sheet.missing:
+        message = (
+            f"表头缺少以下列：{'、'.join(sheet.missing)}。"
+            "请在下方为这些列选择对应的表头后重新预览，或使用下载的模板填写。"
+        )
+        errors.append(RowError(0, message))
+    return errors
+
+
+MAPPING_FIELD_RE = re.compile(r"map-([a-z]{1,20})-(\d{1,3})")
+
+
+def chosen_mapping(data):
+    """The user's correction of a mapping from the preview's selects (templates/_import_mapping.html
+    names them map-<kind>-<column index>): {kind: {column index: key or ""}}."""
+    chosen = {}
+    for name, value in data.items():
+        match = MAPPING_FIELD_RE.fullmatch(name)
+        if match:
+            chosen.setdefault(match.group(1), {})[match.group(2)] = str(value)[:30]
+    return chosen
 
 
 def _header_unit(header):

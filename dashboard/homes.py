@@ -1,17 +1,26 @@
-"""Reads for the home pages of a first secretary and of a station manager: what to do today."""
+"""Reads for the home pages of a first secretary, of a station manager and of the three
+administrators (三员): what to do today."""
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from core.scoping import scope_for
+from accounts.models import Account
+from accounts.selectors import expiring_passwords, locked_logins, logins_for
+from accounts.services import secretaries_without_login
+from audit.actions import action_label
+from audit.models import AuditEntry
+from core.scoping import ADMIN_ROLES, ROLE_CHOICES, scope_for
 from dashboard.periods import week_of
 from dashboard.selectors import FILLED_SHIFTS
 from demands.lifecycle import DONE, OPEN, UNMET
 from demands.models import DemandItem
 from demands.selectors_loop import assigned_to
 from notices.models import Notice
+from secretaries.models import StaffProfile
 from stations.models import DutyShift, ServiceStation
 from teams.models import TeamActivity, TeamMembership
 
@@ -112,3 +121,75 @@ def station_home(user):
         "notices": list(Notice.objects.for_user(user).unread()[:5]),
         "today": today,
     }
+
+
+# The administrators (三员) ---------------------------------------------------------------------
+
+RECENT_DAYS = 7  # the audit administrator's home shows the failures of the last week
+HOME_ROWS = 10
+
+
+def sysadmin_home(user):
+    """The district's logins that need the system administrator: secretaries on post without a
+    login, locked, disabled, initial passwords not yet changed, passwords about to expire."""
+    logins = logins_for(user)
+    expiring = expiring_passwords(user)
+    return {
+        "without_login": secretaries_without_login(user).count(),
+        "locked": list(locked_logins(user).select_related("staff_profile")[:HOME_ROWS]),
+        "locked_count": locked_logins(user).count(),
+        "disabled_count": logins.filter(is_active=False).count(),
+        "initial_count": Account.objects.filter(
+            user__in=logins.filter(is_active=True), must_change_password=True
+        ).count(),
+        "expiring": expiring[:HOME_ROWS],
+        "expiring_count": len(expiring),
+        "expiry_days": settings.PASSWORD_MAX_AGE_DAYS,
+        "today": timezone.localdate(),
+    }
+
+
+def secadmin_home(user):
+    """Roles and scopes: how many logins of each role the district has, and its administrators
+    (with whether their two-factor login is set up)."""
+    profiles = StaffProfile.objects.for_user(user)
+    counts = dict(profiles.values_list("role").annotate(total=Count("pk")).values_list("role", "total"))
+    admins = list(profiles.filter(role__in=ADMIN_ROLES).select_related("user").order_by("role", "user__username"))
+    with_otp = set(
+        TOTPDevice.objects.filter(user__in=[p.user_id for p in admins], confirmed=True).values_list(
+            "user_id", flat=True
+        )
+    )
+    for profile in admins:
+        profile.otp = profile.user_id in with_otp
+    return {
+        "role_counts": [(label, counts.get(role, 0)) for role, label in ROLE_CHOICES if role in counts],
+        "login_total": sum(counts.values()),
+        "admins": admins,
+        "admins_without_otp": sum(1 for p in admins if p.user.is_active and not p.otp),
+    }
+
+
+def auditadmin_home(user, now=None):
+    """The last week's failures and lockouts in the district's audit trail."""
+    since = (now or timezone.now()) - timedelta(days=RECENT_DAYS)
+    recent = AuditEntry.objects.for_user(user).filter(at__gte=since)
+    failures = recent.filter(result=AuditEntry.Result.FAILURE)
+    latest = list(failures[:HOME_ROWS])
+    for entry in latest:
+        entry.action_label = action_label(entry.action)
+    return {
+        "since": timezone.localdate(since),
+        "failures": latest,
+        "failure_count": failures.count(),
+        "lockout_count": recent.filter(action="lockout").count(),
+        "entry_count": recent.count(),
+    }
+
+
+ADMIN_HOMES = {"sysadmin": sysadmin_home, "secadmin": secadmin_home, "auditadmin": auditadmin_home}
+
+
+def admin_home(user):
+    scope = scope_for(user)
+    return {"role": scope.role, **ADMIN_HOMES[scope.role](user)}

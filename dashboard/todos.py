@@ -37,7 +37,8 @@ def todos_for(user, today=None, dashboard=None, township_id=None):
     """The login's to-do list, by role; [] for a role without one. `dashboard` is the department's
     or township's dashboard data the page shows (narrowed to `township_id` when the department
     chose one): its overdue count is taken from there, so the department's home still reads no
-    demand item (the stored counts, dashboard/summary.py)."""
+    demand item (the stored counts, dashboard/summary.py). For an administrator (三员) it is the
+    home's data (dashboard.homes.admin_home)."""
     scope = scope_for(user)
     today = today or timezone.localdate()
     if scope.is_secretary:
@@ -46,6 +47,8 @@ def todos_for(user, today=None, dashboard=None, township_id=None):
         return _station_manager(user, scope, today)
     if scope.is_township or scope.is_org:
         return _office(user, scope, today, dashboard or {}, township_id)
+    if scope.is_admin:
+        return ADMIN_TODOS[scope.role](dashboard or {})
     return []
 
 
@@ -251,3 +254,133 @@ def _review_todo(user, today):
         )
     state = f"{open_round['title']}：{counts['waiting']} 个村的清单已报送，等待接收或退回；{deadline}"
     return Todo("review", title, state, url, "审核清单", count=counts["waiting"])
+
+
+# --- the administrators (三员) -----------------------------------------------------------------
+
+
+def _counted(key, title, count, some, none, url, button, *, tone="todo"):
+    """A row that waits only when `count` is not 0."""
+    if not count:
+        return Todo(key, title, none, url, "查看", tone="idle", count=0)
+    return Todo(key, title, some.format(count=count), url, button, tone=tone, count=count)
+
+
+def _sysadmin(home):
+    logins = reverse("accounts:login_list")
+    if home.get("expiry_days"):
+        expiring = _counted(
+            "expiring",
+            "密码即将过期的账号",
+            home.get("expiring_count", 0),
+            "{count} 个账号的密码将在两周内过期或已过期，请提醒本人及时修改",
+            f"没有两周内到期的密码（有效期 {home['expiry_days']} 天）",
+            logins,
+            "查看账号",
+        )
+    else:
+        expiring = Todo("expiring", "密码即将过期的账号", "未设置密码有效期（PASSWORD_MAX_AGE_DAYS=0）", tone="idle")
+    return [
+        _counted(
+            "new-logins",
+            "为新任第一书记开通账号",
+            home.get("without_login", 0),
+            "{count} 名在岗第一书记还没有账号",
+            "在岗第一书记都已有账号",
+            reverse("accounts:bulk_create"),
+            "批量开通",
+        ),
+        _counted(
+            "locked",
+            "被锁定的账号",
+            home.get("locked_count", 0),
+            "{count} 个账号因多次输错密码被锁定，核实本人后解锁",
+            "没有被锁定的账号",
+            logins,
+            "去解锁",
+            tone="urgent",
+        ),
+        _counted(
+            "initial",
+            "尚未修改初始密码的账号",
+            home.get("initial_count", 0),
+            "{count} 个账号还在用初始密码（首次登录时会被要求修改）",
+            "所有账号都已修改初始密码",
+            logins,
+            "查看账号",
+        ),
+        expiring,
+        _counted(
+            "disabled",
+            "已停用的账号",
+            home.get("disabled_count", 0),
+            "{count} 个账号已停用（期满、召回、长期未登录或由管理员停用），需要时可重新启用",
+            "没有停用的账号",
+            f"{logins}?status=disabled",
+            "查看",
+            tone="idle",
+        ),
+    ]
+
+
+def _secadmin(home):
+    url = reverse("admin:secretaries_staffprofile_changelist")
+    counts = "、".join(f"{label} {n}" for label, n in home.get("role_counts", []))
+    return [
+        Todo(
+            "roles",
+            "核对账号的角色与范围",
+            f"本区共 {home.get('login_total', 0)} 个账号：{counts or '无'}",
+            url,
+            "角色与范围",
+        ),
+        _counted(
+            "admin-otp",
+            "管理员未启用两步验证",
+            home.get("admins_without_otp", 0),
+            "{count} 个管理员账号还没有启用两步验证（下次登录时须先启用）",
+            "本区管理员账号都已启用两步验证",
+            url,
+            "查看",
+            tone="urgent",
+        ),
+    ]
+
+
+def _auditadmin(home):
+    since = home.get("since")
+    start = f"&start={since:%Y-%m-%d}" if since else ""
+    url = reverse("audit:entry_list")
+    return [
+        _counted(
+            "failures",
+            "近7天的失败操作",
+            home.get("failure_count", 0),
+            "{count} 条失败记录（登录失败、两步验证失败、被拒绝的操作等），请逐条核查",
+            "近7天没有失败记录",
+            f"{url}?result=failure{start}",
+            "查看失败记录",
+            tone="urgent",
+        ),
+        _counted(
+            "lockouts",
+            "近7天的账号锁定",
+            home.get("lockout_count", 0),
+            "{count} 次因多次输错密码锁定",
+            "近7天没有账号被锁定",
+            f"{url}?action=lockout{start}",
+            "查看锁定记录",
+            tone="urgent",
+        ),
+        Todo(
+            "trail",
+            "审计日志",
+            f"近7天共 {home.get('entry_count', 0)} 条记录，可按时间、用户、操作筛选并导出",
+            url,
+            "打开审计日志",
+            tone="idle",
+        ),
+    ]
+
+
+ADMIN_TODOS = {"sysadmin": _sysadmin, "secadmin": _secadmin, "auditadmin": _auditadmin}

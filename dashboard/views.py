@@ -37,6 +37,12 @@ def home(request):
     scope = scope_for(request.user)
     if scope.is_city:
         return redirect("city:home")
+    if scope.is_admin:
+        # The administrators (三员): what waits in their own duty, with the way to their tool.
+        data = homes.admin_home(request.user)
+        return render(
+            request, f"dashboard/home_{scope.role}.html", {**data, "todos": todos_for(request.user, dashboard=data)}
+        )
     if not scope.has_access:
         return render(request, "dashboard/no_role.html", status=403)
     if scope.is_org or scope.is_township:

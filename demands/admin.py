@@ -3,11 +3,9 @@ from django.contrib import admin
 from core.admin import SharedCatalogAdminMixin, ViewOnlyAdminMixin
 from demands.models import (
     CollectionRound,
-    ColumnMapping,
     DemandCategory,
     DemandEvent,
     DemandItem,
-    HeaderSynonym,
     ProjectItem,
     ReminderLog,
     ResourceCategory,
@@ -27,28 +25,11 @@ class DemandCategoryAdmin(SharedCatalogAdminMixin, admin.ModelAdmin):
     filter_horizontal = ["resource_categories", "expertise"]
 
 
-@admin.register(HeaderSynonym)
-class HeaderSynonymAdmin(SharedCatalogAdminMixin, admin.ModelAdmin):
-    """The header spellings the importer knows (core/sheets.py reads them through demands/sheets.py)."""
-
-    list_display = ["text", "column", "kind"]
-    list_filter = ["kind", "column"]
-    search_fields = ["text", "column"]
-
-
 @admin.register(ValueSynonym)
 class ValueSynonymAdmin(SharedCatalogAdminMixin, admin.ModelAdmin):
     list_display = ["text", "means", "field"]
     list_filter = ["field"]
     search_fields = ["text", "means"]
-
-
-@admin.register(ColumnMapping)
-class ColumnMappingAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ["township", "kind", "header", "column", "updated_by", "updated_at"]
-    list_filter = ["kind"]
-    search_fields = ["header", "township__name"]
-    readonly_fields = ["updated_by", "updated_at"]
 
 
 @admin.register(ResourceCategory)

@@ -25,7 +25,7 @@ from core.importing import (
 from core.jobs import job_claim, job_fail, job_run
 from core.models import ImportJob
 from core.plans import STALE_MESSAGE
-from core.sheets import Column, ListSheet, ListSpec, Mapped, SheetError, read_list, recognise
+from core.sheets import ListSheet, SheetError, read_header, read_list, recognise
 from demands.headers import DEMAND_HEADERS, PROJECT_HEADERS, RESOURCE_HEADERS
 from demands.imports import kept_plan, kept_rows, plan_upload, write_upload
 from demands.models import (
@@ -39,7 +39,8 @@ from demands.models import (
 )
 from demands.selectors_lists import completeness_by_township, missing_villages_for, round_items_for_export
 from demands.services.lists import ListError, secretaries_with_login, villages_filled_on_behalf
-from demands.sheets import list_specs, remember_mapping
+from demands.sheets import list_specs
+from secretaries.mapping import remember_mapping
 from secretaries.models import Secretary, Township, Village
 from secretaries.visibility import visibility_for
 
@@ -175,18 +176,7 @@ class UploadResult:
         errors = [[title, row, message] for title, data in sheets.items() for row, message in data.pop("errors")]
         read = self.read and {
             "ignored": self.read.ignored,
-            "sheets": [
-                {
-                    "kind": sheet.spec.kind,
-                    "title": sheet.spec.title,
-                    "keys": [column.key for column in sheet.spec.columns],
-                    "name": sheet.name,
-                    "header_row": sheet.header_row,
-                    "columns": [[m.index, m.letter, m.header, m.key, m.why] for m in sheet.columns],
-                    "skipped": [list(item) for item in sheet.skipped],
-                }
-                for sheet in self.read.sheets.values()
-            ],
+            "sheets": [sheet.as_json() for sheet in self.read.sheets.values()],
         }
         return {"ok": self.ok, "errors": errors, "sheets": sheets, "created": self.created, "read": read}
 
@@ -203,22 +193,15 @@ class UploadResult:
         if data.get("read"):
             read = UploadRead(ignored=data["read"]["ignored"])
             for item in data["read"]["sheets"]:
-                spec = ListSpec(item["kind"], item["title"], [Column(key) for key in item["keys"]])
-                sheet = ListSheet(
-                    spec=spec,
-                    header_row=item["header_row"],
-                    columns=[Mapped(*column) for column in item["columns"]],
-                    skipped=[tuple(skipped) for skipped in item["skipped"]],
-                )
-                sheet.name = item["name"]
-                read.sheets[spec.kind] = sheet
+                sheet = ListSheet.from_json(item)
+                read.sheets[sheet.spec.kind] = sheet
         return cls(ok=data["ok"], sheets=sheets, created=data["created"], read=read)
 
 
 @dataclass
 class UploadRead:
     sheets: dict = field(default_factory=dict)  # kind -> core.sheets.ListSheet (with .name: the sheet's title)
-    auto: dict = field(default_factory=dict)  # kind -> ListSheet as mapped before the user's choice
+    auto: dict = field(default_factory=dict)  # kind -> the header as mapped before the user's choice (no rows)
     ignored: list = field(default_factory=list)  # titles of sheets that hold none of the lists
 
 
@@ -248,7 +231,7 @@ def read_upload(upload, specs, *, today, chosen=None):
             try:
                 sheet = read_list(rows, spec, today=today, chosen=chosen.get(spec.kind))
                 if chosen.get(spec.kind):
-                    read.auto[spec.kind] = read_list(rows, spec, today=today)
+                    read.auto[spec.kind] = read_header(rows, spec)
             except SheetError as exc:
                 raise ImportFileError(f"{name}：{exc}") from None
             sheet.name = name
@@ -368,10 +351,12 @@ def run_upload_job(job_id):
 
 
 def remember_corrections(township, user, read):
-    """Store the township's corrections of the mapping in `read` (see demands.sheets.remember_mapping)."""
+    """Store the township's corrections of the mapping in `read` (secretaries.mapping.remember_mapping)."""
     for kind, sheet in read.sheets.items():
         if kind in read.auto:
-            remember_mapping(township, sheet.spec, read.auto[kind], sheet, user)
+            remember_mapping(
+                sheet.spec, read.auto[kind], sheet, user, district_id=township.district_id, township=township
+            )
 
 
 # Export --------------------------------------------------------------------------------------

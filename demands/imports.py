@@ -25,7 +25,7 @@ from django.utils import timezone
 from core.bulk import history_insert
 from core.importing import ImportOutcome, RowError
 from core.plans import rows_in, rows_out
-from core.sheets import duplicate_choices, parse_date
+from core.sheets import mapping_errors, parse_date
 from core.signals import records_written
 from demands.lifecycle import SUBMISSION_DONE
 from demands.models import DemandCategory, DemandItem, ProjectItem, ResourceCategory, ResourceItem, Submission
@@ -391,14 +391,8 @@ def plan_upload(read, collection_round, township, user, *, progress=None):
 
 def _refused_sheet(sheet):
     """The outcome of a list whose header cannot be imported as mapped, or None."""
-    if sheet.missing:
-        message = f"表头缺少以下列：{'、'.join(sheet.missing)}。请在下方为这些列选择对应的表头后重新预览，或使用下载的模板填写。"
-        return ImportOutcome(ok=False, errors=[RowError(row=0, message=message)])
-    duplicates = duplicate_choices(sheet)
-    if duplicates:
-        errors = [RowError(0, f"“{key}”对应了 {'、'.join(letters)} 多列，请只选一列") for key, letters in duplicates]
-        return ImportOutcome(ok=False, errors=errors)
-    return None
+    errors = mapping_errors(sheet)
+    return ImportOutcome(ok=False, errors=errors) if errors else None
 
 
 # Writing ----------------------------------------------------------------------------------------

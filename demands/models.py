@@ -6,7 +6,7 @@ from simple_history.models import HistoricalRecords
 
 from core.scoping import ROLE_SECRETARY, ROLE_STATION, DistrictWideQuerySet, ScopedQuerySet, scope_for
 from demands import lifecycle
-from demands.models_import import ColumnMapping, HeaderSynonym, ListKind, ValueSynonym  # noqa: F401 (models of this app)
+from demands.models_import import ListKind, ValueSynonym  # noqa: F401 (models of this app)
 
 
 class CollectionRoundQuerySet(DistrictWideQuerySet):
@@ -133,8 +133,11 @@ class Submission(models.Model):
     contact_phone = models.CharField("默认联系电话", max_length=20, blank=True)
     form_state = models.JSONField("填报中的表单", default=dict, blank=True)
     form_saved_at = models.DateTimeField("表单自动保存时间", null=True, blank=True)
+    # The list's version (optimistic concurrency): every save of its rows adds one; a save based on
+    # an older one (another browser saved meanwhile) is refused (demands/services/lists.py).
+    version = models.PositiveIntegerField("版本", default=0)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at", "form_state", "form_saved_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "form_state", "form_saved_at", "version"])
 
     objects = SubmissionQuerySet.as_manager()
 

@@ -2,7 +2,6 @@
 (a foreign township's record answers 404); who may write is checked here or in the service."""
 
 import json
-import re
 from dataclasses import asdict
 
 from django.conf import settings
@@ -30,6 +29,7 @@ from core.jobs import fail_stale_jobs, job_create, job_outcome
 from core.keep import pop_kept_input
 from core.models import ImportJob
 from core.scoping import scope_for
+from core.sheets import chosen_mapping
 from core.tasks import enqueue_on_commit
 from demands.excel import UPLOAD_JOB, UploadResult, build_template, export_round, import_upload, remember_corrections
 from demands.forms_lists import (
@@ -223,7 +223,6 @@ def round_export(request, pk):
 
 
 UPLOAD_SESSION_KEY = "demands_upload"
-MAPPING_FIELD_RE = re.compile(r"map-(demands|resources|projects)-(\d{1,3})")
 
 
 @role_required("org", "township")
@@ -273,7 +272,7 @@ def _round_upload_remap(request, collection_round):
         messages.error(request, "没有待预览的上传文件（或预览已超过有效期），请重新上传。")
         return redirect("demands:round_upload", collection_round.pk)
     township = get_object_or_404(townships_for(request.user), pk=pending["township"])
-    chosen = _chosen_mapping(request.POST)
+    chosen = chosen_mapping(request.POST)
     context = {"round": collection_round, "form": UploadForm(user=request.user), "township": township}
     try:
         rows = count_rows(upload)
@@ -314,16 +313,6 @@ def _show_job(context, job):
             "done_label": "返回本轮",
         }
     )
-
-
-def _chosen_mapping(data):
-    """{list kind: {column index: column key or ""}} from the preview's selects (map-<kind>-<index>)."""
-    chosen = {}
-    for name, value in data.items():
-        match = MAPPING_FIELD_RE.fullmatch(name)
-        if match:
-            chosen.setdefault(match.group(1), {})[match.group(2)] = str(value)[:30]
-    return chosen
 
 
 def _discard_pending_upload(request):
@@ -471,12 +460,20 @@ def submission_edit(request, pk):
             if action == "nil":
                 return _submit(request, submission, nil=True)
             if formset.is_valid() and contact_form.is_valid():
-                list_services.submission_save_items(submission, formset, request.user, contact_form.cleaned_data)
-                if action == "submit":
-                    return _submit(request, submission, nil=False)
-                messages.success(request, "草稿已保存。")
-                return redirect("demands:submission_edit", pk)
-            messages.error(request, "有填写错误，请按下方列出的各条修改。")
+                try:
+                    list_services.submission_save_items(
+                        submission, formset, request.user, contact_form.cleaned_data, version=_posted_version(request)
+                    )
+                except list_services.ListConflict as exc:
+                    # Nothing saved; the rows as posted stay on the page to copy.
+                    messages.error(request, f"{exc}。您填写的内容仍在下方，请先复制，再刷新页面。")
+                else:
+                    if action == "submit":
+                        return _submit(request, submission, nil=False)
+                    messages.success(request, "草稿已保存。")
+                    return redirect("demands:submission_edit", pk)
+            else:
+                messages.error(request, "有填写错误，请按下方列出的各条修改。")
     items = number_items(
         submission.demands.exclude(status=DemandItem.Status.DRAFT).in_list_order().select_related("category")
     )
@@ -496,8 +493,18 @@ def submission_edit(request, pk):
             "can_review": list_services.can_review(request.user, submission),
             "editable": submission.status in SUBMISSION_EDITABLE,
             "return_form": ReturnForm(),
+            # The list's version this page's rows are based on: as posted when the page shows a post
+            # (or one kept through an expired session), else the stored one.
+            "list_version": formset.data.get("list_version", "")
+            if formset and formset.is_bound
+            else submission.version,
         },
     )
+
+
+def _posted_version(request):
+    raw = request.POST.get("list_version", "")
+    return int(raw) if raw.isdigit() and len(raw) < 10 else None
 
 
 def _json_error(message, status):
@@ -530,16 +537,26 @@ def submission_autosave(request, pk):
     if refused:
         return refused
     try:
-        saved_at, saved, errors = list_services.submission_autosave(
+        saved_at, saved, errors, version = list_services.submission_autosave(
             submission, request.user, payload, form_class=DemandItemForm, contact_form_class=ListContactForm
         )
     except list_services.AutosaveError as exc:
         return _json_error(str(exc), 400)
+    except list_services.ListConflict as exc:
+        # Saved from elsewhere since this browser's copy was read: nothing saved, the copy stays there.
+        return JsonResponse({"ok": False, "error": str(exc), "conflict": True, "version": exc.version}, status=409)
     except list_services.ListError as exc:
         return _json_error(str(exc), 409)
     local = timezone.localtime(saved_at)
     return JsonResponse(
-        {"ok": True, "saved_at": local.isoformat(), "saved_time": f"{local:%H:%M}", "ids": saved, "errors": errors}
+        {
+            "ok": True,
+            "saved_at": local.isoformat(),
+            "saved_time": f"{local:%H:%M}",
+            "ids": saved,
+            "errors": errors,
+            "version": version,
+        }
     )
 
 

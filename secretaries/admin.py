@@ -13,9 +13,11 @@ from secretaries.models import (
     AreaBranch,
     Batch,
     City,
+    ColumnMapping,
     DispatchUnit,
     District,
     Expertise,
+    HeaderSynonym,
     ReserveCadre,
     Secretary,
     StaffProfile,
@@ -168,6 +170,26 @@ class ExpertiseAdmin(SharedCatalogAdminMixin, admin.ModelAdmin):
     list_display = ["name", "sort_order", "description"]
     list_editable = ["sort_order"]
     search_fields = ["name"]
+
+
+@admin.register(HeaderSynonym)
+class HeaderSynonymAdmin(SharedCatalogAdminMixin, admin.ModelAdmin):
+    """The header spellings every import knows (read through secretaries/mapping.py): the round
+    upload's three lists and the department's workbooks of secretaries, villages and units."""
+
+    list_display = ["text", "column", "kind"]
+    list_filter = ["kind", "column"]
+    search_fields = ["text", "column"]
+
+
+@admin.register(ColumnMapping)
+class ColumnMappingAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """The corrections of a mapping an uploader made on a preview (a township's, or the department's)."""
+
+    list_display = ["header", "column", "kind", "township", "district", "updated_by", "updated_at"]
+    list_filter = ["kind"]
+    search_fields = ["header", "township__name"]
+    readonly_fields = ["updated_by", "updated_at"]
 
 
 @admin.register(Secretary)

@@ -2,8 +2,10 @@
 imported set-wise.
 
 Reading is core/sheets.py's, as for the three lists: the header is found under title rows, the
-list stops at the footer, columns are mapped by their header or a synonym, values are read as
-people write them (dates, phones, full-width digits). Checking is set-wise: every table a row
+list stops at the footer, columns are mapped by their header or a synonym (data, added by
+secretaries/mapping.py with the corrections this district made last time; the user may correct
+the mapping in the preview, `chosen`), values are read as people write them (dates, phones,
+full-width digits). Checking is set-wise: every table a row
 names is loaded once, inside the importer's scope (another district's township is 不存在), and
 the rows are checked in memory by the models' own `clean()` and validators plus the rules that
 span rows (one secretary on post per village and batch, no row twice). Writing is in bulk, in one
@@ -11,11 +13,12 @@ transaction, with the change history (django-simple-history's bulk helpers) and
 `core.signals.records_written` for the dashboard. All or nothing.
 
     outcome = people_import("secretaries", upload, user, confirm=False)   # preview
+    outcome = people_import("secretaries", upload, user, confirm=False, chosen={"8": "派驻村"}, remember=True)
     outcome = people_import("secretaries", upload, user, confirm=True)    # write
     outcome.ok, outcome.errors -> [RowError(row=7, message="手机号码：“12345”不是有效的电话号码…（D 列）")]
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -37,9 +40,22 @@ from core.importing import (
 from core.jobs import job_claim, job_fail, job_run
 from core.models import ImportJob
 from core.plans import STALE_MESSAGE, facts_hold, rows_in, rows_out, snapshot
-from core.sheets import Column, ListSpec, SheetError, normalise, read_list, recognise
+from core.scoping import scope_for
+from core.sheets import (
+    Column,
+    ListSheet,
+    ListSpec,
+    SheetError,
+    mapping_errors,
+    normalise,
+    read_header,
+    read_list,
+    recognise,
+)
 from core.signals import records_written
+from secretaries.mapping import remember_mapping, specs_as_kept
 from secretaries.models import AreaBranch, Batch, DispatchUnit, Expertise, Secretary, Township, Village
+from secretaries.models_import import register_import_columns
 
 WRITE_BATCH = 1000  # rows per INSERT / UPDATE statement
 PROGRESS_EVERY = 500  # rows between two progress reports
@@ -59,25 +75,26 @@ def _values(choices):
     return {str(label): value for value, label in choices}
 
 
-# The columns of each workbook, by the template's header, with the other spellings people use.
+# The columns of each workbook, by the template's header. The other spellings people use are data
+# (HeaderSynonym, edited in the admin; secretaries/mapping.py adds them).
 SPECS = {
     "secretaries": ListSpec(
         "secretaries",
         "第一书记",
         [
-            Column("姓名", required=True, synonyms=("名字", "第一书记", "第一书记姓名")),
+            Column("姓名", required=True),
             Column("性别", kind="choice", required=True, options=_labels(Secretary.Gender.choices)),
-            Column("出生日期", kind="date", required=True, earliest=BIRTH_EARLIEST, synonyms=("出生年月", "生日")),
-            Column("手机号码", kind="phone", required=True, synonyms=("手机", "手机号", "联系电话", "电话")),
-            Column("身份证号", synonyms=("身份证号码", "公民身份号码", "身份证")),
-            Column("派出单位", required=True, synonyms=("选派单位", "派出单位名称", "原单位")),
-            Column("批次", required=True, synonyms=("选派批次",)),
-            Column("乡镇", required=True, synonyms=("乡镇（街道）", "所在乡镇", "乡镇街道")),
-            Column("派驻村", required=True, synonyms=("村（社区）", "村名", "任职村", "派驻村（社区）", "所驻村")),
-            Column("片区临时党支部", synonyms=("片区", "片区党支部", "所属片区")),
-            Column("个人特长", synonyms=("特长", "专业特长")),
-            Column("任期开始", kind="date", required=True, synonyms=("任职开始", "任职时间", "到村时间")),
-            Column("任期结束", kind="date", required=True, synonyms=("任职结束", "任期届满")),
+            Column("出生日期", kind="date", required=True, earliest=BIRTH_EARLIEST),
+            Column("手机号码", kind="phone", required=True),
+            Column("身份证号"),
+            Column("派出单位", required=True),
+            Column("批次", required=True),
+            Column("乡镇", required=True),
+            Column("派驻村", required=True),
+            Column("片区临时党支部"),
+            Column("个人特长"),
+            Column("任期开始", kind="date", required=True),
+            Column("任期结束", kind="date", required=True),
             Column("状态", kind="choice", options=_labels(Secretary.Status.choices), default="在岗"),
         ],
     ),
@@ -85,29 +102,29 @@ SPECS = {
         "villages",
         "村（社区）",
         [
-            Column("乡镇", required=True, synonyms=("乡镇（街道）", "所在乡镇", "乡镇街道")),
-            Column("村名", required=True, synonyms=("村（社区）", "行政村", "村名称", "村（社区）名称", "村")),
-            Column("类型", kind="choice", required=True, options=_labels(Village.KIND_CHOICES), synonyms=("村类型",)),
-            Column("户籍人口", kind="integer", synonyms=("人口", "户籍人口（人）", "人口数")),
-            Column("户数", kind="integer", synonyms=("户籍户数", "户数（户）", "总户数")),
-            Column("备注", synonyms=("说明",)),
+            Column("乡镇", required=True),
+            Column("村名", required=True),
+            Column("类型", kind="choice", required=True, options=_labels(Village.KIND_CHOICES)),
+            Column("户籍人口", kind="integer"),
+            Column("户数", kind="integer"),
+            Column("备注"),
         ],
     ),
     "units": ListSpec(
         "units",
         "派出单位",
         [
-            Column("单位名称", required=True, synonyms=("派出单位", "单位", "选派单位")),
+            Column("单位名称", required=True),
             Column("层级", kind="choice", required=True, options=_labels(DispatchUnit.LEVEL_CHOICES)),
-            Column(
-                "性质", kind="choice", required=True, options=_labels(DispatchUnit.KIND_CHOICES), synonyms=("单位性质",)
-            ),
-            Column("联系人", synonyms=("单位联系人",)),
-            Column("联系电话", kind="phone", synonyms=("电话", "联系方式")),
+            Column("性质", kind="choice", required=True, options=_labels(DispatchUnit.KIND_CHOICES)),
+            Column("联系人"),
+            Column("联系电话", kind="phone"),
         ],
     ),
 }
 LABELS = {"secretaries": "第一书记", "villages": "村（社区）", "units": "派出单位"}
+for _kind, _spec in SPECS.items():
+    register_import_columns(_kind, [column.key for column in _spec.columns])
 
 
 def template_headers(kind):
@@ -466,10 +483,18 @@ WRITERS = {"secretaries": _write_secretaries, "villages": _write, "units": _writ
 # The import --------------------------------------------------------------------------------------
 
 
-def read_sheet(kind, upload):
-    """Find the kind's sheet in the workbook (by its name or its header; else the first sheet)
-    and read it: a core.sheets.ListSheet. Raises ImportFileError (Chinese)."""
-    spec = SPECS[kind]
+def people_spec(kind, user):
+    """The kind's columns with the header synonyms (data) and the corrections the department of
+    `user`'s district made last time (never another district's)."""
+    return specs_as_kept([SPECS[kind]], district_id=scope_for(user).district_id)[0]
+
+
+def read_sheet(spec, upload, *, chosen=None):
+    """Find the spec's sheet in the workbook (by its name or its header; else the first sheet)
+    and read it with the user's correction of the mapping, `chosen` ({column index: key}):
+    (core.sheets.ListSheet, its header as mapped without `chosen`, or None without a choice). A
+    header that lacks a required column is read all the same (the preview offers to map it).
+    Raises ImportFileError (Chinese) for a file that cannot be read as the list at all."""
     with open_xlsx(upload) as book:
         name, rows = None, []
         for title in book.sheetnames:
@@ -482,54 +507,78 @@ def read_sheet(kind, upload):
             rows = book.rows(name)
     if not rows:
         raise EmptySheetError("文件中没有内容（缺少表头和数据行）")
+    today = timezone.localdate()
     try:
-        sheet = read_list(rows, spec, today=timezone.localdate())
+        sheet = read_list(rows, spec, today=today, chosen=chosen)
+        auto = read_header(rows, spec) if chosen else None
     except SheetError as exc:
         raise ImportFileError(f"{name}：{exc}") from None
     sheet.name = name
-    if sheet.missing:
-        raise ImportFileError(f"表头缺少以下列：{'、'.join(sheet.missing)}。请使用下载的模板填写。")
-    if not sheet.records and not sheet.errors:
+    if not sheet.missing and not sheet.records and not sheet.errors:
         raise EmptySheetError("文件中只有表头，没有数据行")
-    return sheet
+    return sheet, auto
 
 
-def people_import(kind, upload, user, *, confirm, progress=None, before_commit=None, token=None):
+@dataclass
+class PeopleOutcome(ImportOutcome):
+    """An ImportOutcome with how the sheet was read (`read`: its header, mapping and skipped
+    rows), for the preview's mapping selects (templates/_import_mapping.html)."""
+
+    read: ListSheet | None = None
+
+    @property
+    def read_sheets(self):
+        return [self.read] if self.read else []
+
+    def as_json(self):
+        return {**super().as_json(), "read": self.read.as_json() if self.read else None}
+
+    @classmethod
+    def from_json(cls, data):
+        outcome = ImportOutcome.from_json(data)
+        read = ListSheet.from_json(data["read"]) if data.get("read") else None
+        return cls(**{f.name: getattr(outcome, f.name) for f in fields(ImportOutcome)}, read=read)
+
+
+def people_import(
+    kind, upload, user, *, confirm, chosen=None, remember=False, progress=None, before_commit=None, token=None
+):
     """Preview (confirm=False) or import (confirm=True) a workbook of `kind` (secretaries,
-    villages, units) for `user`, all or nothing: an ImportOutcome. `progress(share)` is called
-    with 0…1 as the rows are checked and written; `before_commit(outcome)` inside the writes'
-    transaction (an exception there undoes them). Raises ImportFileError for an unusable file.
+    villages, units) for `user`, all or nothing: a PeopleOutcome. `chosen` is the user's
+    correction of the column mapping ({column index: key}); with `remember`, a preview keeps it
+    for the department's next upload of the kind. `progress(share)` is called with 0…1 as the
+    rows are checked and written; `before_commit(outcome)` inside the writes' transaction (an
+    exception there undoes them). Raises ImportFileError for an unusable file.
 
     `token`: the stored preview (core.importing.preview_store) of `upload`. A good preview keeps
-    its checked plan beside it; the confirm of that token writes the kept plan after checking
-    that what it relied on is unchanged (else nothing is written: STALE_MESSAGE), without
-    reading and checking the file again."""
+    its checked plan beside it; the confirm of that token (same user, same mapping) writes the
+    kept plan after checking that what it relied on is unchanged, without reading and checking
+    the file again; when something changed, nothing is written (STALE_MESSAGE)."""
+    owner = {"kind": kind, "user": user.pk, "chosen": {str(k): v for k, v in (chosen or {}).items()}}
     stale = False
     if confirm and token:
         kept = plan_load(token)
-        if kept and kept.get("kind") == kind and kept.get("user") == user.pk:
+        if kept and kept.get("owner") == owner:
             if facts_hold(user, kept["facts"]):
                 return _confirm_kept(kind, kept, user, progress, before_commit)
             stale = True  # checked again below for the rows' own messages; refused either way
-    sheet = read_sheet(kind, upload)
+    spec = people_spec(kind, user)
+    sheet, auto = read_sheet(spec, upload, chosen=chosen)
+    if remember and auto is not None and not confirm:
+        remember_mapping(spec, auto, sheet, user, district_id=scope_for(user).district_id)
+    refused = mapping_errors(sheet)
+    if refused:  # nothing to check row by row until the header is mapped
+        if token and not confirm:
+            plan_forget(token)
+        return _outcome(sheet, refused, Plan(model=None))
     plan = PLANS[kind](sheet, user, progress)
     errors = sorted(sheet.errors + plan.errors, key=lambda error: error.row)
     if stale:
         errors.insert(0, RowError(0, STALE_MESSAGE))
-    outcome = ImportOutcome(
-        ok=not errors,
-        errors=errors,
-        warnings=sheet.warnings,
-        totals={"new": len(plan.creates), "update": len(plan.updates)},
-        rows=[_preview(record) for _number, record in sheet.records[:PREVIEW_ROWS]],
-        row_numbers=[number for number, _record in sheet.records[:PREVIEW_ROWS]],
-        sheet=sheet.name,
-        skipped=sheet.skipped,
-        columns=[(m.letter, m.header, m.key or "") for m in sheet.columns],
-    )
+    outcome = _outcome(sheet, errors, plan)
     if token and not confirm:
         if outcome.ok:
-            plan_keep(token, _kept(kind, plan, outcome, user))
+            plan_keep(token, _kept(kind, plan, outcome, owner))
         else:
             plan_forget(token)
     if confirm and outcome.ok:
@@ -558,12 +607,11 @@ KEPT_FIELDS = {
 }
 
 
-def _kept(kind, plan, outcome, user):
+def _kept(kind, plan, outcome, owner):
     names = KEPT_FIELDS[kind]
     updated = [name for name in plan.update_fields if name != "updated_at"]
     return {
-        "kind": kind,
-        "user": user.pk,
+        "owner": owner,  # whose preview, of which kind, with which mapping
         "outcome": outcome.as_json(),
         "creates": rows_out(plan.creates, names),
         "updates": rows_out(plan.updates, ["id", *updated]),
@@ -575,7 +623,7 @@ def _kept(kind, plan, outcome, user):
 
 def _confirm_kept(kind, kept, user, progress, before_commit):
     """Write a kept plan (what it relied on still holds)."""
-    outcome = ImportOutcome.from_json(kept["outcome"])
+    outcome = PeopleOutcome.from_json(kept["outcome"])
     if progress:
         progress(0.2)
     model = SPECS_MODELS[kind]
@@ -593,6 +641,21 @@ def _confirm_kept(kind, kept, user, progress, before_commit):
     if progress:
         progress(1.0)
     return outcome
+
+
+def _outcome(sheet, errors, plan):
+    return PeopleOutcome(
+        ok=not errors,
+        errors=errors,
+        warnings=sheet.warnings,
+        totals={"new": len(plan.creates), "update": len(plan.updates)},
+        rows=[_preview(record) for _number, record in sheet.records[:PREVIEW_ROWS]],
+        row_numbers=[number for number, _record in sheet.records[:PREVIEW_ROWS]],
+        sheet=sheet.name,
+        skipped=sheet.skipped,
+        columns=[(m.letter, m.header, m.key or "") for m in sheet.columns],
+        read=sheet,
+    )
 
 
 def _preview(record):
@@ -616,10 +679,19 @@ def run_import_job(job_id):
         job_fail(job, "待导入的文件已失效（超过有效期），请重新上传")
         return job.pk
     confirm = job.action == ImportJob.Action.CONFIRM
+    chosen = (job.options or {}).get("chosen") or None
     job_run(
         job,
         lambda progress, before_commit: people_import(
-            job.kind, upload, job.user, confirm=confirm, progress=progress, before_commit=before_commit, token=job.token
+            job.kind,
+            upload,
+            job.user,
+            confirm=confirm,
+            chosen=chosen,
+            remember=not confirm,
+            progress=progress,
+            before_commit=before_commit,
+            token=job.token,
         ),
     )
     return job.pk

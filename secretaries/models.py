@@ -7,6 +7,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from core.scoping import ADMIN_ROLES, ROLE_CHOICES, ScopedQuerySet, scope_for
+from secretaries.models_import import ColumnMapping, HeaderSynonym, ImportKind  # noqa: F401 (models of this app)
 from secretaries.validators import normalize_phone, validate_id_number, validate_mobile
 
 

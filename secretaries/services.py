@@ -16,9 +16,9 @@ SETTINGS_MODELS = [
     ("demands", "roundnoticetemplate"),
     ("demands", "demandcategory"),
     ("demands", "resourcecategory"),
-    ("demands", "headersynonym"),
+    ("secretaries", "headersynonym"),
     ("demands", "valuesynonym"),
-    ("demands", "columnmapping"),
+    ("secretaries", "columnmapping"),
     ("secretaries", "expertise"),
 ]
 # What the audit administrator reads: login attempts (django-axes) and the audit trail's app.

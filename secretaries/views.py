@@ -25,6 +25,7 @@ from core.jobs import fail_stale_jobs, job_create, job_outcome
 from core.models import ImportJob
 from core.paging import querystring_without_page
 from core.scoping import scope_for
+from core.sheets import chosen_mapping
 from core.signals import audit
 from core.tasks import enqueue_on_commit
 from secretaries.access import can_edit_unit
@@ -35,7 +36,7 @@ from secretaries.forms import (
     SecretaryForm,
     VillageForm,
 )
-from secretaries.imports import LABELS, people_import, template_headers
+from secretaries.imports import LABELS, PeopleOutcome, people_import, template_headers
 from secretaries.models import DispatchUnit, Secretary, Township, Village
 from secretaries.resources import DispatchUnitResource, SecretaryResource, VillageResource
 from secretaries.selectors import secretary_search, township_overview, village_overview
@@ -303,9 +304,12 @@ def _import_context(kind, form):
     }
 
 
-def _start_job(request, context, action, token, total):
+def _start_job(request, context, action, token, total, chosen=None):
+    options = {"chosen": chosen} if chosen else None
     filename = request.session.get(f"import:{context['kind']}:file") or ""
-    job = job_create(context["kind"], action, request.user, token, total, label=context["label"], filename=filename)
+    job = job_create(
+        context["kind"], action, request.user, token, total, options, label=context["label"], filename=filename
+    )
     enqueue_on_commit(run_people_import, job.pk)
     _show_job(context, job)
 
@@ -321,15 +325,19 @@ def _imported(outcome):
 
 @role_required("org")
 def import_upload(request, kind):
+    if request.method == "POST" and request.POST.get("action") == "remap":
+        return _import_remap(request, kind)
     context = _import_context(kind, ImportUploadForm(request.POST or None, request.FILES or None))
     form = context["form"]
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        _discard_pending_import(request, kind)
         request.session[f"import:{kind}:file"] = upload.name  # named in the audit trail at 确认导入
         try:
             rows = count_rows(upload)
             if rows > settings.IMPORT_ASYNC_ROWS:
-                _start_job(request, context, ImportJob.Action.PREVIEW, preview_store(upload), rows)
+                token = request.session[f"import:{kind}"] = preview_store(upload)
+                _start_job(request, context, ImportJob.Action.PREVIEW, token, rows)
             else:
                 context["outcome"] = _preview(request, kind, upload, context)
         except ImportFileError as exc:
@@ -338,18 +346,51 @@ def import_upload(request, kind):
 
 
 def _preview(request, kind, upload, context):
-    """Preview at once; a good preview's file, and its checked plan beside it, wait for 确认导入."""
+    """Preview at once. The file is kept even when rows are wrong (the user may correct the column
+    mapping and preview again); a good preview keeps its checked plan beside it for 确认导入."""
     token = preview_store(upload)
     try:
         outcome = people_import(kind, upload, request.user, confirm=False, token=token)
     except ImportFileError:
         preview_discard(token)
         raise
+    request.session[f"import:{kind}"] = token
     if outcome.ok:
-        context["token"] = request.session[f"import:{kind}"] = token
-    else:
-        preview_discard(token)
+        context["token"] = token
     return outcome
+
+
+def _import_remap(request, kind):
+    """Preview the stored upload again with the column mapping the user chose; remember it for the district."""
+    context = _import_context(kind, ImportUploadForm())
+    token = request.session.get(f"import:{kind}")
+    upload = preview_open(token, request.session.get(f"import:{kind}:file") or "upload.xlsx") if token else None
+    if upload is None:
+        messages.error(request, "没有待预览的上传文件（或预览已超过有效期），请重新上传。")
+        return redirect("secretaries:import_upload", kind=kind)
+    chosen = chosen_mapping(request.POST).get(kind, {})
+    request.session[f"import:{kind}:chosen"] = chosen
+    try:
+        rows = count_rows(upload)
+        if rows > settings.IMPORT_ASYNC_ROWS:  # the worker remembers the corrections
+            _start_job(request, context, ImportJob.Action.PREVIEW, token, rows, chosen)
+        else:
+            context["outcome"] = people_import(
+                kind, upload, request.user, confirm=False, chosen=chosen, remember=True, token=token
+            )
+            if context["outcome"].ok:
+                context["token"] = token
+    except ImportFileError as exc:
+        messages.error(request, str(exc))
+        return redirect("secretaries:import_upload", kind=kind)
+    return render(request, "secretaries/import.html", context)
+
+
+def _discard_pending_import(request, kind):
+    token = request.session.pop(f"import:{kind}", None)
+    request.session.pop(f"import:{kind}:chosen", None)
+    if token:
+        preview_discard(token)
 
 
 @role_required("org")
@@ -366,13 +407,14 @@ def import_confirm(request, kind):
         messages.error(request, "导入文件已失效（预览超过有效期），请重新上传")
         return redirect("secretaries:import_upload", kind=kind)
     request.session.pop(f"import:{kind}", None)
+    chosen = request.session.pop(f"import:{kind}:chosen", None) or None
     try:
         rows = count_rows(upload)
         if rows > settings.IMPORT_ASYNC_ROWS:
             # The worker discards the stored file when it is done.
-            _start_job(request, context, ImportJob.Action.CONFIRM, token, rows)
+            _start_job(request, context, ImportJob.Action.CONFIRM, token, rows, chosen)
             return render(request, "secretaries/import.html", context)
-        outcome = people_import(kind, upload, request.user, confirm=True, token=token)
+        outcome = people_import(kind, upload, request.user, confirm=True, chosen=chosen, token=token)
     except ImportFileError as exc:
         detail = import_detail(LABELS[kind], ok=False, reason=f"导入失败，没有写入任何数据：{exc}")
         audit_import(request, file=filename, rows=0, ok=False, detail=detail)
@@ -400,11 +442,14 @@ def import_job(request, kind, pk):
     fail_stale_jobs()
     job = get_object_or_404(ImportJob.objects.for_user(request.user), pk=pk, kind=kind)
     _show_job(context, job)
-    outcome = job_outcome(job) if job.status == ImportJob.Status.DONE else None
+    outcome = job_outcome(job, PeopleOutcome) if job.status == ImportJob.Status.DONE else None
     if outcome is not None:
         context["outcome"] = outcome
-        if job.action == ImportJob.Action.PREVIEW and outcome.ok:
-            context["token"] = request.session[f"import:{kind}"] = job.token
+        if job.action == ImportJob.Action.PREVIEW:  # kept even when wrong: the mapping may be corrected
+            request.session[f"import:{kind}"] = job.token
+            request.session[f"import:{kind}:chosen"] = job.options.get("chosen") or {}
+            if outcome.ok:
+                context["token"] = job.token
         elif outcome.ok:
             context["imported"] = _imported(outcome)
     template = "_import_job.html" if request.htmx else "secretaries/import.html"

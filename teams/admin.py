@@ -2,7 +2,6 @@
 
 from django.contrib import admin
 
-from core.admin import SharedCatalogAdminMixin
 from core.scoping import scope_for
 from secretaries.admin import ScopedAdminMixin, ScopedHistoryAdmin
 from teams.models import (
@@ -113,11 +112,27 @@ class MeetingAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ScoringRule)
-class ScoringRuleAdmin(SharedCatalogAdminMixin, ScopedHistoryAdmin):
-    list_display = ["label", "key", "group_kind", "points", "cap", "sort_order", "active"]
-    list_editable = ["points", "cap", "active"]
-    list_filter = ["active", ("group_kind", admin.RelatedOnlyFieldListFilter)]
+class ScoringRuleAdmin(ScopedHistoryAdmin):
+    """A district's rules (its general ones and its kinds'), read here; the department changes
+    them on its 计分规则 page (audited field by field), a superuser here as well."""
+
+    list_display = ["label", "key", "district", "group_kind", "points", "cap", "sort_order", "active"]
+    list_filter = [
+        "active",
+        ("district", admin.RelatedOnlyFieldListFilter),
+        ("group_kind", admin.RelatedOnlyFieldListFilter),
+    ]
+    list_select_related = ["district", "group_kind"]
     search_fields = ["label", "key"]
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
 
 
 @admin.register(RankingSnapshot)

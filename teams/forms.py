@@ -379,4 +379,5 @@ class ScoringRuleForm(BootstrapFormMixin, forms.ModelForm):
         fields = ["label", "points", "cap", "active"]
 
 
-ScoringRuleFormSet = forms.modelformset_factory(ScoringRule, form=ScoringRuleForm, extra=0)
+# edit_only: the page changes the rules it lists; a posted extra row adds nothing.
+ScoringRuleFormSet = forms.modelformset_factory(ScoringRule, form=ScoringRuleForm, extra=0, edit_only=True)

@@ -8,6 +8,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from core.scoping import DistrictWideQuerySet, ScopedQuerySet
+from secretaries.models import District
 from secretaries.validators import validate_contact_phone
 
 PIONEER = "pioneer"  # the code of the kind every district's teams had before kinds were data
@@ -591,10 +592,47 @@ class MeetingDecision(models.Model):
         return self.text
 
 
+# The general points scheme a new district starts with (key, label, points, cap); the department
+# edits its own copy afterwards (/teams/scoring/). Migrations 0003 and 0004 wrote the same values.
+GENERAL_RULES = [
+    *(
+        (f"activity:{kind}", f"开展{kind}活动（每场）", points, None)
+        for kind, points in [
+            ("红色党课", "5"),
+            ("法律咨询", "4"),
+            ("义诊服务", "5"),
+            ("环境整治", "3"),
+            ("矛盾调解", "4"),
+            ("文明引导", "3"),
+            ("农产品促销", "5"),
+            ("安保服务", "3"),
+            ("政策宣讲", "3"),
+            ("技能培训", "4"),
+            ("文旅推介", "4"),
+            ("其他", "2"),
+        ]
+    ),
+    ("people_reached", "服务群众（每人次）", "0.10", "10"),
+    ("demand_resolved", "办结派单需求（每件）", "5", None),
+    ("shift_done", "完成服务站值班（每班）", "3", None),
+    ("list_on_time", "按时报送清单（每次）", "2", None),
+    ("shift_absent", "值班缺勤（每次扣分）", "-5", None),
+    ("list_late", "逾期报送清单（每次扣分）", "-2", None),
+    ("list_missing", "逾期未报送清单（每次扣分）", "-3", None),
+]
+
+
 class ScoringRuleQuerySet(models.QuerySet):
     def for_user(self, user):
-        """The general rules, and the rules of the user's district's kinds (the admin's list)."""
-        return self.filter(Q(group_kind__isnull=True) | Q(group_kind__in=GroupKind.objects.for_user(user)))
+        """The general rules of the user's district and the rules of its kinds: another district's
+        rules are not found (404), and its changes never reach this district's points."""
+        return self.filter(
+            Q(district__in=District.objects.for_user(user)) | Q(group_kind__in=GroupKind.objects.for_user(user))
+        )
+
+    def general(self, district_id):
+        """A district's general rules (those of no kind of group)."""
+        return self.filter(district_id=district_id, group_kind__isnull=True)
 
 
 class ScoringRule(models.Model):
@@ -605,6 +643,17 @@ class ScoringRule(models.Model):
     `shift_absent`, `list_late`. `cap` limits the points one team or one secretary can get (or
     lose) from the rule in one month."""
 
+    # A rule is a district's general rule (district set) or one kind's own (group_kind set, the
+    # kind's district): never both, never neither (scoring_rule_one_owner).
+    district = models.ForeignKey(
+        "secretaries.District",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="scoring_rules",
+        verbose_name="所属区",
+        help_text="通用规则所属的区（某类队伍的规则留空，随队伍类型所属的区）",
+    )
     group_kind = models.ForeignKey(
         GroupKind,
         on_delete=models.CASCADE,
@@ -612,7 +661,7 @@ class ScoringRule(models.Model):
         blank=True,
         related_name="scoring_rules",
         verbose_name="适用队伍类型",
-        help_text="留空为通用规则；某类队伍有自己的规则时只用它自己的",
+        help_text="留空为本区通用规则；某类队伍有自己的规则时只用它自己的",
     )
     key = models.CharField("规则代码", max_length=40)
     label = models.CharField("名称", max_length=60)
@@ -636,9 +685,18 @@ class ScoringRule(models.Model):
                 violation_error_message="每月上限须大于0（不设上限请留空）",
             ),
             models.UniqueConstraint(
-                fields=["key"], condition=Q(group_kind__isnull=True), name="scoring_rule_general_key_unique"
+                fields=["district", "key"],
+                condition=Q(group_kind__isnull=True),
+                name="scoring_rule_district_key_unique",
+                violation_error_message="本区已有这个规则代码的通用规则",
             ),
             models.UniqueConstraint(fields=["group_kind", "key"], name="scoring_rule_kind_key_unique"),
+            models.CheckConstraint(
+                condition=Q(district__isnull=False, group_kind__isnull=True)
+                | Q(district__isnull=True, group_kind__isnull=False),
+                name="scoring_rule_one_owner",
+                violation_error_message="计分规则须属于一个区（通用规则）或一类队伍，二者选其一",
+            ),
         ]
 
     def __str__(self):

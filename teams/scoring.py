@@ -16,7 +16,7 @@ Rules are data (ScoringRule). Each key counts one thing, computed from the model
                       comes in, unless the month was frozen meanwhile: then both stand)
 
 Every kind of group (GroupKind with `scored`) is ranked on its own: a kind with rules of its own
-(ScoringRule.group_kind) uses them, any other the general rules. A group's score is its
+(ScoringRule.group_kind) uses them, any other its district's general rules (ScoringRule.district). A group's score is its
 activities plus its secretaries' own items (demands, shifts, lists) while they were in the group;
 members who are not secretaries (villagers of a work team) score through the activities they took
 part in. Groups placed in villages or townships also rank their villages and townships, by the
@@ -59,8 +59,11 @@ def kind_for(district_id, kind=None):
 
 
 def rules_for(kind):
-    """A kind's own active rules when it has any rule of its own, else the general ones: one query."""
-    rules = list(ScoringRule.objects.filter(Q(group_kind=kind) | Q(group_kind__isnull=True)))
+    """A kind's own active rules when it has any rule of its own, else its district's general ones
+    (another district's never count here): one query."""
+    rules = list(
+        ScoringRule.objects.filter(Q(group_kind=kind) | Q(district_id=kind.district_id, group_kind__isnull=True))
+    )
     own = [rule for rule in rules if rule.group_kind_id is not None]
     return [rule for rule in (own or rules) if rule.active]
 

@@ -18,13 +18,36 @@ from secretaries.models import Secretary
 from stations.models import Unavailability
 from teams.access import DECISION_VILLAGE_MESSAGE, decision_villages
 from teams.composition import team_composition  # noqa: F401  (the group page and the split read it here)
-from teams.models import ActivityPhoto, GroupMember, Meeting, PioneerTeam, TeamMembership
+from teams.models import GENERAL_RULES, ActivityPhoto, GroupMember, Meeting, PioneerTeam, ScoringRule, TeamMembership
 from teams.photos import MAX_PHOTOS, normalized_photo
 
 logger = logging.getLogger(__name__)
 
 JOINT_MEETING = "联席会议"
 JOINT_MEETING_DAY = 15  # the monthly joint meeting is planned for the 15th; the host may move it
+
+
+# --- a district's own points scheme -------------------------------------------------------------
+
+
+def general_rules_create(district):
+    """A district's general scoring rules from GENERAL_RULES; keys it has already are left as the
+    department edited them. Returns how many were added."""
+    existing = set(ScoringRule.objects.general(district.pk).values_list("key", flat=True))
+    rules = [
+        ScoringRule(district=district, key=key, label=label, points=points, cap=cap, sort_order=order)
+        for order, (key, label, points, cap) in enumerate(GENERAL_RULES, start=1)
+        if key not in existing
+    ]
+    ScoringRule.objects.bulk_create(rules)
+    return len(rules)
+
+
+def district_created(sender, instance, created, raw=False, **kwargs):
+    """post_save of District (connected in TeamsConfig.ready): a new district starts with its own
+    copy of the general rules, which no other district's change touches."""
+    if created and not raw:
+        general_rules_create(instance)
 
 
 # --- the balanced split ------------------------------------------------------------------------

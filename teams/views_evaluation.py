@@ -4,6 +4,7 @@ and the points scheme."""
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -127,16 +128,28 @@ def award_delete(request, pk):
     return redirect("teams:evaluation")
 
 
+def _posted_rule_ids(request):
+    data = request.POST
+    raw = data.get("form-INITIAL_FORMS", "")
+    count = min(int(raw), 1000) if raw.isdigit() else 0
+    return {data.get(f"form-{i}-id", "") for i in range(count)}
+
+
 @role_required("org")
 def scoring_rules(request):
-    """The general rules, or (?kind=) the rules of one kind of group of the district."""
+    """The district's general rules, or (?kind=) the rules of one kind of group of the district.
+    Another district's rule is not found (404), as the page's own rows are all it saves."""
     kinds = list(GroupKind.objects.for_user(request.user).filter(scored=True))
     kind = params.kind_param(request, kinds)
     rules = (
         ScoringRule.objects.filter(group_kind=kind)
         if kind is not None
-        else ScoringRule.objects.filter(group_kind__isnull=True)
+        else ScoringRule.objects.general(params.district_id(request))
     )
+    if request.method == "POST" and not _posted_rule_ids(request) <= {
+        str(pk) for pk in rules.values_list("pk", flat=True)
+    }:
+        raise Http404("找不到该计分规则")
     formset = ScoringRuleFormSet(request.POST or None, queryset=rules)
     if request.method == "POST" and formset.is_valid():
         with transaction.atomic():  # all rules or none
@@ -144,8 +157,6 @@ def scoring_rules(request):
             for rule, fields in formset.changed_objects:
                 labels = "、".join(str(rule._meta.get_field(name).verbose_name) for name in fields)
                 audit("settings.change", request=request, obj=rule, detail=f"修改计分规则：{labels}")
-            for rule in formset.new_objects:
-                audit("settings.change", request=request, obj=rule, detail="新增计分规则")
         messages.success(request, "计分规则已保存；已冻结的月份不受影响。")
         return redirect(reverse("teams:scoring_rules") + (f"?kind={kind.pk}" if kind else ""))
     rows = [(form, scoring.is_known_key(form.instance.key)) for form in formset.forms]

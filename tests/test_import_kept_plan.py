@@ -134,7 +134,7 @@ def test_a_plan_goes_with_its_preview(import_dir, org_user, township_a):
     upload = workbook(VILLAGE_HEADERS, [["十渡镇", "新建村", "村", 300, 100]])
     token = core.importing.preview_store(upload)
     assert people_import("villages", upload, org_user, confirm=False, token=token).ok
-    assert core.importing.plan_load(token)["kind"] == "villages"
+    assert core.importing.plan_load(token)["owner"]["kind"] == "villages"
     core.importing.preview_discard(token)
     assert not any(import_dir.iterdir()) and core.importing.plan_load(token) is None
 

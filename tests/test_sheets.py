@@ -7,7 +7,20 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.sheets import Column, ListSpec, match_choice, parse_amount, parse_date, parse_phone, read_list, recognise
+from core.sheets import (
+    Column,
+    ListSheet,
+    ListSpec,
+    chosen_mapping,
+    mapping_errors,
+    match_choice,
+    parse_amount,
+    parse_date,
+    parse_phone,
+    read_header,
+    read_list,
+    recognise,
+)
 
 SPEC = ListSpec(
     "demands",
@@ -91,6 +104,33 @@ def test_a_chosen_mapping_overrides_the_synonyms_and_a_remembered_one_applies_by
     assert chosen.records == [(2, {"村（社区）": "西庄村", "需求名称": "修路"})]
     remembered = ListSpec(SPEC.kind, SPEC.title, SPEC.columns, remembered={"诉求": "需求名称"})
     assert read_list(rows, remembered, today=date(2026, 1, 1)).columns[1].why == "本乡镇上次的设置"
+    by_district = ListSpec(SPEC.kind, SPEC.title, SPEC.columns, {"诉求": "需求名称"}, remembered_why="本区上次的设置")
+    assert read_list(rows, by_district, today=date(2026, 1, 1)).columns[1].why == "本区上次的设置"
+
+
+def test_the_header_alone_is_mapped_without_reading_the_rows_and_survives_a_jobs_json():
+    rows = numbered((1, ["标题"]), (2, ["村名", "事项", "诉求"]), (3, ["西庄村", "修路", "两公里"]))
+    header = read_header(rows, SPEC)
+    assert [(m.letter, m.key, m.why) for m in header.columns] == [
+        ("A", "村（社区）", "同义词"),
+        ("B", "需求名称", "同义词"),
+        ("C", None, ""),
+    ]
+    assert header.records == [] and header.skipped == [(1, "标题行", "标题")]
+    header.name = "乡镇表"
+    again = ListSheet.from_json(header.as_json())
+    assert (again.name, again.header_row, again.columns, again.skipped) == ("乡镇表", 2, header.columns, header.skipped)
+
+
+def test_a_bad_mapping_is_named_in_chinese_and_the_selects_are_read_back():
+    rows = numbered((1, ["村名", "事项", "诉求"]), (2, ["西庄村", "修路", "两公里"]))
+    chosen = chosen_mapping({"map-demands-0": "需求名称", "map-demands-1": "需求名称", "csrfmiddlewaretoken": "x"})
+    assert chosen == {"demands": {"0": "需求名称", "1": "需求名称"}}
+    sheet = read_list(rows, SPEC, today=date(2026, 1, 1), chosen=chosen["demands"])
+    assert [error.message for error in mapping_errors(sheet)] == [
+        "“需求名称”对应了 A、B 多列，请只选一列",
+        "表头缺少以下列：村（社区）。请在下方为这些列选择对应的表头后重新预览，或使用下载的模板填写。",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -182,3 +222,42 @@ def test_choices_by_synonym_and_close_match():
     assert match_choice("基础设施", options, fuzzy=True) == "基础设施建设"
     assert match_choice("基础设施", options) == "基础设施"  # no close match unless asked: refused later
     assert match_choice("文化", options, fuzzy=True) == "文化"
+
+
+def test_a_header_in_two_rows_is_read_as_one():
+    rows = numbered(
+        (1, ["某镇需求清单"]),
+        (2, ["序号", "村名", "事项", "资金", None, "联系人", None]),
+        (3, [None, None, None, "预估资金（万元）", "来源", "姓名", "手机"]),
+        (4, [1, "西庄村", "修路", 4.5, "自筹", "王五", "138 0000 1111"]),
+    )
+    sheet = read_list(rows, SPEC, today=date(2026, 1, 1))
+    assert sheet.header_row == 2
+    assert {m.letter: m.key for m in sheet.columns} == {
+        "A": None,
+        "B": "村（社区）",
+        "C": "需求名称",
+        "D": "预计资金（元）",
+        "E": None,
+        "F": None,
+        "G": "联系电话",
+    }
+    assert (3, "表头第二行（已与上一行合并）") in [(number, why) for number, why, _text in sheet.skipped]
+    assert sheet.records == [
+        (
+            4,
+            {
+                "村（社区）": "西庄村",
+                "需求名称": "修路",
+                "预计资金（元）": Decimal("45000.0"),
+                "联系电话": "13800001111",
+            },
+        )
+    ]
+
+
+def test_a_first_data_row_of_text_is_not_taken_for_a_second_header_row():
+    rows = numbered((1, ["村名", "事项", "手机"]), (2, ["西庄村", "修路", "13800001111"]))
+    sheet = read_list(rows, SPEC, today=date(2026, 1, 1))
+    assert [number for number, _record in sheet.records] == [2]
+    assert not sheet.skipped

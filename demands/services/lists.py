@@ -2,11 +2,12 @@
 return, accept), resource confirmation, and projects. Views call these; they decide who may."""
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from core.bulk import insert_select
+from core.concurrency import CONFLICT_MESSAGE
 from core.scoping import scope_for
 from core.signals import audit, records_written
 from demands.lifecycle import SUBMISSION_EDITABLE, SUBMIT
@@ -23,6 +24,15 @@ from secretaries.models import Secretary
 
 class ListError(Exception):
     """The action is not allowed now; the message says why, in Chinese."""
+
+
+class ListConflict(ListError):
+    """The list was saved elsewhere (another browser, another login) since the page read it: its
+    version moved on. Nothing is saved; `version` is the list's version now."""
+
+    def __init__(self, version):
+        super().__init__(CONFLICT_MESSAGE)
+        self.version = version
 
 
 # Who may do what -------------------------------------------------------------------------------
@@ -114,6 +124,13 @@ def _check_fillable(submission):
         raise ListError("本村本轮清单已报送，不能再修改；如需修改，请联系乡镇退回")
 
 
+def _check_version(submission, version):
+    """Optimistic concurrency for the list: a save based on an older version than the stored one
+    is refused. A save with no version (a page from before the rule) is not checked."""
+    if version is not None and version != submission.version:
+        raise ListConflict(submission.version)
+
+
 def _drafts_by_key(submission):
     """The list's drafts under the key the form knows them by: the browser's key, or item-<pk>
     for a draft made elsewhere (an Excel import, a list returned by the township)."""
@@ -152,12 +169,14 @@ def _fill_item(item, form):
     return item
 
 
-def submission_save_items(submission, formset, user, contact=None):
+def submission_save_items(submission, formset, user, contact=None, *, version=None):
     """Save the rows of the one-page form as drafts (new, changed, deleted). A row the browser
-    already autosaved is found by its key and updated, not added a second time."""
+    already autosaved is found by its key and updated, not added a second time. `version`: the
+    list's version the page was opened on (ListConflict when it is old)."""
     with transaction.atomic():
         submission = _lock(submission)
         _check_fillable(submission)
+        _check_version(submission, version)
         if contact is not None:
             submission.contact_name, submission.contact_phone = contact["contact_name"], contact["contact_phone"]
         drafts = _drafts_by_key(submission)
@@ -178,6 +197,7 @@ def submission_save_items(submission, formset, user, contact=None):
             contact_phone=submission.contact_phone,
             form_state={},
             form_saved_at=timezone.now(),
+            version=F("version") + 1,
         )
     return submission
 
@@ -213,22 +233,29 @@ def _clean_payload(payload):
             raise AutosaveError("数据格式不正确：每一条都要有 client_key")
         clean_rows.append({name: str(row.get(name) or "")[:2000] for name in ROW_FIELDS})
     contact = payload.get("contact") if isinstance(payload.get("contact"), dict) else {}
+    version = payload.get("version")
+    if version is not None and (isinstance(version, bool) or not isinstance(version, int) or version < 0):
+        raise AutosaveError("数据格式不正确：version 应为清单的版本号（整数）")
     return (
         clean_rows,
         [str(key)[:40] for key in deleted],
         {name: str(contact.get(name) or "")[:30] for name in ("contact_name", "contact_phone")},
+        version,
     )
 
 
 def submission_autosave(submission, user, payload, *, form_class, contact_form_class):
     """Keep the form as typed: every row as sent in `form_state` (complete or not), and each
     complete row as a draft item, found by its key so a second autosave updates the same draft.
-    Rows named in `deleted` lose their draft. Returns (saved_at, {key: draft pk}, {key: errors})."""
-    rows, deleted, contact = _clean_payload(payload)
+    Rows named in `deleted` lose their draft. `version` in the payload: the list's version the
+    browser's copy is based on (ListConflict when another save came in between; nothing is saved).
+    Returns (saved_at, {key: draft pk}, {key: errors}, the list's new version)."""
+    rows, deleted, contact, version = _clean_payload(payload)
     now = timezone.now()
     with transaction.atomic():
         submission = _lock(submission)
         _check_fillable(submission)
+        _check_version(submission, version)
         contact_form = contact_form_class(contact)
         if contact_form.is_valid():
             submission.contact_name = contact["contact_name"]
@@ -253,8 +280,9 @@ def submission_autosave(submission, user, payload, *, form_class, contact_form_c
             contact_phone=submission.contact_phone,
             form_state={"contact": contact, "rows": rows},
             form_saved_at=now,
+            version=submission.version + 1,
         )
-    return now, saved, errors
+    return now, saved, errors, submission.version + 1
 
 
 def submission_submit(submission, user, *, nil=False):
@@ -317,7 +345,10 @@ def submissions_submit(submissions, user, *, submitted=()):
             insert_select(DemandEvent, DemandItem, item_ids, copy={"item": "id"}, values=_submit_event(user, on_behalf))
         for on_behalf in {submission.on_behalf for submission in locked}:
             Submission.objects.filter(pk__in=[s.pk for s in locked if s.on_behalf == on_behalf]).update(
-                **{name: getattr(locked[0], name) for name in SUBMIT_FIELDS}, on_behalf=on_behalf, updated_at=now
+                **{name: getattr(locked[0], name) for name in SUBMIT_FIELDS},
+                on_behalf=on_behalf,
+                updated_at=now,
+                version=F("version") + 1,
             )
         Submission.history.bulk_history_create(
             locked, batch_size=1000, update=True, default_user=user, default_change_reason=None
@@ -365,6 +396,7 @@ def _mark_submitted(submission, user, on_behalf, nil, now):
     submission.on_behalf = on_behalf
     submission.form_state = {}
     submission.updated_at = now
+    submission.version += 1
 
 
 def submission_return(submission, user, reason):
@@ -396,6 +428,7 @@ def submission_return(submission, user, reason):
         submission.return_reason = reason
         submission.returned_at = now
         submission.is_nil = False
+        submission.version += 1  # its drafts are back: a page opened before is out of date
         submission.save()
         audit(
             "list.return", user=user, obj=submission, detail=f"退回清单，{len(items)} 条需求回到草稿", items=len(items)

@@ -7,6 +7,10 @@
  * - 报送清单 while offline is queued and sent once when the network returns; a submit that never
  *   reached the server is said so on the next load.
  * - Rows: 添加一条 and 复制上一条 (no network needed), 删除此条 with 撤销, pasting several items.
+ * - Each save sends the list's version its rows are based on (hidden list_version). When another
+ *   browser saved the list meanwhile the server answers 409 and saves nothing: the page says so
+ *   and shows this browser's copy to copy (#conflict-copy), kept here until dismissed, also after
+ *   the reload that shows the other browser's list.
  */
 (function () {
   "use strict";
@@ -29,9 +33,11 @@
   var template = document.getElementById("row-template");
   var stateEl = document.getElementById("save-state");
   var total = form.elements["items-TOTAL_FORMS"];
+  var versionEl = form.elements.list_version;
   var csrf = form.elements.csrfmiddlewaretoken.value;
   var local = load() || {};
   var timer = null, inflight = null, again = false, seq = 0, submitting = false;
+  var stale = false;  // the list was saved elsewhere: nothing more is sent until the page is reloaded
 
   // Storage ----------------------------------------------------------------------------------
   function load() {
@@ -126,12 +132,60 @@
     renumber();
   }
 
+  // The list's version ------------------------------------------------------------------------
+  function setVersion(value) {
+    versionEl.value = String(value);
+    local.version = value;
+  }
+  function rowText(values, number) {
+    var radio = template.content.querySelector('input[name$="-category"][value="' + values.category + '"]');
+    var label = radio && template.content.querySelector('label[for="' + radio.id + '"]');
+    var lines = ["第" + number + "条 " + (values.title || "（未填名称）")];
+    if (values.category) lines.push("类别：" + (label ? label.textContent : values.category));
+    if (values.detail) lines.push("具体内容：" + values.detail);
+    if (values.estimated_funds) lines.push("预计资金：" + values.estimated_funds + "元");
+    if (values.wanted_by) lines.push("期望完成时间：" + values.wanted_by);
+    if (values.contact_name || values.contact_phone) lines.push("联系人：" + [values.contact_name, values.contact_phone].join(" ").trim());
+    return lines.join("\n");
+  }
+  function copyText(data) {
+    var parts = (data.rows || []).map(function (values, index) { return rowText(values, index + 1); });
+    if (data.contact && (data.contact.contact_name || data.contact.contact_phone)) {
+      parts.unshift("默认联系人：" + [data.contact.contact_name, data.contact.contact_phone].join(" ").trim());
+    }
+    return parts.join("\n\n");
+  }
+  function showConflict(text, rowsText) {
+    document.getElementById("conflict-text").textContent = text;
+    document.getElementById("conflict-rows").value = rowsText;
+    document.getElementById("conflict-copy").classList.remove("d-none");
+  }
+  function keepConflictCopy() {
+    // Kept apart from the form's copy, so that the reload shows the list as saved elsewhere.
+    local.conflict = {text: copyText(local.data), at: Date.now()};
+    local.dirty = false;
+    store();
+    document.getElementById("conflict-rows").value = local.conflict.text;
+  }
+  function conflict(message) {
+    stale = true;
+    keepConflictCopy();
+    showConflict(message + "。本页的修改没有保存到服务器，已暂存在本机（见下框）；请先复制，再刷新页面。", local.conflict.text);
+    say(message + "。本页的修改没有保存，请先复制下框中的内容，再刷新页面。", "offline");
+  }
+  document.getElementById("conflict-dismiss").addEventListener("click", function () {
+    delete local.conflict;
+    store();
+    document.getElementById("conflict-copy").classList.add("d-none");
+  });
+
   // Saving -----------------------------------------------------------------------------------
   function changed() {
     seq += 1;
     local.data = collect();
-    local.dirty = true;
     local.savedAt = Date.now();
+    if (stale) { keepConflictCopy(); return; }
+    local.dirty = true;
     store();
     if (!navigator.onLine) { say("未联网，已暂存在本机，联网后自动上传", "offline"); return; }
     say("正在保存…");
@@ -142,6 +196,7 @@
   // Sends the form; resolves to "ok", "offline", "expired" or "failed".
   function autosave() {
     clearTimeout(timer);
+    if (stale) return Promise.resolve("conflict");
     if (inflight) { again = true; return inflight; }
     if (!navigator.onLine) { say("未联网，已暂存在本机，联网后自动上传", "offline"); return Promise.resolve("offline"); }
     var sent = seq;
@@ -150,15 +205,20 @@
       method: "POST",
       credentials: "same-origin",
       headers: {"Content-Type": "application/json", "X-CSRFToken": csrf, "Accept": "application/json"},
-      body: JSON.stringify(local.data)
+      body: JSON.stringify(Object.assign({}, local.data, versionEl.value ? {version: parseInt(versionEl.value, 10)} : {}))
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (body) {
         if (response.ok && body.ok) {
           local.serverSavedAt = body.saved_at;  // the server's clock: compared with the page's own
+          if (typeof body.version === "number") setVersion(body.version);
           if (sent === seq) local.dirty = false;
           store();
           say("已保存 " + body.saved_time);
           return "ok";
+        }
+        if (response.status === 409 && body.conflict) {
+          conflict(body.error);
+          return "conflict";
         }
         if (response.status === 401) {
           say("登录已超时，内容已暂存在本机。请重新登录，回到本页后内容会自动恢复。", "offline");
@@ -360,10 +420,12 @@
              Date.parse(local.serverSavedAt) > Date.parse(page.dataset.savedAt || 0)) {
     // A page older than what was saved from here (kept by the service worker for use offline).
     apply(local.data);
+    if (local.version != null) setVersion(local.version);
     say(navigator.onLine ? "已保存 " + hhmm(new Date(local.serverSavedAt))
                          : "未联网：显示的是最后保存的内容（" + hhmm(new Date(local.serverSavedAt)) + "），修改会暂存在本机", navigator.onLine ? "" : "offline");
   } else if (local.dirty && local.data) {
     apply(local.data);
+    if (local.version != null) setVersion(local.version);  // the version these unsent rows are based on
     if (local.postedAt) {
       say("上次的" + (local.postedAction === "submit" ? "报送" : "保存") + "没有送达服务器，清单尚未报送；已恢复本机暂存的内容。", "offline");
     } else {
@@ -380,6 +442,9 @@
     var input = wrapper && (wrapper.matches("input, textarea") ? wrapper : wrapper.querySelector("input:not(.btn-check), textarea"));
     if (input) setTimeout(function () { input.focus({preventScroll: true}); }, 0);
   });
+  if (local.conflict) {
+    showConflict("上次编辑时，清单已被他人修改，以下本机内容没有保存到服务器；请对照现在的清单，按需要重新填写。", local.conflict.text);
+  }
   if (local.submitQueued) {
     if (navigator.onLine) sendQueued();
     else say("未联网：清单尚未报送。联网后将自动报送一次。", "offline");

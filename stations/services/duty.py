@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from icalendar import Calendar, Event
 from simple_history.utils import bulk_update_with_history
 
 from core.signals import records_written
@@ -183,8 +184,6 @@ def calendar_token_regenerate(secretary):
 
 def ical_feed(secretary, today=None):
     """The secretary's shifts from 90 days back as an iCalendar document (bytes)."""
-    from icalendar import Calendar, Event
-
     today = today or timezone.localdate()
     calendar = Calendar()
     calendar.add("prodid", "-//第一书记组团服务平台//值班//ZH")

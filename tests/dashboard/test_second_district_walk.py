@@ -15,6 +15,7 @@ from core.admin import SharedCatalogAdminMixin
 from secretaries.models import DispatchUnit, StaffProfile
 from secretaries.services import org_login_grant
 from stations.models import ServiceStation
+from teams.models import ScoringRule
 from tests.factories import (
     DispatchUnitFactory,
     DistrictFactory,
@@ -40,6 +41,9 @@ def second(world, batch, district):
     for _ in FIRST_IDS:
         AuditEntry.objects.create(action="walk.seed", district_id=district.pk)
     district = DistrictFactory(pk=SECOND_IDS, name="第二区")
+    # Its own general scoring rules come with it (teams.services.general_rules_create).
+    for offset, pk in enumerate(ScoringRule.objects.general(district.pk).order_by("pk").values_list("pk", flat=True)):
+        ScoringRule.objects.filter(pk=pk).update(id=SECOND_IDS + offset)
     township = TownshipFactory(pk=SECOND_IDS, district=district, name="第二镇")
     village = VillageFactory(pk=SECOND_IDS, township=township, name="第二村")
     station = ServiceStation.objects.create(pk=SECOND_IDS, name="第二站", township=township, duty_weekdays=[2])

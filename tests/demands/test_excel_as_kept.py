@@ -10,8 +10,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
-from demands.models import ColumnMapping, DemandItem, HeaderSynonym, ProjectItem, Submission
+from demands.models import DemandItem, ProjectItem, Submission
 from demands.services.rounds import ensure_submissions
+from secretaries.models import ColumnMapping, HeaderSynonym
 from tests.demands.factories import CollectionRoundFactory, DemandCategoryFactory
 from tests.factories import SecretaryFactory
 
@@ -264,3 +265,28 @@ def test_a_sheet_that_holds_no_list_is_named_as_ignored(open_round, township_a_u
     book.save(buffer)
     html = upload(client_for(township_a_user), open_round, buffer.getvalue())
     assert "预览通过" in html and "未识别为任何清单、未导入的工作表：说明" in html
+
+
+def test_a_header_in_two_rows_with_merged_group_cells_is_imported(open_round, township_a_user, client_for):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["十渡镇“需求清单”（2024年9—10月）"])
+    sheet.append(["序号", "村名", "需求类别", "需求名称", "资金", None, "联系人", None])
+    sheet.append([None, None, None, None, "预估资金（万元）", "资金来源", "姓名", "电话"])
+    for first, last in (("A2", "A3"), ("B2", "B3"), ("C2", "C3"), ("D2", "D3"), ("E2", "F2"), ("G2", "H2")):
+        sheet.merge_cells(f"{first}:{last}")
+    sheet.append([1, "西庄村", "产业发展", "冷库建设", 4.5, "自筹", "张三", "139 0000 1111"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    client = client_for(township_a_user)
+    html = upload(client, open_round, buffer.getvalue())
+    assert "预览通过" in html
+    assert "第 3 行（表头第二行（已与上一行合并））" in html
+    assert confirm(client, open_round).status_code == 302
+    item = DemandItem.objects.get(round=open_round)
+    assert (item.title, item.estimated_funds, item.contact_name, item.contact_phone) == (
+        "冷库建设",
+        Decimal("45000.00"),
+        "张三",
+        "13900001111",
+    )

@@ -257,6 +257,7 @@ def test_a_past_wanted_by_date_is_saved_only_once_confirmed(open_round, secretar
 def test_a_post_after_the_session_expired_is_kept_through_the_login(open_round, secretary, category, client_for):
     submission = sub(open_round, secretary.village)
     client = client_for(secretary.user)
+    client.get(f"/demands/submissions/{submission.pk}/")  # the form was open when the session expired
     Session.objects.all().delete()
     data = {
         "items-TOTAL_FORMS": "1",
@@ -278,6 +279,17 @@ def test_a_post_after_the_session_expired_is_kept_through_the_login(open_round, 
     assert 'value="冷库建设"' in html
     assert not DemandItem.objects.exists()  # kept, shown, not submitted behind the user's back
     assert 'value="冷库建设"' not in client.get(f"/demands/submissions/{submission.pk}/").content.decode()
+
+
+def test_a_browser_never_logged_in_here_has_nothing_kept_and_writes_no_session(open_round, secretary, category, client):
+    submission = sub(open_round, secretary.village)
+    client.get("/accounts/login/")  # a CSRF cookie, as a script flooding the form would fetch
+    for title in ("甲", "乙", "丙"):
+        response = client.post(f"/demands/submissions/{submission.pk}/", {"items-0-title": title}, follow=True)
+        html = response.content.decode()
+        assert "登录已超时，请重新登录" in html and "您填写的内容已保留" not in html
+    assert not Session.objects.exists()
+    assert not DemandItem.objects.exists()
 
 
 def test_an_autosave_after_the_session_expired_answers_401_json(open_round, secretary, category, client_for):

@@ -197,7 +197,7 @@ def test_a_round_upload_job_is_seen_only_by_its_starter_and_only_under_its_round
 def test_a_corrected_mapping_of_a_large_file_is_previewed_by_the_job_and_remembered(
     open_round, township_a, township_a_user, client_for, django_capture_on_commit_callbacks
 ):
-    from demands.models import ColumnMapping
+    from secretaries.models import ColumnMapping
 
     rows = demand_rows(2100)
     header_at = HEADER.index("需求内容")

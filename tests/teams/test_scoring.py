@@ -220,3 +220,102 @@ def test_the_missing_list_rule_is_editable_data_and_can_be_switched_off(district
 
     assert totals_of(result)["致富先锋"] == (Decimal("0"), {})
     assert ScoringRule.objects.filter(key="list_missing", points=-3).exists()
+
+
+# --- each district's own general rules --------------------------------------------------------
+
+
+@pytest.fixture
+def elsewhere(db):
+    """A second district with a team that ran the same kind of activity in March, and its org."""
+    from secretaries.models import StaffProfile
+    from tests.factories import DistrictFactory, UserFactory
+    from tests.teams.factories import TeamFactory
+
+    district = DistrictFactory(name="门头沟区")
+    team = TeamFactory(district=district, name="门头沟先锋", min_size=1, max_size=40)
+    ActivityFactory(team=team, kind="红色党课", date=date(2026, 3, 10), people_reached=0)
+    user = UserFactory(username="org_mentougou")
+    StaffProfile.objects.create(user=user, role="org", district=district)
+    return district, user
+
+
+def rules_post(rules, **changed):
+    """The scoring page's POST for `rules`, with `changed` = {key: points}."""
+    data = {"form-TOTAL_FORMS": len(rules), "form-INITIAL_FORMS": len(rules)}
+    for i, rule in enumerate(rules):
+        data |= {f"form-{i}-id": rule.pk, f"form-{i}-label": rule.label, f"form-{i}-cap": rule.cap or ""}
+        data |= {
+            f"form-{i}-points": changed.get(rule.key, rule.points),
+            f"form-{i}-active": "on" if rule.active else "",
+        }
+    return data
+
+
+def test_every_district_starts_with_its_own_copy_of_the_general_rules(district, elsewhere):
+    mine = dict(ScoringRule.objects.general(district.pk).values_list("key", "points"))
+    theirs = dict(ScoringRule.objects.general(elsewhere[0].pk).values_list("key", "points"))
+
+    assert mine == theirs and len(mine) == 19 and mine["activity:红色党课"] == 5 and mine["list_missing"] == -3
+    assert not set(ScoringRule.objects.general(district.pk)) & set(ScoringRule.objects.general(elsewhere[0].pk))
+
+
+def test_a_district_changing_a_general_rule_leaves_the_other_districts_points_alone(
+    district, march, elsewhere, client_for, org_user
+):
+    other, other_org = elsewhere
+    before = rankings(district.pk, [MARCH])[MARCH]
+    rules = list(ScoringRule.objects.general(other.pk))
+
+    response = client_for(other_org).post("/teams/scoring/", rules_post(rules, **{"activity:红色党课": "50"}))
+
+    assert response.status_code == 302
+    assert rankings(other.pk, [MARCH])[MARCH]["teams"][0]["total"] == Decimal("50.00")
+    after = rankings(district.pk, [MARCH])[MARCH]
+    assert [(row["name"], row["total"]) for row in after["teams"]] == [
+        (row["name"], row["total"]) for row in before["teams"]
+    ]
+    assert ScoringRule.objects.general(district.pk).get(key="activity:红色党课").points == 5
+    # This district's page lists its own rules only, as they were.
+    listed = [form.instance for form in client_for(org_user).get("/teams/scoring/").context["formset"].forms]
+    assert set(listed) == set(ScoringRule.objects.general(district.pk))
+    assert all(rule.points != 50 for rule in listed)
+
+
+def test_another_districts_rule_id_answers_404_and_changes_nothing(district, elsewhere, client_for, org_user):
+    other, other_org = elsewhere
+    mine = list(ScoringRule.objects.general(district.pk))
+    theirs = ScoringRule.objects.general(other.pk).get(key="activity:红色党课")
+    data = rules_post(mine)
+    data["form-0-id"] = theirs.pk
+    data["form-0-points"] = "99"
+
+    assert client_for(org_user).post("/teams/scoring/", data).status_code == 404
+
+    theirs.refresh_from_db()
+    assert theirs.points == 5 and not ScoringRule.objects.filter(points=99).exists()
+
+
+def test_a_posted_extra_row_adds_no_rule(district, client_for, org_user):
+    rules = list(ScoringRule.objects.general(district.pk))
+    data = rules_post(rules)
+    data["form-TOTAL_FORMS"] = len(rules) + 1
+    data |= {f"form-{len(rules)}-label": "外加规则", f"form-{len(rules)}-points": "100"}
+
+    assert client_for(org_user).post("/teams/scoring/", data).status_code == 302
+    assert ScoringRule.objects.count() == 19 and not ScoringRule.objects.filter(label="外加规则").exists()
+
+
+def test_the_admin_lists_only_the_districts_own_rules_and_changes_none(district, elsewhere, client_for, org_user):
+    from secretaries.services import org_login_grant
+
+    other, _other_org = elsewhere
+    org_login_grant(org_user)
+    client = client_for(org_user)
+    theirs = ScoringRule.objects.general(other.pk).first()
+    mine = ScoringRule.objects.general(district.pk).first()
+
+    assert set(ScoringRule.objects.for_user(org_user)) == set(ScoringRule.objects.general(district.pk))
+    assert client.get(f"/admin/teams/scoringrule/{theirs.pk}/change/").status_code in (302, 404)
+    assert client.get(f"/admin/teams/scoringrule/{theirs.pk}/history/").status_code == 404
+    assert client.post(f"/admin/teams/scoringrule/{mine.pk}/change/", {"points": "9"}).status_code == 403

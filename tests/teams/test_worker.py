@@ -12,22 +12,9 @@ from tests.celery_worker import wait_for
 from tests.teams.factories import ActivityFactory
 
 
-@pytest.fixture
-def default_rules(transactional_db):
-    """The points scheme from the data migrations: a transactional test before this one (the
-    browser test) flushes the tables, and with them the migrations' rows."""
-    from importlib import import_module
-
-    from django.apps import apps
-
-    for migration in ("0003_default_scoring_rules", "0004_list_missing_rule"):
-        module = import_module(f"teams.migrations.{migration}")
-        (getattr(module, "add_rules", None) or module.add_rule)(apps, None)
-
-
 @pytest.mark.services
 def test_a_real_worker_freezes_last_month_once_and_picks_next_months_host_once(
-    default_rules, celery_worker_process, district, team, secretary
+    transactional_db, celery_worker_process, district, team, secretary
 ):
     march = ActivityFactory(team=team, kind="红色党课", date=date(2026, 3, 10), people_reached=50)
     march.participants.add(secretary)
