@@ -4,7 +4,9 @@ written) when something did. Excel error cells are a row's error in both readers
 audit entry reads the same whether the page or a background job confirmed it."""
 
 import io
+import os
 import re
+import time
 import zipfile
 from datetime import date
 
@@ -15,7 +17,7 @@ from openpyxl import Workbook
 import core.importing
 import secretaries.imports
 from audit.models import AuditEntry
-from core.importing import ExcelError, XlsxBook, open_xlsx
+from core.importing import ExcelError, ImportFileError, XlsxBook, open_xlsx, read_xlsx
 from core.plans import STALE_MESSAGE
 from secretaries.imports import people_import
 from secretaries.models import Secretary, Village
@@ -189,6 +191,22 @@ def test_an_excel_error_cell_is_the_rows_error_in_both_readers(reader, org_user,
     ]
     assert not people_import("villages", SimpleUploadedFile("v.xlsx", content), org_user, confirm=True).ok
     assert not Village.objects.filter(name__in=["一村", "二村"]).exists()
+
+
+def test_an_excel_error_cell_in_a_plain_dataset_refuses_the_file_naming_row_and_column():
+    with pytest.raises(ImportFileError, match="第3行 D 列（户籍人口）：单元格为 Excel 错误值 #N/A"):
+        read_xlsx(SimpleUploadedFile("v.xlsx", with_errors()), required_headers=VILLAGE_HEADERS)
+
+
+def test_an_expired_plan_is_deleted_with_its_preview(import_dir, org_user, township_a):
+    upload = workbook(VILLAGE_HEADERS, [["十渡镇", "新建村", "村", 300, 100]])
+    token = core.importing.preview_store(upload)
+    people_import("villages", upload, org_user, confirm=False, token=token)
+    old = time.time() - 121 * 60
+    for path in import_dir.iterdir():
+        os.utime(path, (old, old))
+    assert core.importing.plan_load(token) is None  # too old to confirm
+    assert core.importing.preview_delete_expired() == 1 and not any(import_dir.iterdir())
 
 
 def test_an_excel_error_cell_on_the_page_names_its_row(client_for, org_user, township_a, import_dir):
