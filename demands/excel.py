@@ -267,7 +267,8 @@ def import_upload(
     in_scope = Township.objects.for_user(user).filter(pk=township.pk, district_id=collection_round.district_id)
     if not in_scope.exists():
         raise ImportFileError(f"乡镇“{township.name}”不存在或不在您的管辖范围内")
-    owner = {"user": user.pk, "round": collection_round.pk, "township": township.pk, "chosen": chosen or {}}
+    mapping = {kind: {str(index): key for index, key in columns.items()} for kind, columns in (chosen or {}).items()}
+    owner = {"user": user.pk, "round": collection_round.pk, "township": township.pk, "chosen": mapping}
     kept = plan_load(token) if confirm and token else None
     plan = stale = None
     if kept and kept.get("owner") == owner:

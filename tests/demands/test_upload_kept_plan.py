@@ -2,11 +2,16 @@
 the stored file, written after the upload's tables are loaded again and every village, category,
 secretary and lead the rows name is found as the preview found it; else refused, nothing written."""
 
+from datetime import date
+
 import pytest
 
 import demands.excel
+from audit.models import AuditEntry
 from core.plans import STALE_MESSAGE
 from demands.models import DemandCategory, DemandEvent, DemandItem
+from demands.services.rounds import ensure_submissions
+from tests.demands.factories import CollectionRoundFactory
 from tests.demands.test_upload_jobs import demand_rows, nothing_written, open_round, township_workbook
 
 __all__ = ["open_round"]  # the fixture, shared with the upload-job tests
@@ -53,3 +58,26 @@ def test_a_category_retired_since_the_preview_refuses_the_confirm_and_writes_not
     html = client.post(f"{url}confirm/").content.decode()
     assert STALE_MESSAGE in html and "基础设施建设" in html  # and the rows' own messages
     assert nothing_written(open_round)
+
+
+def test_a_round_uploads_audit_entry_reads_the_same_from_the_page_and_from_a_background_job(
+    import_dir, open_round, district, township_a_user, client_for, settings, django_capture_on_commit_callbacks
+):
+    client = client_for(township_a_user)
+    url = f"/demands/rounds/{open_round.pk}/upload/"
+    client.post(url, {"file": township_workbook(demand_rows(3))})
+    client.post(f"{url}confirm/")
+
+    later = CollectionRoundFactory(district=district, period_start=date(2027, 1, 1), period_end=date(2027, 2, 28))
+    ensure_submissions(later)
+    settings.IMPORT_ASYNC_ROWS = 2  # the same rows for the next round, through a background job
+    url = f"/demands/rounds/{later.pk}/upload/"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"file": township_workbook(demand_rows(3))})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"{url}confirm/")
+
+    page, background = AuditEntry.objects.filter(action="import").order_by("pk")
+    assert page.detail == background.detail == "十渡镇需求清单.xlsx：十渡镇：需求清单3条"
+    assert (page.result, background.result, background.extra.get("background")) == ("success", "success", True)
+    assert DemandItem.objects.filter(round=later).count() == 3
