@@ -5,9 +5,9 @@ from django.db.models import Q
 
 from core.scoping import scope_for
 from secretaries.models import Secretary, Village
-from teams.models import TeamMembership
+from teams.models import GroupMember, TeamMembership
 
-DECISION_VILLAGE_MESSAGE = "议定事项只能转办到本次会议参会第一书记和本队队员所驻的村（区委组织部可转办到全区各村）。"
+DECISION_VILLAGE_MESSAGE = "议定事项只能转办到本次会议参会人员和本队成员所在的村（区委组织部可转办到全区各村）。"
 
 
 def is_org_of(user, district_id):
@@ -65,6 +65,11 @@ def decision_villages(user, meeting):
     if is_org_of(user, meeting.district_id):
         return villages
     people = Q(pk=meeting.host_id) | Q(meetings_attended=meeting)
+    others = Q(pk=meeting.host_person_id) | Q(meetings_attended=meeting)
     if meeting.team_id is not None:
         people |= Q(team_memberships__team_id=meeting.team_id, team_memberships__left__isnull=True)
-    return villages.filter(pk__in=Secretary.objects.on_post().filter(people).values("village_id"))
+        others |= Q(memberships__team_id=meeting.team_id, memberships__left__isnull=True)
+    return villages.filter(
+        Q(pk__in=Secretary.objects.on_post().filter(people).values("village_id"))
+        | Q(pk__in=GroupMember.objects.filter(others).exclude(village=None).values("village_id"))
+    )

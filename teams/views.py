@@ -36,6 +36,7 @@ from teams.forms import (
 from teams.models import (
     ActivityPhoto,
     GroupKind,
+    GroupMember,
     Meeting,
     MeetingDecision,
     PioneerTeam,
@@ -93,7 +94,7 @@ def team_detail(request, pk):
         "is_org": is_org,
         "totals": selectors.activity_totals(TeamActivity.objects.for_user(request.user).filter(team=team), helped=True),
         "recent": team.activities.order_by("-date", "-pk")[:10],
-        "meetings": team.meetings.select_related("host").order_by("-date")[:6],
+        "meetings": team.meetings.select_related("host", "host_person").order_by("-date")[:6],
         "children": team.children.select_related("kind").annotate(
             members=Count("memberships", filter=Q(memberships__left__isnull=True))
         ),
@@ -265,7 +266,10 @@ def activity_export(request):
     activities, _filters = _filtered_activities(request)
     rows = (
         activities.select_related("team", "village__township", "created_by")
-        .prefetch_related(Prefetch("participants", queryset=Secretary.objects.only("pk", "name")))
+        .prefetch_related(
+            Prefetch("participants", queryset=Secretary.objects.only("pk", "name")),
+            Prefetch("people", queryset=GroupMember.objects.only("pk", "name")),
+        )
         .annotate(photo_count=Count("photos"))
     )
     workbook = activities_workbook(
@@ -398,7 +402,7 @@ def _schedulable_teams(user):
 
 @role_required()
 def meeting_list(request):
-    meetings = Meeting.objects.for_user(request.user).select_related("team", "host")
+    meetings = Meeting.objects.for_user(request.user).select_related("team", "host", "host_person")
     team = request.GET.get("team", "")
     if team.isdigit():
         meetings = meetings.filter(team_id=int(team))
@@ -415,11 +419,14 @@ def meeting_list(request):
 
 @role_required()
 def meeting_detail(request, pk):
-    meeting = get_object_or_404(Meeting.objects.for_user(request.user).select_related("team", "host"), pk=pk)
+    meeting = get_object_or_404(
+        Meeting.objects.for_user(request.user).select_related("team", "host", "host_person"), pk=pk
+    )
     can_edit = access.can_edit_meeting(request.user, meeting)
     context = {
         "meeting": meeting,
         "attendees": meeting.attendees.all(),
+        "attendee_people": meeting.attendee_people.all(),
         "decisions": meeting.decision_items.select_related("project", "demand"),
         "can_edit": can_edit,
         "decision_form": DecisionForm() if can_edit else None,
