@@ -25,10 +25,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import Account
 from accounts.passwords import initial_password
 from accounts.usernames import usernames_for
-from core.scoping import ROLE_CHOICES, ROLE_SECRETARY
+from core.scoping import ROLE_CHOICES, ROLE_MEMBER, ROLE_SECRETARY
 from core.signals import audit
 from notices.sms import get_sms_backend
 from secretaries.models import Secretary, StaffProfile
+from secretaries.validators import validate_mobile
+from teams.models import GroupMember
 
 logger = logging.getLogger(__name__)
 
@@ -169,7 +171,8 @@ class NewLogin:
     township: object = None
     station: object = None
     secretary: object = None
-    district: object = None  # for the department's and the administrators' logins
+    district: object = None  # for the department's, the administrators' and a group member's logins
+    member: object = None  # a group's member who is not a secretary (teams.GroupMember)
 
     @property
     def role_label(self):
@@ -179,6 +182,8 @@ class NewLogin:
     def place(self):
         if self.secretary is not None:
             return f"{self.secretary.village.township.name}{self.secretary.village.name}"
+        if self.member is not None:
+            return self.member.organisation or (str(self.member.village) if self.member.village_id else "")
         return str(self.township or self.station or self.district or "")
 
 
@@ -208,8 +213,19 @@ def logins_create(entries, *, request):
         .exclude(user=None)
         .values_list("pk", flat=True)
     )
-    # Locked and checked again: two administrators creating at once give each secretary one login.
-    entries = [entry for entry in entries if entry.secretary is None or entry.secretary.pk not in taken]
+    taken_members = set(
+        GroupMember.objects.select_for_update()
+        .filter(pk__in=[entry.member.pk for entry in entries if entry.member is not None])
+        .exclude(user=None)
+        .values_list("pk", flat=True)
+    )
+    # Locked and checked again: two administrators creating at once give each person one login.
+    entries = [
+        entry
+        for entry in entries
+        if (entry.secretary is None or entry.secretary.pk not in taken)
+        and (entry.member is None or entry.member.pk not in taken_members)
+    ]
     passwords = [initial_password() for _ in entries]
     usernames = usernames_for([entry.name for entry in entries])
     created = []
@@ -229,6 +245,8 @@ def logins_create(entries, *, request):
         )
         if entry.secretary is not None:
             Secretary.objects.filter(pk=entry.secretary.pk).update(user=user)
+        if entry.member is not None:
+            GroupMember.objects.filter(pk=entry.member.pk).update(user=user)
         audit("account.create", request=request, obj=user, detail=f"角色：{ROLE_LABELS[entry.role]}")
         created.append(CreatedLogin(entry=entry, user=user, password=password))
     return created
@@ -267,6 +285,34 @@ def secretaries_without_login(user):
 
 def secretary_entries(secretaries):
     return [NewLogin(name=s.name, phone=s.phone, role=ROLE_SECRETARY, secretary=s) for s in secretaries]
+
+
+def members_without_login(user):
+    """The district's group members who are not secretaries, in a group now and without a login
+    (a company technician of a service group, a work team's captain)."""
+    current = GroupMember.objects.filter(memberships__left__isnull=True).values("pk")
+    return (
+        GroupMember.objects.for_user(user)
+        .filter(user__isnull=True, pk__in=current)
+        .select_related("village__township")
+        .order_by("name", "pk")
+    )
+
+
+def _mobile_or_blank(phone):
+    """A member's phone may be a landline: only a mobile number takes the password by SMS."""
+    try:
+        validate_mobile(phone)
+    except ValidationError:
+        return ""
+    return phone
+
+
+def member_entries(people):
+    return [
+        NewLogin(name=p.name, phone=_mobile_or_blank(p.phone), role=ROLE_MEMBER, district=p.district, member=p)
+        for p in people
+    ]
 
 
 # Two-factor login --------------------------------------------------------------------------------

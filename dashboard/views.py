@@ -37,6 +37,8 @@ def home(request):
     scope = scope_for(request.user)
     if scope.is_city:
         return redirect("city:home")
+    if scope.is_member:
+        return redirect("teams:team_list")
     if not scope.has_access:
         return render(request, "dashboard/no_role.html", status=403)
     if scope.is_org or scope.is_township:

@@ -170,6 +170,7 @@ class GroupMember(models.Model):
 
 class PioneerTeamQuerySet(DistrictWideQuerySet):
     district_path = "district_id"
+    group_path = "pk"
 
 
 class PioneerTeam(models.Model):
@@ -406,6 +407,7 @@ def at_most(limit, what, unit):
 
 class TeamActivityQuerySet(DistrictWideQuerySet):
     district_path = "team__district_id"
+    group_path = "team_id"
 
 
 class TeamActivity(models.Model):
@@ -511,6 +513,7 @@ class ActivityPhoto(models.Model):
 
 class MeetingQuerySet(DistrictWideQuerySet):
     district_path = "district_id"
+    group_path = "team_id"
 
 
 class Meeting(models.Model):

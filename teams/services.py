@@ -243,6 +243,10 @@ def activity_save(form, *, user, photos=()):
     secretary = getattr(user, "secretary", None)
     if not activity.participants.exists() and secretary is not None:
         activity.participants.add(secretary)
+    if secretary is None and not activity.people.exists() and not activity.participants.exists():
+        person = getattr(user, "group_member", None)  # a member's login: they took part
+        if person is not None:
+            activity.people.add(person)
     existing = activity.photos.count()
     if existing + len(photos) > MAX_PHOTOS:
         raise ValidationError(f"每次活动最多 {MAX_PHOTOS} 张照片，已有 {existing} 张。")

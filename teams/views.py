@@ -48,7 +48,7 @@ from teams.selectors import member_phone
 # --- teams -------------------------------------------------------------------------------------
 
 
-@role_required()
+@access.group_page
 def team_list(request):
     kinds = list(GroupKind.objects.for_user(request.user).order_by("sort_order", "pk"))
     kind = params.kind_param(request, kinds)
@@ -76,7 +76,7 @@ def team_list(request):
     return render(request, "teams/team_list.html", context)
 
 
-@role_required()
+@access.group_page
 def team_detail(request, pk):
     team = get_object_or_404(
         PioneerTeam.objects.for_user(request.user).select_related(
@@ -243,7 +243,7 @@ def _filtered_activities(request):
     return activities, filters
 
 
-@role_required()
+@access.group_page
 def activity_list(request):
     activities, filters = _filtered_activities(request)
     page = Paginator(
@@ -294,7 +294,7 @@ def activity_stats(request):
     return render(request, "teams/stats.html", context)
 
 
-@role_required()
+@access.group_page
 def activity_detail(request, pk):
     activity = get_object_or_404(
         TeamActivity.objects.for_user(request.user).select_related("team", "village", "created_by"), pk=pk
@@ -309,7 +309,7 @@ def activity_detail(request, pk):
     return render(request, "teams/activity_detail.html", context)
 
 
-@role_required()
+@access.group_page
 def activity_edit(request, pk=None):
     district_id = params.district_id(request)
     teams = access.teams_user_may_log_for(request.user, PioneerTeam.objects.for_user(request.user))
@@ -320,11 +320,14 @@ def activity_edit(request, pk=None):
             raise PermissionDenied("您只能修改本人填报或参与的活动（队长可修改本队活动）。")
         teams = (teams | PioneerTeam.objects.filter(pk=activity.team_id)).distinct()
     elif not teams.exists():
-        raise PermissionDenied("您还不是任何先锋队的队员，不能记录活动。")
+        raise PermissionDenied("您还不是任何队伍的成员，不能记录活动。")
     initial = {}
     secretary = getattr(request.user, "secretary", None)
+    person = getattr(request.user, "group_member", None) if scope_for(request.user).is_member else None
     if activity is None and secretary is not None:
         initial = {"village": secretary.village_id, "participants": [secretary.pk]}
+    elif activity is None and person is not None:
+        initial = {"village": person.village_id, "people": [person.pk]}
     if activity is None and request.GET.get("team", "").isdigit():
         initial["team"] = int(request.GET["team"])
     form = ActivityForm(
@@ -346,7 +349,7 @@ def activity_edit(request, pk=None):
     return render(request, "teams/activity_form.html", {"form": form, "activity": activity})
 
 
-@role_required()
+@access.group_page
 @require_POST
 def activity_delete(request, pk):
     activity = get_object_or_404(TeamActivity.objects.for_user(request.user).select_related("team"), pk=pk)
@@ -358,7 +361,7 @@ def activity_delete(request, pk):
     return redirect("teams:activity_list")
 
 
-@role_required()
+@access.group_page
 def photo_view(request, pk):
     """Photos are served through the scope, never as public media files."""
     photo = get_object_or_404(
@@ -370,7 +373,7 @@ def photo_view(request, pk):
         raise Http404("照片文件不存在") from None
 
 
-@role_required()
+@access.group_page
 @require_POST
 def photo_delete(request, pk):
     photo = get_object_or_404(
@@ -397,10 +400,12 @@ def _schedulable_teams(user):
         return teams
     if scope.is_secretary:
         return teams.filter(captain_id=scope.secretary_id)
+    if scope.is_member:
+        return teams.filter(captain_person_id=scope.person_id)
     return teams.none()
 
 
-@role_required()
+@access.group_page
 def meeting_list(request):
     meetings = Meeting.objects.for_user(request.user).select_related("team", "host", "host_person")
     team = request.GET.get("team", "")
@@ -417,7 +422,7 @@ def meeting_list(request):
     return render(request, "teams/meeting_list.html", context)
 
 
-@role_required()
+@access.group_page
 def meeting_detail(request, pk):
     meeting = get_object_or_404(
         Meeting.objects.for_user(request.user).select_related("team", "host", "host_person"), pk=pk
@@ -429,12 +434,13 @@ def meeting_detail(request, pk):
         "attendee_people": meeting.attendee_people.all(),
         "decisions": meeting.decision_items.select_related("project", "demand"),
         "can_edit": can_edit,
-        "decision_form": DecisionForm() if can_edit else None,
+        # A member's login keeps the minutes and attendance; decisions are the secretaries' and the department's.
+        "decision_form": DecisionForm() if can_edit and scope_for(request.user).has_access else None,
     }
     return render(request, "teams/meeting_detail.html", context)
 
 
-@role_required()
+@access.group_page
 def meeting_edit(request, pk=None):
     teams = _schedulable_teams(request.user)
     meeting = None
