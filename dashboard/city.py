@@ -63,7 +63,12 @@ def comparison_cached(user, filters):
     """The comparison, kept like the district dashboards (dashboard.caching): served from the cache
     while the data version is current, the last result while a refresh runs, counted in the
     request without a cache."""
-    return caching.cached(user, filters, lambda: {"rows": comparison(user, filters.period)})
+    return caching.cached(user, filters, lambda: comparison_data(user, filters))
+
+
+def comparison_data(user, filters):
+    """What the comparison's cache entry holds (the refresh task builds the same)."""
+    return {"rows": comparison(user, filters.period)}
 
 
 def district_cached(reader, filters):

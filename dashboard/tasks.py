@@ -55,7 +55,7 @@ def _viewer_and_build(user, district_id, filters_of):
         return user, filters, [scope.district_id], lambda: dashboard_panels(user, filters)
     if district_id is None:
         filters = filters_of(user)
-        return user, filters, sorted(scope.district_ids), lambda: {"rows": city.comparison(user, filters.period)}
+        return user, filters, sorted(scope.district_ids), lambda: city.comparison_data(user, filters)
     try:
         reader = city.district_reader(user, district_id)
     except Http404:

@@ -154,3 +154,22 @@ def test_with_the_cache_down_the_city_pages_are_counted_in_the_request(
     assert "房山区" in home.content.decode()
     assert 'id="supervision-count">3<' in drill.content.decode()
     assert "缓存不可用" in caplog.text
+
+
+def test_a_write_shows_in_the_comparison_after_one_refresh(city_login, client_for, district, world, village_a):
+    client = client_for(city_login)
+    key = caching.entry_key(city_login, comparison_filters())
+
+    def activities():
+        rows = cache.get(key)["data"]["rows"]
+        return next(row["activities"] for row in rows if row["district"].pk == district.pk)
+
+    client.get("/city/")
+    before = activities()
+    f.make_activity(world.team1, timezone.localdate(), village_a, people=5)
+
+    stale = client.get("/city/").content.decode()  # the last result, while the (eager) refresh runs
+
+    assert "正在重新统计" in stale
+    assert activities() == before + 1
+    assert "正在重新统计" not in client.get("/city/").content.decode()
