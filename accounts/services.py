@@ -61,6 +61,13 @@ def secretary_off_post(secretary, today):
     return ""
 
 
+def member_left_groups(person):
+    """Why a group member's login must go ('' while they are in a group): they left every group."""
+    if not person.memberships.filter(left__isnull=True).exists():
+        return "已退出所有队伍"
+    return ""
+
+
 def sessions_end(user_ids):
     """Delete every session of these logins (a disabled or reset login is signed out at once)."""
     wanted = {str(pk) for pk in user_ids}
@@ -90,6 +97,8 @@ def login_disable(user, reason, *, request=None):
 def login_enable(user, *, request):
     secretary = Secretary.objects.filter(user=user).first()
     reason = secretary_off_post(secretary, timezone.localdate()) if secretary else ""
+    person = GroupMember.objects.filter(user=user).first() if secretary is None else None
+    reason = reason or (member_left_groups(person) if person else "")
     if reason:
         raise ValidationError(f"不能启用：{reason}。")
     user.is_active = True
@@ -129,9 +138,10 @@ def password_changed(request, *, forced):
 
 
 def logins_disable_due(today=None):
-    """The daily job: disable the logins of secretaries off post or past their term, and (with
-    ACCOUNT_INACTIVE_DAYS) the logins unused that long. Looks only at active logins, so a second
-    run disables nothing. Superusers are left alone (no one could enable them again)."""
+    """The daily job: disable the logins of secretaries off post or past their term, of group
+    members who left every group, and (with ACCOUNT_INACTIVE_DAYS) the logins unused that long.
+    Looks only at active logins, so a second run disables nothing. Superusers are left alone (no
+    one could enable them again)."""
     today = today or timezone.localdate()
     disabled = 0
     for secretary in Secretary.objects.filter(user__is_active=True).select_related("user"):
@@ -139,6 +149,10 @@ def logins_disable_due(today=None):
         if reason:
             login_disable(secretary.user, reason)
             disabled += 1
+    in_a_group = GroupMember.objects.filter(memberships__left__isnull=True).values("pk")
+    for person in GroupMember.objects.filter(user__is_active=True).exclude(pk__in=in_a_group).select_related("user"):
+        login_disable(person.user, member_left_groups(person))
+        disabled += 1
     days = settings.ACCOUNT_INACTIVE_DAYS
     if days:
         cutoff = timezone.now() - timedelta(days=days)

@@ -6,9 +6,11 @@ for them; every other group's record answers 404 and every other page refuses th
 from datetime import date
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accounts.models import Account
+from accounts.services import login_enable, logins_disable_due
 from core.scoping import scope_for
 from secretaries.models import StaffProfile
 from teams import services
@@ -163,3 +165,18 @@ def test_a_member_who_left_their_group_sees_it_no_more(client_for, groups):
     response = client_for(user).get(reverse("teams:team_detail", args=[groups["food"].pk]))
 
     assert response.status_code == 404
+
+
+def test_the_daily_job_disables_the_login_of_a_member_who_left_every_group(groups, rf, org_user):
+    user = member_login(groups["zhou"])
+    assert logins_disable_due() == 0
+    services.membership_end(TeamMembership.objects.get(person=groups["zhou"]))
+
+    assert logins_disable_due() == 1
+    assert logins_disable_due() == 0  # a second run disables nothing
+    user.refresh_from_db()
+    assert not user.is_active
+    request = rf.post("/")
+    request.user = org_user
+    with pytest.raises(ValidationError, match="已退出所有队伍"):
+        login_enable(user, request=request)
