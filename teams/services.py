@@ -413,14 +413,19 @@ def _decision_check(decision, village, user):
 
 @transaction.atomic
 def decision_to_project(decision, *, village, user, category=None):
-    """Turn a meeting decision into a planned ProjectItem led by the meeting host, linked back."""
+    """Turn a meeting decision into a planned ProjectItem led by the meeting host (a secretary; a
+    host who is another member of the group is named in the project's source), linked back."""
     _decision_check(decision, village, user)
+    meeting = decision.meeting
+    source = f"来源：{meeting}议定事项"
+    if meeting.host_person_id is not None:
+        source += f"（主办：{meeting.host_person}）"
     project = ProjectItem.objects.create(
         title=decision.text[:100],
         status=ProjectItem.Status.PLANNED,
-        lead_secretary_id=decision.meeting.host_id,
+        lead_secretary_id=meeting.host_id,
         category=category,
-        outcomes=f"来源：{decision.meeting}议定事项",
+        outcomes=source,
         created_by=user,
     )
     project.villages.add(village)

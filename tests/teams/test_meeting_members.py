@@ -152,6 +152,17 @@ def test_a_decision_may_go_to_the_village_of_an_attending_other_member(
     assert project.villages.get() == village_b
 
 
+def test_a_decision_of_a_meeting_hosted_by_a_villager_names_them_in_the_project(work_team, org_user, village_a):
+    services.pick_meeting_host(work_team, date(2026, 1, 1), notify_people=False)  # the secretary
+    meeting = services.pick_meeting_host(work_team, date(2026, 2, 1), notify_people=False)
+    decision = MeetingDecision.objects.create(meeting=meeting, text="建设蚕桑合作社")
+
+    project = services.decision_to_project(decision, village=village_a, user=org_user)
+
+    assert project.lead_secretary is None
+    assert project.outcomes.endswith("议定事项（主办：赵大姐（村民））")
+
+
 def test_an_activity_names_its_other_members_in_the_page_and_the_export(client_for, org_user, work_team, secretary):
     activity = ActivityFactory(team=work_team, kind="政策宣讲", date=date(2026, 3, 3))
     activity.participants.add(secretary)
