@@ -68,6 +68,35 @@ class SecretaryLoginsForm(BootstrapFormMixin, forms.Form):
         return chosen
 
 
+class MemberLoginsForm(BootstrapFormMixin, forms.Form):
+    """Logins for group members who are not secretaries: they see their own groups only and log
+    their activities and attendance (role 队伍成员)."""
+
+    members = forms.ModelMultipleChoiceField(
+        label="尚无账号的队伍成员（非第一书记）",
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "请至少选择一位成员"},
+    )
+    delivery = forms.ChoiceField(label="初始密码送达方式", choices=DELIVERY_CHOICES, initial="sms")
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["members"].queryset = members
+        self.fields["members"].label_from_instance = lambda p: (
+            f"{p.name}（{p.title}{'，' + p.organisation if p.organisation else ''}）"
+        )
+        self.fields[
+            "members"
+        ].help_text = f"每次最多 {BATCH_MAX} 人；开通后只能查看本人所在的队伍，并为其记录活动和会议签到。"
+
+    def clean_members(self):
+        chosen = self.cleaned_data["members"]
+        if len(chosen) > BATCH_MAX:
+            raise forms.ValidationError(BATCH_MAX_MESSAGE)
+        return chosen
+
+
 class StaffLoginsForm(BootstrapFormMixin, forms.Form):
     """Logins for township staff (choose the township) or station managers (choose the station),
     one person a line: name, then optionally a mobile number."""

@@ -25,10 +25,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import Account
 from accounts.passwords import initial_password
 from accounts.usernames import usernames_for
-from core.scoping import ROLE_CHOICES, ROLE_SECRETARY
+from core.scoping import ROLE_CHOICES, ROLE_MEMBER, ROLE_SECRETARY
 from core.signals import audit
 from notices.sms import get_sms_backend
 from secretaries.models import Secretary, StaffProfile
+from secretaries.validators import validate_mobile
+from teams.models import GroupMember
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +58,13 @@ def secretary_off_post(secretary, today):
         return reason
     if secretary.term_end < today:
         return "任期已结束"
+    return ""
+
+
+def member_left_groups(person):
+    """Why a group member's login must go ('' while they are in a group): they left every group."""
+    if not person.memberships.filter(left__isnull=True).exists():
+        return "已退出所有队伍"
     return ""
 
 
@@ -88,6 +97,8 @@ def login_disable(user, reason, *, request=None):
 def login_enable(user, *, request):
     secretary = Secretary.objects.filter(user=user).first()
     reason = secretary_off_post(secretary, timezone.localdate()) if secretary else ""
+    person = GroupMember.objects.filter(user=user).first() if secretary is None else None
+    reason = reason or (member_left_groups(person) if person else "")
     if reason:
         raise ValidationError(f"不能启用：{reason}。")
     user.is_active = True
@@ -127,9 +138,10 @@ def password_changed(request, *, forced):
 
 
 def logins_disable_due(today=None):
-    """The daily job: disable the logins of secretaries off post or past their term, and (with
-    ACCOUNT_INACTIVE_DAYS) the logins unused that long. Looks only at active logins, so a second
-    run disables nothing. Superusers are left alone (no one could enable them again)."""
+    """The daily job: disable the logins of secretaries off post or past their term, of group
+    members who left every group, and (with ACCOUNT_INACTIVE_DAYS) the logins unused that long.
+    Looks only at active logins, so a second run disables nothing. Superusers are left alone (no
+    one could enable them again)."""
     today = today or timezone.localdate()
     disabled = 0
     for secretary in Secretary.objects.filter(user__is_active=True).select_related("user"):
@@ -137,6 +149,10 @@ def logins_disable_due(today=None):
         if reason:
             login_disable(secretary.user, reason)
             disabled += 1
+    in_a_group = GroupMember.objects.filter(memberships__left__isnull=True).values("pk")
+    for person in GroupMember.objects.filter(user__is_active=True).exclude(pk__in=in_a_group).select_related("user"):
+        login_disable(person.user, member_left_groups(person))
+        disabled += 1
     days = settings.ACCOUNT_INACTIVE_DAYS
     if days:
         cutoff = timezone.now() - timedelta(days=days)
@@ -169,7 +185,8 @@ class NewLogin:
     township: object = None
     station: object = None
     secretary: object = None
-    district: object = None  # for the department's and the administrators' logins
+    district: object = None  # for the department's, the administrators' and a group member's logins
+    member: object = None  # a group's member who is not a secretary (teams.GroupMember)
 
     @property
     def role_label(self):
@@ -179,6 +196,8 @@ class NewLogin:
     def place(self):
         if self.secretary is not None:
             return f"{self.secretary.village.township.name}{self.secretary.village.name}"
+        if self.member is not None:
+            return self.member.organisation or (str(self.member.village) if self.member.village_id else "")
         return str(self.township or self.station or self.district or "")
 
 
@@ -208,8 +227,19 @@ def logins_create(entries, *, request):
         .exclude(user=None)
         .values_list("pk", flat=True)
     )
-    # Locked and checked again: two administrators creating at once give each secretary one login.
-    entries = [entry for entry in entries if entry.secretary is None or entry.secretary.pk not in taken]
+    taken_members = set(
+        GroupMember.objects.select_for_update()
+        .filter(pk__in=[entry.member.pk for entry in entries if entry.member is not None])
+        .exclude(user=None)
+        .values_list("pk", flat=True)
+    )
+    # Locked and checked again: two administrators creating at once give each person one login.
+    entries = [
+        entry
+        for entry in entries
+        if (entry.secretary is None or entry.secretary.pk not in taken)
+        and (entry.member is None or entry.member.pk not in taken_members)
+    ]
     passwords = [initial_password() for _ in entries]
     usernames = usernames_for([entry.name for entry in entries])
     created = []
@@ -229,6 +259,8 @@ def logins_create(entries, *, request):
         )
         if entry.secretary is not None:
             Secretary.objects.filter(pk=entry.secretary.pk).update(user=user)
+        if entry.member is not None:
+            GroupMember.objects.filter(pk=entry.member.pk).update(user=user)
         audit("account.create", request=request, obj=user, detail=f"角色：{ROLE_LABELS[entry.role]}")
         created.append(CreatedLogin(entry=entry, user=user, password=password))
     return created
@@ -267,6 +299,34 @@ def secretaries_without_login(user):
 
 def secretary_entries(secretaries):
     return [NewLogin(name=s.name, phone=s.phone, role=ROLE_SECRETARY, secretary=s) for s in secretaries]
+
+
+def members_without_login(user):
+    """The district's group members who are not secretaries, in a group now and without a login
+    (a company technician of a service group, a work team's captain)."""
+    current = GroupMember.objects.filter(memberships__left__isnull=True).values("pk")
+    return (
+        GroupMember.objects.for_user(user)
+        .filter(user__isnull=True, pk__in=current)
+        .select_related("village__township")
+        .order_by("name", "pk")
+    )
+
+
+def _mobile_or_blank(phone):
+    """A member's phone may be a landline: only a mobile number takes the password by SMS."""
+    try:
+        validate_mobile(phone)
+    except ValidationError:
+        return ""
+    return phone
+
+
+def member_entries(people):
+    return [
+        NewLogin(name=p.name, phone=_mobile_or_blank(p.phone), role=ROLE_MEMBER, district=p.district, member=p)
+        for p in people
+    ]
 
 
 # Two-factor login --------------------------------------------------------------------------------

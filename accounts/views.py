@@ -23,7 +23,14 @@ from django_otp.plugins.otp_static.models import StaticToken
 
 from accounts import services
 from accounts.access import can_manage_logins
-from accounts.forms import EnrolConfirmForm, LoginFilterForm, OtpTokenForm, SecretaryLoginsForm, StaffLoginsForm
+from accounts.forms import (
+    EnrolConfirmForm,
+    LoginFilterForm,
+    MemberLoginsForm,
+    OtpTokenForm,
+    SecretaryLoginsForm,
+    StaffLoginsForm,
+)
 from accounts.policy import (
     ENROL_MESSAGE,
     ENROL_OTP,
@@ -35,7 +42,7 @@ from accounts.policy import (
 )
 from accounts.selectors import login_rows, logins_for
 from core.access import scope_required
-from core.scoping import ROLE_SECRETARY, ROLE_STATION, ROLE_TOWNSHIP, scope_for
+from core.scoping import ROLE_MEMBER, ROLE_SECRETARY, ROLE_STATION, ROLE_TOWNSHIP, scope_for
 from core.signals import audit
 from secretaries.forms import LoginForm
 
@@ -255,6 +262,7 @@ def login_action(request, pk, action):
 def entry_of(user):
     profile = getattr(user, "staff_profile", None)
     secretary = getattr(user, "secretary", None)
+    member = getattr(user, "group_member", None)
     phone = (secretary.phone if secretary else "") or (profile.phone if profile else "")
     return services.NewLogin(
         name=user.get_full_name() or user.get_username(),
@@ -263,10 +271,17 @@ def entry_of(user):
         township=profile.township if profile else None,
         station=profile.station if profile else None,
         secretary=secretary,
+        district=profile.district if profile else None,
+        member=member,
     )
 
 
-BULK_KINDS = {ROLE_SECRETARY: "第一书记", ROLE_TOWNSHIP: "乡镇（街道）工作人员", ROLE_STATION: "服务站负责人"}
+BULK_KINDS = {
+    ROLE_SECRETARY: "第一书记",
+    ROLE_TOWNSHIP: "乡镇（街道）工作人员",
+    ROLE_STATION: "服务站负责人",
+    ROLE_MEMBER: "队伍成员（非第一书记）",
+}
 
 
 @manager_required
@@ -277,11 +292,15 @@ def bulk_create(request):
     data = request.POST if request.method == "POST" else None
     if kind == ROLE_SECRETARY:
         form = SecretaryLoginsForm(data, secretaries=services.secretaries_without_login(request.user))
+    elif kind == ROLE_MEMBER:
+        form = MemberLoginsForm(data, members=services.members_without_login(request.user))
     else:
         form = StaffLoginsForm(data, role=kind, user=request.user)
     if form.is_valid():
         if kind == ROLE_SECRETARY:
             entries = services.secretary_entries(form.cleaned_data["secretaries"])
+        elif kind == ROLE_MEMBER:
+            entries = services.member_entries(form.cleaned_data["members"])
         else:
             entries = form.entries()
         created = services.logins_create(entries, request=request)

@@ -165,7 +165,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 # How a login maps to its role and places (core.scoping asks it; the kernel imports no app).
-SCOPE_RESOLVER = "secretaries.roles.user_scope"
+SCOPE_RESOLVER = "teams.roles.user_scope"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -1,9 +1,10 @@
 """Who may open a page: the two view decorators every app uses.
 
 - `role_required(*roles)`: the user's role is one of `roles` ('org', 'township', 'secretary',
-  'station', 'city', and the administrators 'sysadmin', 'secadmin', 'auditadmin'); with no roles,
+  'station', 'city', 'member', and the administrators 'sysadmin', 'secadmin', 'auditadmin'); with no roles,
   any business role in a district will do. The city role (市委组织部) passes only a decorator that
-  names it: its pages read, and no page that writes names it. The administrators (三员) use no
+  names it: its pages read, and no page that writes names it. Neither does the member role (队伍成员):
+  the teams pages it uses name it (teams.access.group_page). The administrators (三员) use no
   business page.
 - `scope_required(check, message)`: for the few pages whose rule is not a role alone (a role in a
   district, a station manager of a station that exists, ...).
@@ -25,6 +26,7 @@ ROLE_CHECKS = {
     "secretary": lambda scope: scope.is_secretary,
     "station": lambda scope: scope.is_station_manager,
     "city": lambda scope: scope.is_city,
+    "member": lambda scope: scope.is_member,
     "sysadmin": lambda scope: scope.is_sysadmin,
     "secadmin": lambda scope: scope.is_secadmin,
     "auditadmin": lambda scope: scope.is_auditadmin,
@@ -35,6 +37,7 @@ ROLE_LABELS = {
     "secretary": "驻村第一书记",
     "station": "服务站负责人",
     "city": "市委组织部",
+    "member": "队伍成员",
     "sysadmin": "系统管理员",
     "secadmin": "安全管理员",
     "auditadmin": "审计管理员",
@@ -42,6 +45,7 @@ ROLE_LABELS = {
 NO_ROLE_MESSAGE = "您的账号尚未分配角色，请联系区委组织部开通。"
 CITY_MESSAGE = "市委组织部账号只能查看全市对比、各区工作台和报告，不能办理或修改"
 ADMIN_NOT_BUSINESS_MESSAGE = "管理员账号（三员）不能使用业务功能，请使用管理后台或账号管理。"
+MEMBER_MESSAGE = "队伍成员账号只能查看本人所在的队伍，并为其记录活动和会议签到"
 
 
 def scope_required(check, message):
@@ -53,7 +57,7 @@ def scope_required(check, message):
         @login_required
         def wrapper(request, *args, **kwargs):
             scope = scope_for(request.user)
-            if not (scope.has_access or scope.is_city or scope.is_admin):
+            if not (scope.has_access or scope.is_city or scope.is_admin or scope.is_member):
                 raise PermissionDenied(NO_ROLE_MESSAGE)
             if not check(scope):
                 raise PermissionDenied(message(scope) if callable(message) else message)
@@ -73,7 +77,9 @@ def role_required(*roles):
     if not roles:
         return scope_required(
             lambda scope: scope.has_access,
-            lambda scope: CITY_MESSAGE if scope.is_city else ADMIN_NOT_BUSINESS_MESSAGE,
+            lambda scope: (
+                CITY_MESSAGE if scope.is_city else MEMBER_MESSAGE if scope.is_member else ADMIN_NOT_BUSINESS_MESSAGE
+            ),
         )
     names = "、".join(ROLE_LABELS[role] for role in roles)
     return scope_required(lambda scope: any(ROLE_CHECKS[role](scope) for role in roles), f"仅{names}可以使用此功能")

@@ -19,6 +19,9 @@ ROLE_TOWNSHIP = "township"
 ROLE_SECRETARY = "secretary"
 ROLE_STATION = "station_manager"
 ROLE_CITY = "city"  # the city's organization department: reads its districts, writes nothing
+# A group's member who is not a first secretary (a technician, a work-team captain): sees their own
+# groups only, and logs activities and attendance for them (teams.access).
+ROLE_MEMBER = "member"
 # The administrators (三员分立), apart from the business roles: accounts and settings; roles and
 # scopes; reading the audit trail. Each is bound to one district and uses no business page.
 ROLE_SYSADMIN = "sysadmin"
@@ -33,6 +36,7 @@ ROLE_CHOICES = [
     (ROLE_SECRETARY, "驻村第一书记"),
     (ROLE_STATION, "服务站负责人"),
     (ROLE_CITY, "市委组织部"),
+    (ROLE_MEMBER, "队伍成员（非第一书记）"),
     (ROLE_SYSADMIN, "系统管理员"),
     (ROLE_SECADMIN, "安全管理员"),
     (ROLE_AUDITADMIN, "审计管理员"),
@@ -50,6 +54,8 @@ class Scope:
     station_id: int | None = None
     city_id: int | None = None
     district_ids: frozenset = frozenset()  # the city role's districts (every other role: district_id)
+    person_id: int | None = None  # the member role's GroupMember
+    group_ids: frozenset = frozenset()  # the member role's current groups
 
     @property
     def is_org(self):
@@ -70,6 +76,10 @@ class Scope:
     @property
     def is_city(self):
         return self.role == ROLE_CITY and self.city_id is not None
+
+    @property
+    def is_member(self):
+        return self.role == ROLE_MEMBER and self.person_id is not None
 
     @property
     def has_access(self):
@@ -108,12 +118,16 @@ class Scope:
             return None
         return replace(self, district_id=district_id, district_ids=frozenset([district_id]))
 
-    def q(self, *, district=None, township=None, village=None, secretary=None):
+    def q(self, *, district=None, township=None, village=None, secretary=None, group=None):
         """A Q object for this scope, given the lookup paths of a model (None = not reachable)."""
         if self.is_superuser:
             return Q()
         if self.role is None:
             return None
+        if self.role == ROLE_MEMBER:
+            if group is None or self.person_id is None:
+                return None
+            return Q(**{f"{group}__in": self.group_ids})
         if self.role == ROLE_CITY:
             if district is None:
                 return None
@@ -193,6 +207,7 @@ class ScopedQuerySet(models.QuerySet):
     township_path = None
     village_path = None
     secretary_path = None
+    group_path = None  # to a group (teams.PioneerTeam): what the member role reaches
 
     def for_user(self, user):
         condition = scope_for(user).q(
@@ -200,6 +215,7 @@ class ScopedQuerySet(models.QuerySet):
             township=self.township_path,
             village=self.village_path,
             secretary=self.secretary_path,
+            group=self.group_path,
         )
         if condition is None:
             return self.none()
@@ -217,6 +233,8 @@ class DistrictWideQuerySet(ScopedQuerySet):
             return self
         if scope.is_city:
             return self.filter(**{f"{self.district_path}__in": scope.district_ids})
+        if scope.is_member:  # their own groups' rows, nothing else of the district
+            return self.filter(**{f"{self.group_path}__in": scope.group_ids}) if self.group_path else self.none()
         if not (scope.has_access or scope.is_admin):  # a role in a district
             return self.none()
         return self.in_district(scope.district_id)

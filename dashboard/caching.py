@@ -120,6 +120,10 @@ def scope_key(user):
     scope = scope_for(user)
     if scope.is_superuser:
         return "su"
+    if scope.is_city:
+        # The city's comparison (no district) or its reading of one district (dashboard.city).
+        districts = ",".join(str(pk) for pk in sorted(scope.district_ids)) or "-"
+        return f"city:{scope.city_id}:{scope.district_id or '-'}:{districts}:{visibility_for(user).cache_key}"
     townships = ",".join(str(pk) for pk in sorted(scope.township_ids)) or "-"
     # Phone numbers in the entry are in full or masked as the visibility rule decides for this
     # viewer: its key names everything that decision depends on.
@@ -191,8 +195,12 @@ def schedule_refresh(user, filters):
     """Queue a recomputation of this entry unless one is already queued or running."""
     if _cache_call("add", lock_key(user, filters), 1, REFRESH_LOCK_SECONDS, default=False):
         period = filters.period
-        args = (user.pk, period.kind, f"{period.start:%Y-%m}", filters.township_id, filters.round_id)
-        enqueue(signature(REFRESH_TASK, args=args))
+        # A city reader of one district stands for the city's login (dashboard.city.CityReader).
+        login_id = getattr(user, "login_id", None) or user.pk
+        args = (login_id, period.kind, f"{period.start:%Y-%m}", filters.township_id, filters.round_id)
+        scope = scope_for(user)
+        kwargs = {"district_id": scope.district_id} if scope.is_city and scope.district_id else {}
+        enqueue(signature(REFRESH_TASK, args=args, kwargs=kwargs))
 
 
 WATCHED_MODELS = [

@@ -8,14 +8,28 @@ scope is the city role narrowed to that district (personal data masked as for an
 login), never a request's user and never passed to a write."""
 
 from django.http import Http404
+from django.urls import reverse
 
 from core.scoping import ScopeReader, scope_for
-from dashboard import selectors, summary
+from dashboard import caching, selectors, summary
+from dashboard.panels import dashboard_panels
 from dashboard.periods import Period
 from demands.models import CollectionRound
 from secretaries.models import District
 
 FIGURES = ("headlines", "completeness", "loop_by_round")
+# The district's drill-down lists the city reads too (dashboard.views_city); any other link of the
+# district's dashboard leads to a page of the district's own and is shown as plain text.
+DRILL_DOWNS = ("demands", "missing", "activities", "shifts", "resources")
+
+
+class CityReader(ScopeReader):
+    """The city role narrowed to one district, remembering whose login it reads for: a refresh
+    of its cached dashboard (dashboard.tasks.refresh_dashboard) builds the same reader again."""
+
+    def __init__(self, scope, login_id):
+        super().__init__(scope)
+        self.login_id = login_id
 
 
 def city_districts(user):
@@ -27,7 +41,7 @@ def district_reader(user, district_id):
     narrowed = scope_for(user).one_district(district_id)
     if narrowed is None or not District.objects.for_user(user).filter(pk=district_id).exists():
         raise Http404("没有这个区，或不在本市范围内")
-    return ScopeReader(narrowed)
+    return CityReader(narrowed, user.pk)
 
 
 def _loop_row(loop, round_id):
@@ -43,6 +57,45 @@ def _loop_row(loop, round_id):
         "rate": selectors._rate(resolved, taken_on),
         "median_days": median,
     }
+
+
+def comparison_cached(user, filters):
+    """The comparison, kept like the district dashboards (dashboard.caching): served from the cache
+    while the data version is current, the last result while a refresh runs, counted in the
+    request without a cache."""
+    return caching.cached(user, filters, lambda: comparison_data(user, filters))
+
+
+def comparison_data(user, filters):
+    """What the comparison's cache entry holds (the refresh task builds the same)."""
+    return {"rows": comparison(user, filters.period)}
+
+
+def district_cached(reader, filters):
+    """One district's dashboard as the city reads it, cached per district like the department's."""
+    return caching.cached(reader, filters, lambda: dashboard_panels(reader, filters))
+
+
+def relinked(value, district_id):
+    """`value` (a dashboard's data) with every link of a table turned into the city's drill-down of
+    the same list, or into plain text where the city has no such page. A new structure: the cached
+    one is left as it was."""
+    if isinstance(value, dict):
+        result = {key: relinked(item, district_id) for key, item in value.items()}
+        if isinstance(result.get("url"), str) and "text" in result:
+            result["url"] = city_url(result["url"], district_id)
+        return result
+    if isinstance(value, list | tuple):
+        return type(value)(relinked(item, district_id) for item in value)
+    return value
+
+
+def city_url(url, district_id):
+    path, mark, query = url.partition("?")
+    for name in DRILL_DOWNS:
+        if path == reverse(f"dashboard:{name}"):
+            return reverse(f"city:{name}", args=[district_id]) + mark + query
+    return None
 
 
 def comparison(user, period: Period):

@@ -7,11 +7,12 @@ import re
 
 from celery import shared_task
 from django.contrib.auth import get_user_model
+from django.http import Http404
 from django.utils import timezone
 
 from core.scoping import ROLE_ORG, scope_for
 from core.tasks import RETRY
-from dashboard import caching, summary
+from dashboard import caching, city, summary
 from dashboard.filters import Filters
 from dashboard.panels import dashboard_panels
 from dashboard.periods import PERIOD_KINDS, Period, parse_month
@@ -40,23 +41,44 @@ def _dashboard_user(user_id):
     if user is None:
         raise ValueError(f"用户 {user_id} 不存在或已停用")
     scope = scope_for(user)
-    if not (scope.is_org or scope.is_township):
+    if not (scope.is_org or scope.is_township or scope.is_city):
         raise ValueError(f"用户 {user_id} 没有工作台")
     return user
 
 
-@shared_task(name=caching.REFRESH_TASK, **{**RETRY, "max_retries": 3})
-def refresh_dashboard(user_id, kind, month, township_id=None, round_id=None):
-    """Recompute the dashboard entry of this user's scope and these filters."""
-    user = _dashboard_user(user_id)
-    filters = _filters(user, kind, month, township_id, round_id)
+def _viewer_and_build(user, district_id, filters_of):
+    """Whose entry is recomputed and how: the user's own dashboard; for the city role its
+    comparison, or (with `district_id`) its reading of one of its districts."""
+    scope = scope_for(user)
+    if not scope.is_city:
+        filters = filters_of(user)
+        return user, filters, [scope.district_id], lambda: dashboard_panels(user, filters)
+    if district_id is None:
+        filters = filters_of(user)
+        return user, filters, sorted(scope.district_ids), lambda: city.comparison_data(user, filters)
     try:
-        district_id = scope_for(user).district_id
-        if district_id is not None:
-            summary.refresh(district_id)
-        result = caching.compute(user, filters, lambda: dashboard_panels(user, filters))
+        reader = city.district_reader(user, district_id)
+    except Http404:
+        raise ValueError(f"区 {district_id!r} 不在该用户的市范围内") from None
+    filters = filters_of(reader)
+    return reader, filters, [district_id], lambda: dashboard_panels(reader, filters)
+
+
+@shared_task(name=caching.REFRESH_TASK, **{**RETRY, "max_retries": 3})
+def refresh_dashboard(user_id, kind, month, township_id=None, round_id=None, district_id=None):
+    """Recompute the dashboard entry of this user's scope and these filters (for the city role:
+    its comparison, or its reading of district `district_id`)."""
+    user = _dashboard_user(user_id)
+    viewer, filters, districts, build = _viewer_and_build(
+        user, district_id, lambda viewer: _filters(viewer, kind, month, township_id, round_id)
+    )
+    try:
+        for pk in districts:
+            if pk is not None:
+                summary.refresh(pk)
+        result = caching.compute(viewer, filters, build)
     finally:
-        caching.cache.delete(caching.lock_key(user, filters))
+        caching.cache.delete(caching.lock_key(viewer, filters))
     return result.computed_at.isoformat()
 
 

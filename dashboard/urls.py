@@ -24,6 +24,11 @@ city_patterns = [
         name="round_report_xlsx",
     ),
     path("districts/<int:pk>/reports/monthly/", views_city.city_monthly_report, name="monthly_report"),
+    path("districts/<int:pk>/demands/", views_city.city_demands, name="demands"),
+    path("districts/<int:pk>/missing/", views_city.city_missing, name="missing"),
+    path("districts/<int:pk>/activities/", views_city.city_activities, name="activities"),
+    path("districts/<int:pk>/shifts/", views_city.city_shifts, name="shifts"),
+    path("districts/<int:pk>/resources/", views_city.city_resources, name="resources"),
     path(
         "districts/<int:pk>/reports/monthly/report.xlsx",
         views_city.city_monthly_report_xlsx,

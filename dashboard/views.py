@@ -43,6 +43,8 @@ def home(request):
         return render(
             request, f"dashboard/home_{scope.role}.html", {**data, "todos": todos_for(request.user, dashboard=data)}
         )
+    if scope.is_member:
+        return redirect("teams:team_list")
     if not scope.has_access:
         return render(request, "dashboard/no_role.html", status=403)
     if scope.is_org or scope.is_township:
@@ -91,7 +93,7 @@ def _page(request, items):
     return Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def _drill(request, template, items, title, description):
+def _drill(request, template, items, title, description, **extra):
     return render(
         request,
         template,
@@ -100,6 +102,7 @@ def _drill(request, template, items, title, description):
             "querystring": querystring_without_page(request),
             "title": title,
             "description": description,
+            **extra,
         },
     )
 
@@ -109,8 +112,13 @@ def _drill(request, template, items, title, description):
 
 @role_required("org", "township")
 def demands(request):
-    """The demand items behind a dashboard figure."""
-    user, params = request.user, request.GET
+    return demands_page(request, request.user)
+
+
+def demands_page(request, user, **extra):
+    """The demand items behind a dashboard figure, as `user` reads them (the request's user, or the
+    city role's reader of one district: dashboard.views_city, with `extra` context)."""
+    params = request.GET
     township_id = scoped_township_id(user, params.get("township"))
     qs = Scoped(user, township_id).demands()
     described = []
@@ -139,13 +147,16 @@ def demands(request):
         qs = qs.filter(due_date__lt=timezone.localdate()).exclude(status__in=selectors.NOT_SUPERVISED)
         described.append("已逾期（督导清单）")
     qs = qs.select_related("village__township", "category", "round").order_by("-submitted_at", "-pk")
-    return _drill(request, "dashboard/drill_demands.html", qs, "需求事项", described)
+    return _drill(request, "dashboard/drill_demands.html", qs, "需求事项", described, **extra)
 
 
 @role_required("org", "township")
 def missing(request):
+    return missing_page(request, request.user)
+
+
+def missing_page(request, user, **extra):
     """Villages that have not submitted for a round, with the secretary to call."""
-    user = request.user
     township_id = scoped_township_id(user, request.GET.get("township"))
     rounds = selectors.rounds_for(user)
     round_id = _int_or_none(request.GET.get("round"))
@@ -156,12 +167,16 @@ def missing(request):
     described = [f"轮次：{chosen['title']}" if chosen else "尚无征集轮次"]
     if township_id:
         described.append(f"乡镇：{Township.objects.for_user(user).get(pk=township_id).name}")
-    return _drill(request, "dashboard/drill_missing.html", items, "未报送的村", described)
+    return _drill(request, "dashboard/drill_missing.html", items, "未报送的村", described, **extra)
 
 
 @role_required("org", "township")
 def activities(request):
-    user, params = request.user, request.GET
+    return activities_page(request, request.user)
+
+
+def activities_page(request, user, **extra):
+    params = request.GET
     township_id = scoped_township_id(user, params.get("township"))
     qs = Scoped(user, township_id).activities().select_related("team", "village__township")
     described = []
@@ -180,12 +195,18 @@ def activities(request):
         else:
             qs = qs.filter(date__year=month.year, date__month=month.month)
             described.append(f"月份：{month.year}年{month.month}月")
-    return _drill(request, "dashboard/drill_activities.html", qs.order_by("-date", "-pk"), "志愿服务活动", described)
+    return _drill(
+        request, "dashboard/drill_activities.html", qs.order_by("-date", "-pk"), "志愿服务活动", described, **extra
+    )
 
 
 @role_required("org", "township")
 def shifts(request):
-    user, params = request.user, request.GET
+    return shifts_page(request, request.user)
+
+
+def shifts_page(request, user, **extra):
+    params = request.GET
     township_id = scoped_township_id(user, params.get("township"))
     base = Scoped(user, township_id)
     qs = base.shifts().select_related("station", "secretary__village")
@@ -207,12 +228,17 @@ def shifts(request):
     monday, sunday = week_of(day)
     qs = qs.filter(date__range=(monday, sunday))
     described.append(f"{monday:%Y-%m-%d} 至 {sunday:%Y-%m-%d}")
-    return _drill(request, "dashboard/drill_shifts.html", qs.order_by("date", "station__name"), "值班安排", described)
+    return _drill(
+        request, "dashboard/drill_shifts.html", qs.order_by("date", "station__name"), "值班安排", described, **extra
+    )
 
 
 @role_required("org", "township")
 def resources(request):
-    user = request.user
+    return resources_page(request, request.user)
+
+
+def resources_page(request, user, **extra):
     qs = Scoped(user).resources().select_related("category", "secretary", "dispatch_unit")
     described = ["全区可调用的有效资源"]
     category_id = _int_or_none(request.GET.get("category"))
@@ -221,7 +247,12 @@ def resources(request):
         qs = qs.filter(category_id=category_id)
         described.append(f"类别：{category.name}")
     return _drill(
-        request, "dashboard/drill_resources.html", qs.order_by("category__sort_order", "title"), "资源清单", described
+        request,
+        "dashboard/drill_resources.html",
+        qs.order_by("category__sort_order", "title"),
+        "资源清单",
+        described,
+        **extra,
     )
 
 

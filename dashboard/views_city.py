@@ -11,9 +11,8 @@ from django.views.decorators.http import require_safe
 
 from core.access import role_required
 from core.excel import xlsx_response
-from dashboard import city, reports
+from dashboard import city, reports, views
 from dashboard.filters import parse_filters, scoped_township_id
-from dashboard.panels import dashboard_panels
 from dashboard.periods import PERIOD_CHOICES
 from dashboard.views import _report_month
 from demands.models import CollectionRound
@@ -26,12 +25,16 @@ def city_home(request):
     filters = parse_filters(request, default_period="year")
     for warning in filters.warnings:
         messages.warning(request, warning)
-    rows = city.comparison(request.user, filters.period)
-    return render(
-        request,
-        "dashboard/city_home.html",
-        {"rows": rows, "period": filters.period, "period_choices": PERIOD_CHOICES, "filters": filters},
-    )
+    result = city.comparison_cached(request.user, filters)
+    context = {
+        "rows": result.data["rows"],
+        "period": filters.period,
+        "period_choices": PERIOD_CHOICES,
+        "filters": filters,
+        "computed_at": result.computed_at,
+        "stale": result.stale,
+    }
+    return render(request, "dashboard/city_home.html", context)
 
 
 def _district(request, pk):
@@ -44,7 +47,8 @@ def _district(request, pk):
 def city_district(request, pk):
     reader, district = _district(request, pk)
     filters = parse_filters(request, user=reader)
-    data = dashboard_panels(reader, filters)
+    result = city.district_cached(reader, filters)
+    data = city.relinked(result.data, district.pk)
     for warning in data["warnings"]:
         messages.warning(request, warning)
     township_name = next((t["name"] for t in data["townships"] if t["pk"] == filters.township_id), "")
@@ -57,9 +61,9 @@ def city_district(request, pk):
             "filters": filters,
             "township_name": township_name,
             "period": filters.period,
-            "computed_at": timezone.now() if data["basis"] is None else data["basis"]["checked_at"],
-            "computed_today": True,
-            "stale": data["basis"] is not None,
+            "computed_at": result.computed_at,
+            "computed_today": timezone.localtime(result.computed_at).date() == timezone.localdate(),
+            "stale": result.stale,
             "read_only": True,
         },
     )
@@ -114,3 +118,24 @@ def city_monthly_report_xlsx(request, pk):
         f"{district.name}-{month.year}年{month.month}月工作报告.xlsx",
         request=request,
     )
+
+
+# The drill-down lists behind the district's figures, read as the city reads (personal data masked).
+
+
+def _drill_view(page):
+    @require_safe
+    @role_required("city")
+    def view(request, pk):
+        reader, district = _district(request, pk)
+        return page(request, reader, district=district, read_only=True)
+
+    view.__name__ = view.__qualname__ = f"city_{page.__name__}"
+    return view
+
+
+city_demands = _drill_view(views.demands_page)
+city_missing = _drill_view(views.missing_page)
+city_activities = _drill_view(views.activities_page)
+city_shifts = _drill_view(views.shifts_page)
+city_resources = _drill_view(views.resources_page)

@@ -459,7 +459,13 @@ class StaffProfile(models.Model):
         return f"{self.user} · {self.get_role_display()}"
 
     def clean(self):
-        required = {"org": "district", "township": "township", "station_manager": "station", "city": "city"}
+        required = {
+            "org": "district",
+            "township": "township",
+            "station_manager": "station",
+            "city": "city",
+            "member": "district",
+        }
         required.update(dict.fromkeys(ADMIN_ROLES, "district"))
         field = required.get(self.role)
         if field and not getattr(self, f"{field}_id"):

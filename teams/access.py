@@ -3,11 +3,22 @@ these checks come on top of it, so a readable record someone may not change answ
 
 from django.db.models import Q
 
+from core.access import MEMBER_MESSAGE, scope_required
 from core.scoping import scope_for
 from secretaries.models import Secretary, Village
-from teams.models import TeamMembership
+from teams.models import GroupMember, TeamMembership
 
-DECISION_VILLAGE_MESSAGE = "议定事项只能转办到本次会议参会第一书记和本队队员所驻的村（区委组织部可转办到全区各村）。"
+DECISION_VILLAGE_MESSAGE = "议定事项只能转办到本次会议参会人员和本队成员所在的村（区委组织部可转办到全区各村）。"
+
+
+# The pages a group's member (role 队伍成员) uses besides the district's roles: their groups, the
+# activities and meetings of them. Every other page refuses the member role (core.access).
+group_page = scope_required(lambda scope: scope.has_access or scope.is_member, MEMBER_MESSAGE)
+
+
+def is_member_of(user, team):
+    scope = scope_for(user)
+    return scope.is_member and team.pk in scope.group_ids
 
 
 def is_org_of(user, district_id):
@@ -16,7 +27,10 @@ def is_org_of(user, district_id):
 
 
 def is_captain_of(user, team):
+    """The group's leader: a secretary captain, or (member role) the member who leads it."""
     scope = scope_for(user)
+    if scope.is_member:
+        return team.captain_person_id is not None and team.captain_person_id == scope.person_id
     return scope.is_secretary and team.captain_id is not None and team.captain_id == scope.secretary_id
 
 
@@ -30,6 +44,12 @@ def can_edit_activity(user, activity):
     if is_org_of(user, activity.team.district_id) or is_captain_of(user, activity.team):
         return True
     scope = scope_for(user)
+    if scope.is_member:
+        if not is_member_of(user, activity.team):
+            return False
+        if activity.created_by_id is not None and activity.created_by_id == user.pk:
+            return True
+        return activity.people.filter(pk=scope.person_id).exists()
     if not scope.is_secretary:
         return False
     if activity.created_by_id is not None and activity.created_by_id == user.pk:
@@ -43,6 +63,8 @@ def can_edit_meeting(user, meeting):
     if meeting.team is not None and is_captain_of(user, meeting.team):
         return True
     scope = scope_for(user)
+    if scope.is_member:
+        return meeting.host_person_id is not None and meeting.host_person_id == scope.person_id
     return scope.is_secretary and meeting.host_id is not None and meeting.host_id == scope.secretary_id
 
 
@@ -54,6 +76,8 @@ def teams_user_may_log_for(user, teams_qs):
     if scope.is_secretary:
         member_of = TeamMembership.objects.current().filter(secretary_id=scope.secretary_id).values("team_id")
         return teams_qs.filter(pk__in=member_of)
+    if scope.is_member:
+        return teams_qs.filter(pk__in=scope.group_ids)
     return teams_qs.none()
 
 
@@ -65,6 +89,11 @@ def decision_villages(user, meeting):
     if is_org_of(user, meeting.district_id):
         return villages
     people = Q(pk=meeting.host_id) | Q(meetings_attended=meeting)
+    others = Q(pk=meeting.host_person_id) | Q(meetings_attended=meeting)
     if meeting.team_id is not None:
         people |= Q(team_memberships__team_id=meeting.team_id, team_memberships__left__isnull=True)
-    return villages.filter(pk__in=Secretary.objects.on_post().filter(people).values("village_id"))
+        others |= Q(memberships__team_id=meeting.team_id, memberships__left__isnull=True)
+    return villages.filter(
+        Q(pk__in=Secretary.objects.on_post().filter(people).values("village_id"))
+        | Q(pk__in=GroupMember.objects.filter(others).exclude(village=None).values("village_id"))
+    )

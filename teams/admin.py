@@ -55,6 +55,7 @@ class GroupMemberAdmin(ScopedHistoryAdmin):
     list_display = ["name", "title", "organisation", "village", "district"]
     search_fields = ["name", "title", "organisation"]
     raw_id_fields = ["village"]
+    readonly_fields = ["user"]  # given through 账号管理 (accounts), never picked from every login here
 
 
 @admin.register(PioneerTeam)
@@ -102,12 +103,12 @@ class DecisionInline(admin.TabularInline):
 
 @admin.register(Meeting)
 class MeetingAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ["title", "kind", "date", "team", "host"]
+    list_display = ["title", "kind", "date", "team", "host", "host_person"]
     list_filter = ["kind", ("team", admin.RelatedOnlyFieldListFilter), "date"]
-    search_fields = ["title", "place", "host__name", "minutes"]
+    search_fields = ["title", "place", "host__name", "host_person__name", "minutes"]
     date_hierarchy = "date"
-    raw_id_fields = ["host"]
-    filter_horizontal = ["attendees"]
+    raw_id_fields = ["host", "host_person"]
+    filter_horizontal = ["attendees", "attendee_people"]
     inlines = [DecisionInline]
 
 

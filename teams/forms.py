@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 
 from demands.models import DemandCategory
@@ -278,16 +279,36 @@ class ActivityForm(BootstrapFormMixin, forms.ModelForm):
 
 
 class MeetingForm(BootstrapFormMixin, forms.ModelForm):
+    """A meeting: its host is a secretary or (where the group's kind allows it) another member of
+    the group; its attendance names the group's secretaries and its other members."""
+
     class Meta:
         model = Meeting
-        fields = ["team", "kind", "title", "date", "place", "host", "attendees", "minutes", "decisions"]
+        fields = [
+            "team",
+            "kind",
+            "title",
+            "date",
+            "place",
+            "host",
+            "host_person",
+            "attendees",
+            "attendee_people",
+            "minutes",
+            "decisions",
+        ]
         widgets = {
             "date": forms.DateInput(),
             "attendees": forms.CheckboxSelectMultiple(),
+            "attendee_people": forms.CheckboxSelectMultiple(),
             "minutes": forms.Textarea(attrs={"rows": 5}),
             "decisions": forms.Textarea(attrs={"rows": 3}),
         }
-        help_texts = {"decisions": "每行一项；保存后可在会议页面把某一项转为项目或需求。"}
+        labels = {"host": "轮值主办（第一书记）", "attendees": "参会第一书记"}
+        help_texts = {
+            "decisions": "每行一项；保存后可在会议页面把某一项转为项目或需求。",
+            "host_person": "村干部、技术员、村民等本队成员；与第一书记主办二选一",
+        }
 
     def __init__(self, *args, teams, district_id, require_team=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -297,9 +318,43 @@ class MeetingForm(BootstrapFormMixin, forms.ModelForm):
         people = Secretary.objects.filter(village__township__district_id=district_id).order_by("name")
         self.fields["host"].queryset = people
         self.fields["attendees"].queryset = people
+        others = GroupMember.objects.filter(district_id=district_id).order_by("name")
         if self.instance.pk and self.instance.team_id:
-            members = TeamMembership.objects.current().filter(team_id=self.instance.team_id).values("secretary_id")
-            self.fields["attendees"].queryset = people.filter(pk__in=members)
+            members = TeamMembership.objects.current().filter(team_id=self.instance.team_id)
+            self.fields["attendees"].queryset = people.filter(pk__in=members.values("secretary_id"))
+            others = others.filter(pk__in=members.values("person_id"))
+        else:
+            in_teams = TeamMembership.objects.current().filter(team__in=teams).values("person_id")
+            others = others.filter(pk__in=in_teams)
+        # An earlier host or attendee who has left stays choosable on the meeting they were part of.
+        if self.instance.pk:
+            kept = Q(pk=self.instance.host_person_id) | Q(pk__in=self.instance.attendee_people.values("pk"))
+            others = GroupMember.objects.filter(Q(pk__in=others.values("pk")) | kept).order_by("name")
+        self.fields["host_person"].queryset = others
+        self.fields["attendee_people"].queryset = others
+        if not others.exists():
+            del self.fields["host_person"]
+            del self.fields["attendee_people"]
+
+    def clean(self):
+        data = super().clean()
+        team, host, person = data.get("team"), data.get("host"), data.get("host_person")
+        if host and person:
+            self.add_error("host_person", "轮值主办只能选一人：第一书记或其他成员。")
+        if team is None:
+            return data
+        current = TeamMembership.objects.current().filter(team=team)
+        if person and person != self.instance.host_person:
+            if not team.kind.host_people:
+                self.add_error("host_person", f"{team.kind.name}只由第一书记轮值主办。")
+            elif not current.filter(person=person).exists():
+                self.add_error("host_person", f"{person.name} 不是{team.name}的成员。")
+        earlier = set(self.instance.attendee_people.values_list("pk", flat=True)) if self.instance.pk else set()
+        members = set(current.values_list("person_id", flat=True)) | earlier
+        outsiders = [p.name for p in data.get("attendee_people") or () if p.pk not in members]
+        if outsiders:
+            self.add_error("attendee_people", f"{'、'.join(outsiders)} 不是{team.name}的成员。")
+        return data
 
 
 class DecisionForm(BootstrapFormMixin, forms.Form):

@@ -58,6 +58,11 @@ class GroupKind(models.Model):
     allowance = models.BooleanField("成员按月领取补贴", default=False)
     scored = models.BooleanField("参与月度排名和年终考评", default=True)
     rotating_meeting = models.BooleanField("每月联席会议轮值主办", default=True)
+    host_people = models.BooleanField(
+        "非第一书记成员也可轮值主办",
+        default=True,
+        help_text="如村干部、技术员、村民；不勾选则只由第一书记轮值主办",
+    )
     dispatchable = models.BooleanField("可作为派单对象", default=True)
     # Composition rules (组建要求); each check is skipped when its value is empty.
     min_size = models.PositiveSmallIntegerField("人数下限（新建时默认）", default=20)
@@ -112,6 +117,7 @@ PIONEER_DEFAULTS = {
     "max_per_person": 1,
     "scored": True,
     "rotating_meeting": True,
+    "host_people": False,
     "min_size": 20,
     "max_size": 40,
     "age_band_max_share": Decimal("0.50"),
@@ -142,6 +148,15 @@ class GroupMember(models.Model):
         related_name="group_people",
         verbose_name="所在村",
     )
+    # The optional login of a member (role 队伍成员): it sees its own groups only (teams.roles).
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="group_member",
+        verbose_name="账号",
+    )
     history = HistoricalRecords()
 
     objects = GroupMemberQuerySet.as_manager()
@@ -156,6 +171,7 @@ class GroupMember(models.Model):
 
 class PioneerTeamQuerySet(DistrictWideQuerySet):
     district_path = "district_id"
+    group_path = "pk"
 
 
 class PioneerTeam(models.Model):
@@ -392,6 +408,7 @@ def at_most(limit, what, unit):
 
 class TeamActivityQuerySet(DistrictWideQuerySet):
     district_path = "team__district_id"
+    group_path = "team_id"
 
 
 class TeamActivity(models.Model):
@@ -497,6 +514,7 @@ class ActivityPhoto(models.Model):
 
 class MeetingQuerySet(DistrictWideQuerySet):
     district_path = "district_id"
+    group_path = "team_id"
 
 
 class Meeting(models.Model):
@@ -527,8 +545,19 @@ class Meeting(models.Model):
         related_name="hosted_meetings",
         verbose_name="轮值主办",
     )
+    host_person = models.ForeignKey(
+        GroupMember,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="hosted_meetings",
+        verbose_name="轮值主办（非第一书记成员）",
+    )
     attendees = models.ManyToManyField(
         "secretaries.Secretary", blank=True, related_name="meetings_attended", verbose_name="参会人员"
+    )
+    attendee_people = models.ManyToManyField(
+        GroupMember, blank=True, related_name="meetings_attended", verbose_name="参会成员（非第一书记）"
     )
     minutes = models.TextField("会议纪要", blank=True)
     decisions = models.TextField("议定事项", blank=True)
@@ -545,11 +574,21 @@ class Meeting(models.Model):
                 fields=["team", "kind", "month"],
                 condition=Q(month__isnull=False),
                 name="meeting_one_rotating_host_per_month",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(host__isnull=True) | Q(host_person__isnull=True),
+                name="meeting_one_host",
+                violation_error_message="轮值主办只能是一名第一书记或一名其他成员",
+            ),
         ]
 
     def __str__(self):
         return f"{self.date} {self.title}"
+
+    @property
+    def host_member(self):
+        """The host, a secretary or another member of the group."""
+        return self.host or self.host_person
 
 
 class MeetingDecisionQuerySet(ScopedQuerySet):

@@ -266,6 +266,10 @@ def activity_save(form, *, user, photos=()):
     secretary = getattr(user, "secretary", None)
     if not activity.participants.exists() and secretary is not None:
         activity.participants.add(secretary)
+    if secretary is None and not activity.people.exists() and not activity.participants.exists():
+        person = getattr(user, "group_member", None)  # a member's login: they took part
+        if person is not None:
+            activity.people.add(person)
     existing = activity.photos.count()
     if existing + len(photos) > MAX_PHOTOS:
         raise ValidationError(f"每次活动最多 {MAX_PHOTOS} 张照片，已有 {existing} 张。")
@@ -310,6 +314,28 @@ def choose_host(member_ids, hosted_counts, last_hosted, on_leave):
     return min(candidates, key=lambda pk: (hosted_counts.get(pk, 0), last_hosted.get(pk, date.min), order[pk]))
 
 
+def host_candidates(team):
+    """Who may host `team`'s joint meeting, in rotation order (by joining date; secretaries before
+    other members joined the same day): its current secretaries on post and, where the kind allows
+    it, its current other members. Members who left are not in it. Keys are ("s", secretary id) or
+    ("p", member id)."""
+    memberships = TeamMembership.objects.current().filter(team=team)
+    on_post = Q(secretary__status=Secretary.Status.ON_POST)
+    memberships = memberships.filter(on_post | Q(person__isnull=False) if team.kind.host_people else on_post)
+    rows = memberships.values_list("joined", "secretary_id", "person_id")
+    ordered = sorted(
+        (joined, 0, secretary_id) if secretary_id is not None else (joined, 1, person_id)
+        for joined, secretary_id, person_id in rows
+    )
+    return [("s" if side == 0 else "p", pk) for _joined, side, pk in ordered]
+
+
+def _host_key(meeting_row):
+    if meeting_row["host_id"] is not None:
+        return ("s", meeting_row["host_id"])
+    return ("p", meeting_row["host_person_id"])
+
+
 def pick_meeting_host(team, month, *, notify_people=True):
     """Schedule `team`'s joint meeting (联席会议) of `month` with its next host. Idempotent: the
     unique (team, kind, month) constraint decides, so a second run returns None and notifies nobody."""
@@ -317,28 +343,28 @@ def pick_meeting_host(team, month, *, notify_people=True):
     if Meeting.objects.filter(team=team, kind=JOINT_MEETING, month=month).exists():
         return None
     meeting_day = month.replace(day=JOINT_MEETING_DAY)
-    members = list(
-        TeamMembership.objects.current()
-        .filter(team=team, secretary__status=Secretary.Status.ON_POST)
-        .order_by("joined", "secretary_id")
-        .values_list("secretary_id", flat=True)
-    )
+    members = host_candidates(team)
+    secretary_ids = [pk for side, pk in members if side == "s"]
+    person_ids = [pk for side, pk in members if side == "p"]
     history = (
-        Meeting.objects.filter(team=team, kind=JOINT_MEETING, host_id__in=members)
-        .values("host_id")
+        Meeting.objects.filter(team=team, kind=JOINT_MEETING)
+        .filter(Q(host_id__in=secretary_ids) | Q(host_person_id__in=person_ids))
+        .values("host_id", "host_person_id")
         .annotate(n=Count("pk"), last=Max("date"))
     )
-    counts = {row["host_id"]: row["n"] for row in history}
-    last = {row["host_id"]: row["last"] for row in history}
-    on_leave = set(
-        Unavailability.objects.filter(
-            secretary_id__in=members, start__lte=meeting_day, end__gte=meeting_day
+    counts = {_host_key(row): row["n"] for row in history}
+    last = {_host_key(row): row["last"] for row in history}
+    on_leave = {
+        ("s", pk)
+        for pk in Unavailability.objects.filter(
+            secretary_id__in=secretary_ids, start__lte=meeting_day, end__gte=meeting_day
         ).values_list("secretary_id", flat=True)
-    )
-    host_id = choose_host(members, counts, last, on_leave)
-    if host_id is None:
-        logger.warning("先锋队 %s 在 %s 没有可轮值主办的队员", team, month)
+    }
+    host = choose_host(members, counts, last, on_leave)
+    if host is None:
+        logger.warning("队伍 %s 在 %s 没有可轮值主办的成员", team, month)
         return None
+    side, host_pk = host
     try:
         with transaction.atomic():
             meeting = Meeting.objects.create(
@@ -348,7 +374,8 @@ def pick_meeting_host(team, month, *, notify_people=True):
                 title=f"{team.name}{month.month}月联席会议",
                 date=meeting_day,
                 month=month,
-                host_id=host_id,
+                host_id=host_pk if side == "s" else None,
+                host_person_id=host_pk if side == "p" else None,
             )
     except IntegrityError:
         return None  # another run got there first
@@ -361,19 +388,25 @@ def _notify_host(meeting):
     from django.urls import reverse
 
     team = meeting.team
-    host = Secretary.objects.select_related("user").get(pk=meeting.host_id)
+    if meeting.host_id is not None:
+        host = Secretary.objects.select_related("user").get(pk=meeting.host_id)
+    else:
+        host = GroupMember.objects.select_related("user").get(pk=meeting.host_person_id)
     captain = Secretary.objects.select_related("user").filter(pk=team.captain_id).first()
+    if captain is None and team.captain_person_id is not None:
+        captain = GroupMember.objects.select_related("user").filter(pk=team.captain_person_id).first()
     url = reverse("teams:meeting_detail", args=[meeting.pk])
     key = f"teams-host:{team.pk}:{meeting.month:%Y-%m}"
-    notify(
-        [host.user],
-        f"您是{team.name}{meeting.month:%Y年%m月}联席会议的轮值主办人",
-        body=f"会议暂定 {meeting.date:%m月%d日}，请确定地点并通知队员。",
-        url=url,
-        kind="teams.host",
-        dedupe_key=key,
-    )
-    if captain is not None and captain.pk != host.pk:
+    if host.user is not None:
+        notify(
+            [host.user],
+            f"您是{team.name}{meeting.month:%Y年%m月}联席会议的轮值主办人",
+            body=f"会议暂定 {meeting.date:%m月%d日}，请确定地点并通知队员。",
+            url=url,
+            kind="teams.host",
+            dedupe_key=key,
+        )
+    if captain is not None and captain != host and captain.user is not None:
         notify(
             [captain.user],
             f"{team.name}{meeting.month:%Y年%m月}联席会议由{host.name}轮值主办",
@@ -403,14 +436,19 @@ def _decision_check(decision, village, user):
 
 @transaction.atomic
 def decision_to_project(decision, *, village, user, category=None):
-    """Turn a meeting decision into a planned ProjectItem led by the meeting host, linked back."""
+    """Turn a meeting decision into a planned ProjectItem led by the meeting host (a secretary; a
+    host who is another member of the group is named in the project's source), linked back."""
     _decision_check(decision, village, user)
+    meeting = decision.meeting
+    source = f"来源：{meeting}议定事项"
+    if meeting.host_person_id is not None:
+        source += f"（主办：{meeting.host_person}）"
     project = ProjectItem.objects.create(
         title=decision.text[:100],
         status=ProjectItem.Status.PLANNED,
-        lead_secretary_id=decision.meeting.host_id,
+        lead_secretary_id=meeting.host_id,
         category=category,
-        outcomes=f"来源：{decision.meeting}议定事项",
+        outcomes=source,
         created_by=user,
     )
     project.villages.add(village)

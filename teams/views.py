@@ -36,6 +36,7 @@ from teams.forms import (
 from teams.models import (
     ActivityPhoto,
     GroupKind,
+    GroupMember,
     Meeting,
     MeetingDecision,
     PioneerTeam,
@@ -47,7 +48,7 @@ from teams.selectors import member_phone
 # --- teams -------------------------------------------------------------------------------------
 
 
-@role_required()
+@access.group_page
 def team_list(request):
     kinds = list(GroupKind.objects.for_user(request.user).order_by("sort_order", "pk"))
     kind = params.kind_param(request, kinds)
@@ -75,7 +76,7 @@ def team_list(request):
     return render(request, "teams/team_list.html", context)
 
 
-@role_required()
+@access.group_page
 def team_detail(request, pk):
     team = get_object_or_404(
         PioneerTeam.objects.for_user(request.user).select_related(
@@ -93,7 +94,7 @@ def team_detail(request, pk):
         "is_org": is_org,
         "totals": selectors.activity_totals(TeamActivity.objects.for_user(request.user).filter(team=team), helped=True),
         "recent": team.activities.order_by("-date", "-pk")[:10],
-        "meetings": team.meetings.select_related("host").order_by("-date")[:6],
+        "meetings": team.meetings.select_related("host", "host_person").order_by("-date")[:6],
         "children": team.children.select_related("kind").annotate(
             members=Count("memberships", filter=Q(memberships__left__isnull=True))
         ),
@@ -242,7 +243,7 @@ def _filtered_activities(request):
     return activities, filters
 
 
-@role_required()
+@access.group_page
 def activity_list(request):
     activities, filters = _filtered_activities(request)
     page = Paginator(
@@ -265,7 +266,10 @@ def activity_export(request):
     activities, _filters = _filtered_activities(request)
     rows = (
         activities.select_related("team", "village__township", "created_by")
-        .prefetch_related(Prefetch("participants", queryset=Secretary.objects.only("pk", "name")))
+        .prefetch_related(
+            Prefetch("participants", queryset=Secretary.objects.only("pk", "name")),
+            Prefetch("people", queryset=GroupMember.objects.only("pk", "name")),
+        )
         .annotate(photo_count=Count("photos"))
     )
     workbook = activities_workbook(
@@ -290,7 +294,7 @@ def activity_stats(request):
     return render(request, "teams/stats.html", context)
 
 
-@role_required()
+@access.group_page
 def activity_detail(request, pk):
     activity = get_object_or_404(
         TeamActivity.objects.for_user(request.user).select_related("team", "village", "created_by"), pk=pk
@@ -305,7 +309,7 @@ def activity_detail(request, pk):
     return render(request, "teams/activity_detail.html", context)
 
 
-@role_required()
+@access.group_page
 def activity_edit(request, pk=None):
     district_id = params.district_id(request)
     teams = access.teams_user_may_log_for(request.user, PioneerTeam.objects.for_user(request.user))
@@ -316,11 +320,14 @@ def activity_edit(request, pk=None):
             raise PermissionDenied("您只能修改本人填报或参与的活动（队长可修改本队活动）。")
         teams = (teams | PioneerTeam.objects.filter(pk=activity.team_id)).distinct()
     elif not teams.exists():
-        raise PermissionDenied("您还不是任何先锋队的队员，不能记录活动。")
+        raise PermissionDenied("您还不是任何队伍的成员，不能记录活动。")
     initial = {}
     secretary = getattr(request.user, "secretary", None)
+    person = getattr(request.user, "group_member", None) if scope_for(request.user).is_member else None
     if activity is None and secretary is not None:
         initial = {"village": secretary.village_id, "participants": [secretary.pk]}
+    elif activity is None and person is not None:
+        initial = {"village": person.village_id, "people": [person.pk]}
     if activity is None and request.GET.get("team", "").isdigit():
         initial["team"] = int(request.GET["team"])
     form = ActivityForm(
@@ -342,7 +349,7 @@ def activity_edit(request, pk=None):
     return render(request, "teams/activity_form.html", {"form": form, "activity": activity})
 
 
-@role_required()
+@access.group_page
 @require_POST
 def activity_delete(request, pk):
     activity = get_object_or_404(TeamActivity.objects.for_user(request.user).select_related("team"), pk=pk)
@@ -354,7 +361,7 @@ def activity_delete(request, pk):
     return redirect("teams:activity_list")
 
 
-@role_required()
+@access.group_page
 def photo_view(request, pk):
     """Photos are served through the scope, never as public media files."""
     photo = get_object_or_404(
@@ -366,7 +373,7 @@ def photo_view(request, pk):
         raise Http404("照片文件不存在") from None
 
 
-@role_required()
+@access.group_page
 @require_POST
 def photo_delete(request, pk):
     photo = get_object_or_404(
@@ -393,12 +400,14 @@ def _schedulable_teams(user):
         return teams
     if scope.is_secretary:
         return teams.filter(captain_id=scope.secretary_id)
+    if scope.is_member:
+        return teams.filter(captain_person_id=scope.person_id)
     return teams.none()
 
 
-@role_required()
+@access.group_page
 def meeting_list(request):
-    meetings = Meeting.objects.for_user(request.user).select_related("team", "host")
+    meetings = Meeting.objects.for_user(request.user).select_related("team", "host", "host_person")
     team = request.GET.get("team", "")
     if team.isdigit():
         meetings = meetings.filter(team_id=int(team))
@@ -413,21 +422,25 @@ def meeting_list(request):
     return render(request, "teams/meeting_list.html", context)
 
 
-@role_required()
+@access.group_page
 def meeting_detail(request, pk):
-    meeting = get_object_or_404(Meeting.objects.for_user(request.user).select_related("team", "host"), pk=pk)
+    meeting = get_object_or_404(
+        Meeting.objects.for_user(request.user).select_related("team", "host", "host_person"), pk=pk
+    )
     can_edit = access.can_edit_meeting(request.user, meeting)
     context = {
         "meeting": meeting,
         "attendees": meeting.attendees.all(),
+        "attendee_people": meeting.attendee_people.all(),
         "decisions": meeting.decision_items.select_related("project", "demand"),
         "can_edit": can_edit,
-        "decision_form": DecisionForm() if can_edit else None,
+        # A member's login keeps the minutes and attendance; decisions are the secretaries' and the department's.
+        "decision_form": DecisionForm() if can_edit and scope_for(request.user).has_access else None,
     }
     return render(request, "teams/meeting_detail.html", context)
 
 
-@role_required()
+@access.group_page
 def meeting_edit(request, pk=None):
     teams = _schedulable_teams(request.user)
     meeting = None

@@ -12,7 +12,7 @@ from teams.models import MeetingDecision, TeamActivity
 from tests.teams.factories import MeetingFactory
 from tests.teams.test_activities import form_data
 
-REFUSED = "议定事项只能转办到本次会议参会第一书记和本队队员所驻的村"
+REFUSED = "议定事项只能转办到本次会议参会人员和本队成员所在的村"
 
 
 @pytest.fixture

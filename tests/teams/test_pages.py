@@ -6,8 +6,11 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
+from core.scoping import ROLE_MEMBER
+from secretaries.models import StaffProfile
 from teams.models import ActivityPhoto, Award, MeetingDecision
-from tests.factories import DistrictFactory
+from teams.services import person_add
+from tests.factories import DistrictFactory, UserFactory
 from tests.teams.factories import ActivityFactory, MeetingFactory, TeamFactory
 from tests.teams.test_activities import png_bytes
 from tests.walk import walk
@@ -82,6 +85,37 @@ def test_every_teams_url_answers_each_role_as_expected(client_for, people, recor
     problems = []
     for name, args, expected in cases(records):
         problems += walk(client_for, people, reverse(name, args=args), expected, default=403)
+    assert problems == []
+
+
+# A group's member who is not a secretary (role 队伍成员), in the records' team: their group's pages
+# and logging an activity; the activity, meeting and decisions of others and every other page refused.
+MEMBER = {
+    "teams:team_list": 200,
+    "teams:team_detail": 200,
+    "teams:activity_list": 200,
+    "teams:activity_detail": 200,
+    "teams:activity_create": 200,
+    "teams:activity_delete": 405,
+    "teams:photo": 200,
+    "teams:photo_delete": 405,
+    "teams:meeting_list": 200,
+    "teams:meeting_detail": 200,
+}
+
+
+def test_every_teams_url_answers_a_member_login_as_expected(client_for, records, village_a):
+    person = person_add(records["team"], name="周技术员", title="技术员", village=village_a).person
+    person.user = UserFactory(username="zhoujishuyuan")
+    person.save()
+    StaffProfile.objects.create(user=person.user, role=ROLE_MEMBER, district=person.district)
+    client = client_for(person.user)
+    problems = []
+    for name, args, _expected in cases(records):
+        url = reverse(name, args=args)
+        want = MEMBER.get(name, 403)
+        if (got := client.get(url).status_code) != want:
+            problems.append(f"member: GET {url} -> {got}, expected {want}")
     assert problems == []
 
 
