@@ -18,11 +18,23 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from secretaries.models import Township, Village
-from teams.demo import TEAMS as FANGSHAN_TEAMS
 from teams.models import PIONEER, PIONEER_DEFAULTS, GroupKind, PioneerTeam, ScoringRule
 
 DISTRICT, TOWNSHIP, VILLAGE = GroupKind.Level.DISTRICT, GroupKind.Level.TOWNSHIP, GroupKind.Level.VILLAGE
 
+# Fangshan's five pioneer teams: (name, focus, description, the kinds of activity it mostly runs)
+FANGSHAN_TEAMS = [
+    ("红色先锋", "党建引领", "讲红色党课、宣讲政策、帮村党组织建强班子。", ["红色党课", "政策宣讲", "技能培训"]),
+    (
+        "致富先锋",
+        "增收致富与产销对接",
+        "引项目、争资金、拓销路，帮农产品卖出去。",
+        ["农产品促销", "文旅推介", "技能培训"],
+    ),
+    ("文明先锋", "乡风文明", "移风易俗、人居环境整治、文明实践。", ["文明引导", "环境整治", "文旅推介"]),
+    ("为民先锋", "民生服务", "义诊、法律咨询、助老助残，办好群众身边事。", ["义诊服务", "法律咨询", "环境整治"]),
+    ("维稳先锋", "平安稳定", "矛盾调解、安保服务、护林防火。", ["矛盾调解", "安保服务", "法律咨询"]),
+]
 JOINT_ORG = {
     "name": "联合党组织",
     "level": TOWNSHIP,
