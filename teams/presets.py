@@ -21,7 +21,7 @@ from django.db import transaction
 
 from demands.models import DemandCategory, ResourceCategory
 from secretaries.models import Expertise, Township, Village
-from teams.models import PIONEER, PIONEER_DEFAULTS, GroupKind, PioneerTeam, ScoringRule
+from teams.models import PIONEER, PIONEER_DEFAULTS, AppliedPreset, GroupKind, PioneerTeam, ScoringRule
 
 DISTRICT, TOWNSHIP, VILLAGE = GroupKind.Level.DISTRICT, GroupKind.Level.TOWNSHIP, GroupKind.Level.VILLAGE
 
@@ -357,6 +357,18 @@ PRESETS = {
 }
 
 
+# The practices whose lists are four (Jining's 四张清单: 需求、资源、共建、督导): the menu and the
+# overview page name them so for a district that applied one.
+FOUR_LISTS_PRESETS = {"jining"}
+
+
+def has_four_lists(district_id):
+    return (
+        bool(district_id)
+        and AppliedPreset.objects.filter(district_id=district_id, preset__in=FOUR_LISTS_PRESETS).exists()
+    )
+
+
 @transaction.atomic
 def apply_preset(district, name):
     """Create the district's group kinds, composition rules, scoring scheme and standing groups of
@@ -366,4 +378,5 @@ def apply_preset(district, name):
         raise ValidationError(f"没有名为“{name}”的预设，可选：{'、'.join(PRESETS)}。")
     result = Applied(name)
     preset.build(result, district)
+    AppliedPreset.objects.get_or_create(district=district, preset=name)
     return result

@@ -11,7 +11,7 @@ from demands.models import DemandCategory
 from secretaries.models import District
 from teams import params, services
 from teams.forms import PartnerForm, PersonAddForm
-from teams.models import GroupKind, PioneerTeam
+from teams.models import AppliedPreset, GroupKind, PioneerTeam
 from teams.presets import PRESETS, apply_preset
 
 
@@ -82,5 +82,12 @@ def presets(request):
                 return redirect("teams:team_list")
     kinds = GroupKind.objects.for_user(request.user).order_by("sort_order", "pk")
     categories = DemandCategory.objects.filter(district=district) if district else DemandCategory.objects.none()
-    context = {"presets": PRESETS.items(), "kinds": kinds, "district": district, "categories": categories}
+    applied = AppliedPreset.objects.names(district.pk) if district else set()
+    context = {
+        "presets": PRESETS.items(),
+        "kinds": kinds,
+        "district": district,
+        "categories": categories,
+        "applied": applied,
+    }
     return render(request, "teams/presets.html", context)

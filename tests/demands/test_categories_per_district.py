@@ -97,6 +97,7 @@ def test_the_preset_page_lists_the_districts_own_categories(client_for, org_user
 
     page = client_for(org_user).get("/teams/presets/").content.decode()
     assert "本区自有需求类别" in page and "民生保障" in page and "文化传承" in page
+    assert page.count("已应用</span>") == 1
 
 
 # The list form, the paste parser and the importer ----------------------------------------------
