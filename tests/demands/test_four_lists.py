@@ -116,3 +116,11 @@ def test_a_township_sees_its_own_secretaries_and_another_districts_round_answers
 def test_a_secretary_and_an_outsider_are_refused(client_for, secretary_user, outsider_user):
     assert client_for(secretary_user).get("/demands/four-lists/").status_code == 403
     assert client_for(outsider_user).get("/demands/four-lists/").status_code in (302, 403)
+
+
+def test_every_district_reaches_the_secretaries_supervision_from_the_supervision_list(
+    client_for, org_user, station_manager_user
+):
+    assert "/demands/four-lists/" in client_for(org_user).get("/demands/supervision/").content.decode()
+    page = client_for(station_manager_user).get("/demands/supervision/").content.decode()
+    assert "/demands/four-lists/" not in page  # the overview is the department's and the townships'
