@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('secretaries', '0005_staffprofile_roles_city_and_admins'),
-        ('teams', '0009_group_member_phone'),
+        ('teams', '0012_scoring_rule_one_owner'),
     ]
 
     operations = [
