@@ -164,7 +164,7 @@ def demand_list(rows, district, org):
 
     township = Township.objects.create(district=district, name="需求乡")
     villages = Village.objects.bulk_create([Village(township=township, name=f"需求村{n}") for n in range(500)])
-    category = DemandCategory.objects.get_or_create(name="基础设施建设")[0]
+    category = DemandCategory.objects.get_or_create(name="基础设施建设", district=None)[0]
     collection_round = CollectionRound.objects.create(
         district=district, title="基准轮次", period_start=date(2026, 11, 1), period_end=date(2026, 12, 31),
         deadline=date(2026, 12, 31), status=CollectionRound.Status.OPEN,

@@ -74,7 +74,7 @@ def build(scale, seed=7):
     resource_categories = [ResourceCategory.objects.get_or_create(name=f"资源类别{n}")[0] for n in range(12)]
     categories = []
     for n in range(12):
-        category, _ = DemandCategory.objects.get_or_create(name=f"需求类别{n}")
+        category, _ = DemandCategory.objects.get_or_create(name=f"需求类别{n}", district=None)
         category.expertise.set([expertise[n], expertise[n + 10]])
         category.resource_categories.set([resource_categories[n]])
         categories.append(category)

@@ -100,6 +100,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.scope",
                 "notices.context_processors.unread_notices",
+                "teams.context_processors.practice",
                 "core.context_processors.kept_input",
             ],
             # |clause in every template: typed text inside our sentences, never 。。

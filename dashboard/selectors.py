@@ -402,10 +402,10 @@ def status_counts(base, group, round_ids=None):
 
 
 def names_for(base, group):
-    """{id: name} of the townships in view, or of all demand categories."""
+    """{id: name} of the townships in view, or of the demand categories in view (shared + own)."""
     if group == "township":
         return dict(base.townships().values_list("pk", "name"))
-    return dict(DemandCategory.objects.values_list("pk", "name"))
+    return dict(DemandCategory.objects.for_user(base.user).values_list("pk", "name"))
 
 
 def stage_totals(counts):

@@ -131,7 +131,7 @@ def demands_page(request, user, **extra):
         described.append(f"轮次：{rnd.title}")
     category_id = _int_or_none(params.get("category"))
     if category_id:
-        category = get_object_or_404(DemandCategory, pk=category_id)
+        category = get_object_or_404(DemandCategory.objects.for_user(user), pk=category_id)
         qs = qs.filter(category_id=category_id)
         described.append(f"类别：{category.name}")
     stage = params.get("stage")

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from core.admin import SharedCatalogAdminMixin, ViewOnlyAdminMixin
+from core.scoping import scope_for
 from demands.models import (
     CollectionRound,
     DemandCategory,
@@ -18,11 +19,46 @@ from secretaries.admin import ScopedAdminMixin, ScopedHistoryAdmin
 
 
 @admin.register(DemandCategory)
-class DemandCategoryAdmin(SharedCatalogAdminMixin, admin.ModelAdmin):
-    list_display = ["name", "sort_order", "active", "description"]
+class DemandCategoryAdmin(SharedCatalogAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    """The shared categories (no district) are the installation's: a superuser changes them. A
+    district's own (a practice's, from its preset) are its admin logins' to add and edit; another
+    district's are not found."""
+
+    list_display = ["name", "district", "sort_order", "active", "description"]
+    list_filter = ["district"]
+    # Edited in the list by a superuser only: without an object, has_change_permission is False
+    # for everyone else (the list holds shared rows too).
     list_editable = ["sort_order", "active"]
     search_fields = ["name"]
     filter_horizontal = ["resource_categories", "expertise"]
+
+    def _own_district(self, request):
+        return scope_for(request.user).district_id
+
+    def has_add_permission(self, request, obj=None):
+        if request.user.is_superuser:
+            return True
+        return bool(self._own_district(request)) and admin.ModelAdmin.has_add_permission(self, request)
+
+    def has_change_permission(self, request, obj=None):
+        if request.user.is_superuser:
+            return True
+        own = obj is not None and obj.district_id is not None and obj.district_id == self._own_district(request)
+        return own and admin.ModelAdmin.has_change_permission(self, request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if request.user.is_superuser:
+            return True
+        own = obj is not None and obj.district_id is not None and obj.district_id == self._own_district(request)
+        return own and admin.ModelAdmin.has_delete_permission(self, request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if request.user.is_superuser else ["district"]
+
+    def save_model(self, request, obj, form, change):
+        if not request.user.is_superuser:
+            obj.district_id = self._own_district(request)
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(ValueSynonym)

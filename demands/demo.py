@@ -136,7 +136,7 @@ def _categories():
     expertise = {e.name: e for e in Expertise.objects.all()}
     categories = {}
     for i, (name, (resources, skills)) in enumerate(DEMAND_CATEGORIES.items()):
-        category, created = DemandCategory.objects.get_or_create(name=name, defaults={"sort_order": i})
+        category, created = DemandCategory.objects.get_or_create(name=name, district=None, defaults={"sort_order": i})
         if created:
             category.resource_categories.set([resource_categories[r] for r in resources])
             category.expertise.set([expertise[s] for s in skills if s in expertise])

@@ -132,7 +132,7 @@ def build_template(collection_round, township):
             "村（社区）": villages,
             "代报的村": on_behalf,
             "无账号书记的村": staffed,
-            "需求类别": list(DemandCategory.objects.filter(active=True).values_list("name", flat=True)),
+            "需求类别": list(DemandCategory.objects.offered(township.district_id).values_list("name", flat=True)),
             "资源类别": list(ResourceCategory.objects.filter(active=True).values_list("name", flat=True)),
             "紧急程度": [label for _, label in DemandItem.Urgency.choices],
             "来源": [label for _, label in ResourceItem.Source.choices],

@@ -73,10 +73,12 @@ class DemandItemForm(BootstrapFormMixin, forms.ModelForm):
             "contact_phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
         }
 
-    def __init__(self, *args, today=None, **kwargs):
+    def __init__(self, *args, today=None, district_id=None, **kwargs):
+        """`district_id`: the list's district, whose categories are offered (shared + its own;
+        without it the shared ones only, never another district's)."""
         super().__init__(*args, **kwargs)
         self.today = today or timezone.localdate()
-        self.fields["category"].queryset = DemandCategory.objects.filter(active=True)
+        self.fields["category"].queryset = DemandCategory.objects.offered(district_id)
         self.fields["category"].empty_label = None
         self.fields["urgency"].choices = DemandItem.Urgency.choices
         for name in ("category", "urgency"):
@@ -142,9 +144,10 @@ class BaseDemandItemFormSet(BaseInlineFormSet):
     """The list's rows. `row_initial` (one dict per row, in order) pre-fills an unbound formset
     from the autosaved form: the rows of drafts first, then rows not yet complete."""
 
-    def __init__(self, *args, row_initial=None, today=None, extra=None, **kwargs):
+    def __init__(self, *args, row_initial=None, today=None, extra=None, district_id=None, **kwargs):
         self.row_initial = row_initial or []
         self.today = today
+        self.district_id = district_id
         super().__init__(*args, **kwargs)
         if extra is not None:
             self.extra = extra
@@ -157,6 +160,7 @@ class BaseDemandItemFormSet(BaseInlineFormSet):
     def get_form_kwargs(self, index):
         kwargs = super().get_form_kwargs(index)
         kwargs["today"] = self.today
+        kwargs["district_id"] = self.district_id
         kwargs["use_required_attribute"] = False
         if not self.is_bound and index is not None and index < len(self.row_initial):
             kwargs["initial"] = self.row_initial[index]
@@ -279,7 +283,7 @@ class ProjectForm(VersionedFormMixin, BootstrapFormMixin, forms.ModelForm):
         self.fields["villages"].queryset = Village.objects.for_user(user).select_related("township")
         self.fields["villages"].label_from_instance = lambda v: f"{v.township.name} · {v.name}"
         self.fields["lead_secretary"].queryset = Secretary.objects.for_user(user).on_post()
-        self.fields["category"].queryset = DemandCategory.objects.filter(active=True)
+        self.fields["category"].queryset = DemandCategory.objects.offered(scope.district_id)
         demands = DemandItem.objects.for_user(user).exclude(status=DemandItem.Status.DRAFT)
         if scope.is_org:
             # The whole district would be thousands of options: offer the open round's items

@@ -195,7 +195,7 @@ class SupervisionFilterForm(BootstrapFormMixin, forms.Form):
     )
     category = forms.ModelChoiceField(
         label="类别",
-        queryset=DemandCategory.objects.all(),
+        queryset=DemandCategory.objects.none(),
         required=False,
         empty_label="全部类别",
         error_messages={"invalid_choice": "所选类别不存在，请重新选择"},
@@ -223,3 +223,4 @@ class SupervisionFilterForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["township"].queryset = Township.objects.for_user(user)
+        self.fields["category"].queryset = DemandCategory.objects.for_user(user)

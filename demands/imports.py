@@ -112,7 +112,7 @@ class Tables:
 
     def __init__(self, collection_round, township, user):
         self.villages = {v.name: v for v in Village.objects.for_user(user).filter(township=township)}
-        categories = {c.name: c for c in DemandCategory.objects.filter(active=True)}
+        categories = {c.name: c for c in DemandCategory.objects.offered(township.district_id)}
         self.demand_categories = self.project_categories = categories
         self.resource_categories = {c.name: c for c in ResourceCategory.objects.filter(active=True)}
         done = set(

@@ -59,8 +59,45 @@ class CollectionRound(models.Model):
         return self.title
 
 
+class DemandCategoryQuerySet(models.QuerySet):
+    """Demand categories are a shared catalogue (district empty: every district's) plus each
+    district's own (a practice's, e.g. Jining's 7 方面, created by its preset). A district sees the
+    shared ones and its own; its own shadows a shared one of the same name, so a name read from a
+    sheet or a pasted text means one category."""
+
+    def for_district(self, district_id):
+        own = self.model.objects.filter(district_id=district_id).values("name")
+        shared = Q(district__isnull=True) & ~Q(name__in=own)
+        return self.filter(shared | Q(district_id=district_id)) if district_id else self.filter(district__isnull=True)
+
+    def offered(self, district_id):
+        """What a form, the paste parser and the importer offer a district: its active categories,
+        its own first."""
+        own_first = models.F("district").asc(nulls_last=True)
+        return self.for_district(district_id).filter(active=True).order_by(own_first, "sort_order", "name")
+
+    def for_user(self, user):
+        """What a login may read or filter by: the shared categories and its district's (its
+        city's districts' for the city role), a shadowed shared one included (older items may
+        name it). Another district's category is not found (404 / refused in forms)."""
+        scope = scope_for(user)
+        if scope.is_superuser:
+            return self
+        districts = scope.district_ids if scope.is_city else [scope.district_id] if scope.district_id else []
+        return self.filter(Q(district__isnull=True) | Q(district_id__in=districts))
+
+
 class DemandCategory(models.Model):
-    name = models.CharField("需求类别", max_length=30, unique=True)
+    name = models.CharField("需求类别", max_length=30)
+    district = models.ForeignKey(
+        "secretaries.District",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="demand_categories",
+        verbose_name="所属区",
+        help_text="留空为各区共用；填写则只有该区使用（如做法预设建立的类别）",
+    )
     description = models.CharField("说明", max_length=200, blank=True)
     sort_order = models.PositiveSmallIntegerField("排序", default=0)
     active = models.BooleanField("启用", default=True)
@@ -72,9 +109,25 @@ class DemandCategory(models.Model):
         "secretaries.Expertise", blank=True, related_name="demand_categories", verbose_name="对应个人特长"
     )
 
+    objects = DemandCategoryQuerySet.as_manager()
+
     class Meta:
         verbose_name = verbose_name_plural = "需求类别"
         ordering = ["sort_order", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name"],
+                condition=Q(district__isnull=True),
+                name="demand_category_unique_shared_name",
+                violation_error_message="已有同名的共用需求类别",
+            ),
+            models.UniqueConstraint(
+                fields=["district", "name"],
+                condition=Q(district__isnull=False),
+                name="demand_category_unique_name_in_district",
+                violation_error_message="本区已有同名需求类别",
+            ),
+        ]
 
     def __str__(self):
         return self.name

@@ -7,8 +7,16 @@ from django.db.models import Count, FilteredRelation, OuterRef, Prefetch, Q, Sub
 from django.utils import timezone
 
 from core.scoping import scope_for
-from demands.lifecycle import SUBMISSION_DONE, SubmissionStatus
-from demands.models import CollectionRound, DemandItem, ProjectItem, ResourceItem, Submission, number_items
+from demands.lifecycle import DONE, MATCHED, SUBMISSION_DONE, SubmissionStatus
+from demands.models import (
+    CollectionRound,
+    DemandItem,
+    ProjectItem,
+    ResourceItem,
+    Submission,
+    SupervisionFlag,
+    number_items,
+)
 from secretaries.models import Secretary, Township, Village
 
 
@@ -278,3 +286,133 @@ def list_form_rows(submission, drafts, contact):
         initial.append(row)
     initial.extend(from_state.values())
     return initial, len(from_state)
+
+
+# Jining's 四张清单 ---------------------------------------------------------------------------------
+
+
+@dataclass
+class FourListsCounts:
+    """The four lists of a round in view: demands (需求), resources on offer (资源), demands matched
+    with an assignee or resource (共建) and those on the supervision list (督导)."""
+
+    demands: int
+    resources: int
+    cobuild: int
+    supervision: int
+
+
+@dataclass
+class SecretaryListsRow:
+    """督导清单, Jining's sense: how one secretary made and completed the lists of a round."""
+
+    secretary: Secretary
+    list_status: str
+    demands: int = 0
+    cobuild: int = 0
+    done: int = 0
+    flagged: int = 0
+    resources: int = 0
+
+    @property
+    def done_rate(self):
+        return _percent(self.done, self.demands)
+
+    @property
+    def behind(self):
+        """What the supervision points at: no list yet, or items on the supervision list."""
+        return self.list_status in ("未报送", "已退回") or self.flagged > 0
+
+
+def four_lists_counts(user, collection_round, township_id=None):
+    items = DemandItem.objects.for_user(user).filter(round=collection_round).exclude(status=DemandItem.Status.DRAFT)
+    resources = ResourceItem.objects.for_user(user).filter(active=True)
+    flags = SupervisionFlag.objects.for_user(user).active().filter(item__round=collection_round)
+    if township_id:
+        items = items.filter(village__township_id=township_id)
+        resources = resources.filter(secretary__village__township_id=township_id)
+        flags = flags.filter(item__village__township_id=township_id)
+    return FourListsCounts(
+        demands=items.count(),
+        resources=resources.count(),
+        cobuild=items.filter(status__in=MATCHED).count(),
+        supervision=flags.values("item_id").distinct().count(),
+    )
+
+
+def lists_by_secretary(user, collection_round, township_id=None):
+    """[SecretaryListsRow] for the secretaries on post in view (their villages' lists of the round,
+    their own resources), in township and village order: a handful of grouped queries."""
+    secretaries = (
+        Secretary.objects.for_user(user)
+        .on_post()
+        .filter(village__township__district_id=collection_round.district_id)
+        .select_related("village__township", "dispatch_unit")
+        .order_by("village__township__name", "village__name", "name")
+    )
+    if township_id:
+        secretaries = secretaries.filter(village__township_id=township_id)
+    secretaries = list(secretaries)
+    villages = {s.village_id for s in secretaries}
+    submissions = {
+        village_id: (status, is_nil)
+        for village_id, status, is_nil in Submission.objects.for_user(user)
+        .filter(round=collection_round, village_id__in=villages)
+        .values_list("village_id", "status", "is_nil")
+    }
+    items = (
+        DemandItem.objects.for_user(user)
+        .filter(round=collection_round, village_id__in=villages)
+        .exclude(status=DemandItem.Status.DRAFT)
+        .order_by()
+        .values("village_id")
+        .annotate(
+            n=Count("pk"),
+            cobuild=Count("pk", filter=Q(status__in=MATCHED)),
+            done=Count("pk", filter=Q(status__in=DONE)),
+        )
+    )
+    by_village = {row["village_id"]: row for row in items}
+    flagged = dict(
+        SupervisionFlag.objects.for_user(user)
+        .active()
+        .filter(item__round=collection_round, item__village_id__in=villages)
+        .order_by()
+        .values("item__village_id")
+        .annotate(n=Count("item_id", distinct=True))
+        .values_list("item__village_id", "n")
+    )
+    resources = dict(
+        ResourceItem.objects.for_user(user)
+        .filter(active=True, secretary__in=secretaries)
+        .order_by()
+        .values("secretary_id")
+        .annotate(n=Count("pk"))
+        .values_list("secretary_id", "n")
+    )
+    rows = []
+    for secretary in secretaries:
+        counts = by_village.get(secretary.village_id, {})
+        rows.append(
+            SecretaryListsRow(
+                secretary=secretary,
+                list_status=_list_status(submissions.get(secretary.village_id)),
+                demands=counts.get("n", 0),
+                cobuild=counts.get("cobuild", 0),
+                done=counts.get("done", 0),
+                flagged=flagged.get(secretary.village_id, 0),
+                resources=resources.get(secretary.pk, 0),
+            )
+        )
+    return rows
+
+
+def _list_status(submission):
+    if submission is None:
+        return "未报送"
+    status, is_nil = submission
+    if status in SUBMISSION_DONE and is_nil:
+        return "本轮无新增需求"
+    if status == SubmissionStatus.DRAFT:
+        return "未报送"
+    return SubmissionStatus(status).label

@@ -29,7 +29,7 @@ def list_specs(township, user):
     # Names are looked up inside the user's scope and this township: another's is refused later.
     villages = _village_options(Village.objects.for_user(user).filter(township=township).values_list("name", flat=True))
     demand_categories = _options(
-        DemandCategory.objects.filter(active=True).values_list("name", flat=True), values["需求类别"]
+        DemandCategory.objects.offered(township.district_id).values_list("name", flat=True), values["需求类别"]
     )
     resource_categories = _options(
         ResourceCategory.objects.filter(active=True).values_list("name", flat=True), values["资源类别"]

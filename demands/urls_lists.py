@@ -1,8 +1,8 @@
 # URLs of the lists and collection rounds (issue 3). Names live in the "demands" namespace.
 from django.urls import path
 
+from demands import views_four_lists, views_review
 from demands import views_lists as views
-from demands import views_review
 
 urlpatterns: list = [
     path("rounds/", views.round_list, name="round_list"),
@@ -35,4 +35,6 @@ urlpatterns: list = [
     path("projects/", views.project_list, name="project_list"),
     path("projects/new/", views.project_create, name="project_create"),
     path("projects/<int:pk>/edit/", views.project_edit, name="project_edit"),
+    path("four-lists/", views_four_lists.four_lists, name="four_lists"),
+    path("four-lists/supervision.xlsx", views_four_lists.four_lists_export, name="four_lists_export"),
 ]

@@ -3,6 +3,7 @@
 
 import json
 from dataclasses import asdict
+from functools import partial
 
 from django.conf import settings
 from django.contrib import messages
@@ -434,14 +435,23 @@ def _list_formset(request, submission, drafts, contact):
     """The rows: as posted; else as kept from a post made after the session expired; else as
     last saved (drafts, and what was autosaved since)."""
     today = timezone.localdate()
+    district_id = submission.round.district_id
     data = request.POST if request.method == "POST" else pop_kept_input(request)
     if data is not None:
-        formset = DemandItemFormSet(data, instance=submission, queryset=drafts, prefix="items", today=today)
+        formset = DemandItemFormSet(
+            data, instance=submission, queryset=drafts, prefix="items", today=today, district_id=district_id
+        )
         return formset, ListContactForm(data, prefix="list"), request.method != "POST"
     row_initial, pending = list_form_rows(submission, drafts, contact)
     extra = pending if row_initial else 1
     formset = DemandItemFormSet(
-        instance=submission, queryset=drafts, prefix="items", today=today, row_initial=row_initial, extra=extra
+        instance=submission,
+        queryset=drafts,
+        prefix="items",
+        today=today,
+        row_initial=row_initial,
+        extra=extra,
+        district_id=district_id,
     )
     return formset, ListContactForm(initial=contact, prefix="list"), False
 
@@ -538,7 +548,11 @@ def submission_autosave(request, pk):
         return refused
     try:
         saved_at, saved, errors, version = list_services.submission_autosave(
-            submission, request.user, payload, form_class=DemandItemForm, contact_form_class=ListContactForm
+            submission,
+            request.user,
+            payload,
+            form_class=partial(DemandItemForm, district_id=submission.round.district_id),
+            contact_form_class=ListContactForm,
         )
     except list_services.AutosaveError as exc:
         return _json_error(str(exc), 400)
@@ -572,7 +586,7 @@ def submission_paste(request, pk):
         return refused
     if not isinstance(payload, dict) or not isinstance(payload.get("text"), str) or len(payload["text"]) > 20000:
         return _json_error("请粘贴文字（不超过2万字）", 400)
-    categories = DemandCategory.objects.filter(active=True).values_list("pk", "name")
+    categories = DemandCategory.objects.offered(submission.round.district_id).values_list("pk", "name")
     result = parse_pasted_items(payload["text"], categories)
     return JsonResponse({"ok": True, "rows": [asdict(row) for row in result.rows], "problems": result.problems})
 
@@ -627,7 +641,10 @@ def demand_row(request):
     # Built like the formset's own extra rows: a 删除 box, and no browser-side `required`, so a row
     # added by mistake and left blank does not block 保存草稿 or 报送清单 (the formset skips it).
     formset = DemandItemFormSet(prefix="items", queryset=DemandItem.objects.none())
-    form = DemandItemForm(prefix=f"items-{raw}", empty_permitted=True, use_required_attribute=False)
+    district_id = scope_for(request.user).district_id
+    form = DemandItemForm(
+        prefix=f"items-{raw}", empty_permitted=True, use_required_attribute=False, district_id=district_id
+    )
     formset.add_fields(form, int(raw))
     form.number = int(raw) + 1
     return render(request, "demands/_demand_row.html", {"form": form})

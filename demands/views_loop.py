@@ -270,7 +270,7 @@ def cobuild_export(request):
 def _supervision_filters(request):
     form = SupervisionFilterForm(request.GET or None, user=request.user)
     if form.is_bound and not form.is_valid():
-        if _names_a_foreign_record(form, ["township"]):
+        if _names_a_foreign_record(form, ["township", "category"]):
             raise Http404
         return form, None
     data = form.cleaned_data if form.is_bound else {}

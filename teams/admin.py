@@ -2,10 +2,12 @@
 
 from django.contrib import admin
 
+from core.admin import ViewOnlyAdminMixin
 from core.scoping import scope_for
 from secretaries.admin import ScopedAdminMixin, ScopedHistoryAdmin
 from teams.models import (
     ActivityPhoto,
+    AppliedPreset,
     Award,
     GroupKind,
     GroupMember,
@@ -48,6 +50,13 @@ class GroupKindAdmin(ScopedHistoryAdmin):
     list_display = ["name", "code", "level", "max_per_person", "allowance", "scored", "dispatchable", "district"]
     list_filter = ["level", "scored", ("district", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "code"]
+
+
+@admin.register(AppliedPreset)
+class AppliedPresetAdmin(ViewOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    """Which practices' presets a district applied (the preset page applies them)."""
+
+    list_display = ["district", "preset", "applied_at"]
 
 
 @admin.register(GroupMember)

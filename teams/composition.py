@@ -7,8 +7,9 @@ group page and the balanced-split preview alike. Rules, each skipped when the ki
 - ages mixed: no age band holds more than `age_band_max_share` of the secretaries;
 - dispatch units shared: no unit sends more than `unit_max_share` of them;
 - expertise complementary: at least `min_expertise` expertise categories covered;
-- Jining's 1+1+1 (`one_one_one`): a province- or city-sent secretary, a county-sent secretary of
-  the group's own township, and a county-sent secretary of another township.
+- Jining's 1+1+1 (`one_one_one`): a province- or city-sent secretary or work team (several sent
+  together by one unit), a county-sent secretary of the group's own township, and a county-sent
+  secretary of another township.
 
 Ages, units and expertise are the secretaries'; other members (village cadres, villagers) count
 for the size only. Warnings never block a save: the department decides."""
@@ -48,6 +49,7 @@ class Composition:
     units: list  # [(unit name, level label, count)]
     unit_levels: list  # [(level label, count)]
     warnings: list = field(default_factory=list)
+    one_one_one: list = field(default_factory=list)  # [(part, who or None)] where the kind asks for 1+1+1
 
 
 def rules_of(team):
@@ -96,7 +98,8 @@ def team_composition(team, *, today=None, members=None, all_expertise=None):
             f"业务特长只覆盖 {len(expertise)} 类，少于要求的 {rules.min_expertise} 类（特长互补）。"
         )
     if rules.one_one_one:
-        composition.warnings += one_one_one_warnings(team, secretaries)
+        composition.one_one_one, warnings = one_one_one_parts(team, secretaries)
+        composition.warnings += warnings
     return composition
 
 
@@ -123,22 +126,48 @@ def composition_warnings(team, size, bands, units, *, rules=None):
     return warnings
 
 
-def one_one_one_warnings(team, secretaries):
-    """Jining's 1+1+1, by the dispatching unit's level and the secretary's township."""
+def one_one_one_parts(team, secretaries):
+    """Jining's 1+1+1, by the dispatching unit's level and the secretary's township: the three
+    parts, each [(label, who)] with who None when missing, and the warnings.
+
+    The upper part is one province- or city-sent secretary *or one team*: several secretaries sent
+    together by the same unit (a 省派党小组 or 市派工作队) count as the one. Upper-sent secretaries of
+    two or more units are more than "1" (the seed: each 分盟 holds one such group or team)."""
     if team.township_id is None:
-        return ["按“1+1+1”组建须先指定本队所属乡镇，才能判断“本乡镇”和“外乡镇”。"]
-    upper = [s for s in secretaries if s.dispatch_unit.level in UPPER_LEVELS]
+        return [], ["按“1+1+1”组建须先指定本队所属乡镇，才能判断“本乡镇”和“外乡镇”。"]
+    by_unit = {}
+    for person in secretaries:
+        if person.dispatch_unit.level in UPPER_LEVELS:
+            by_unit.setdefault(person.dispatch_unit, []).append(person)
+    by_unit = dict(sorted(by_unit.items(), key=lambda item: item[0].name))
     county = [s for s in secretaries if s.dispatch_unit.level in COUNTY_LEVELS]
     own = [s for s in county if s.village.township_id == team.township_id]
     other = [s for s in county if s.village.township_id != team.township_id]
     township = team.township.name
-    missing = []
-    if not upper:
-        missing.append("1名省派或市派第一书记（或工作队）")
-    if not own:
-        missing.append(f"1名{township}的区县派第一书记")
-    if not other:
-        missing.append(f"1名{township}以外乡镇的区县派第一书记")
-    if not missing:
-        return []
-    return [f"未达到“1+1+1”：缺少{'、'.join(missing)}。"]
+    parts = [
+        ("1名省派或市派第一书记（或工作队）", _upper_part(by_unit)),
+        (f"1名{township}的区县派第一书记", "、".join(s.name for s in own) or None),
+        (f"1名{township}以外乡镇的区县派第一书记", "、".join(s.name for s in other) or None),
+    ]
+    warnings = []
+    missing = [label for label, who in parts if who is None]
+    if missing:
+        warnings.append(f"未达到“1+1+1”：缺少{'、'.join(missing)}。")
+    if len(by_unit) > 1:
+        units = "、".join(f"{unit.name}{len(people)}名" for unit, people in by_unit.items())
+        warnings.append(
+            f"未达到“1+1+1”：省派或市派一方应为1名第一书记或同一派出单位的1支工作队，"
+            f"现有{len(by_unit)}个派出单位（{units}）。"
+        )
+    return parts, warnings
+
+
+def _upper_part(by_unit):
+    if not by_unit:
+        return None
+    return "；".join(
+        f"{unit.name}工作队（{len(people)}人：{'、'.join(p.name for p in people)}）"
+        if len(people) > 1
+        else f"{people[0].name}（{unit.name}）"
+        for unit, people in by_unit.items()
+    )

@@ -15,20 +15,9 @@ from django.db.models import Count
 from secretaries.models import District, Secretary
 from teams import scoring, services
 from teams.models import Meeting, PioneerTeam, TeamActivity, TeamMembership
+from teams.presets import FANGSHAN_TEAMS as TEAMS
+from teams.presets import apply_preset
 
-# (name, focus, description, the kinds of activity it mostly runs)
-TEAMS = [
-    ("红色先锋", "党建引领", "讲红色党课、宣讲政策、帮村党组织建强班子。", ["红色党课", "政策宣讲", "技能培训"]),
-    (
-        "致富先锋",
-        "增收致富与产销对接",
-        "引项目、争资金、拓销路，帮农产品卖出去。",
-        ["农产品促销", "文旅推介", "技能培训"],
-    ),
-    ("文明先锋", "乡风文明", "移风易俗、人居环境整治、文明实践。", ["文明引导", "环境整治", "文旅推介"]),
-    ("为民先锋", "民生服务", "义诊、法律咨询、助老助残，办好群众身边事。", ["义诊服务", "法律咨询", "环境整治"]),
-    ("维稳先锋", "平安稳定", "矛盾调解、安保服务、护林防火。", ["矛盾调解", "安保服务", "法律咨询"]),
-]
 FORMED_ON = date(2025, 11, 20)
 WINDOW_END = date(2026, 11, 23)  # the last day with demo activities; nothing is dated later
 MONTHS = [date(2025, 12, 1)] + [date(2026, m, 1) for m in range(1, 12)]
@@ -61,13 +50,10 @@ def seed(stdout):
 
 
 def _teams(district):
-    teams = []
-    for name, focus, description, _kinds in TEAMS:
-        team, _ = PioneerTeam.objects.get_or_create(
-            district=district, name=name, defaults={"focus": focus, "description": description}
-        )
-        teams.append(team)
-    return teams
+    """Fangshan's preset (一五八: the 先锋队 kind and its five teams, the 联合党组织 kind); applying it
+    again finds what is there, so an existing demo keeps its teams as they are."""
+    apply_preset(district, "fangshan")
+    return [PioneerTeam.objects.get(district=district, name=name) for name, _focus, _description, _kinds in TEAMS]
 
 
 def _members(district, teams):

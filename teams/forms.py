@@ -366,12 +366,13 @@ class DecisionConvertForm(BootstrapFormMixin, forms.Form):
     village = forms.ModelChoiceField(label="涉及村", queryset=Village.objects.none())
     category = forms.ModelChoiceField(label="类别", queryset=None, required=False, help_text="转为需求时必选")
 
-    def __init__(self, *args, villages, **kwargs):
-        """`villages`: those the decision may go to (teams.access.decision_villages)."""
+    def __init__(self, *args, villages, district_id, **kwargs):
+        """`villages`: those the decision may go to (teams.access.decision_villages); `district_id`:
+        the meeting's, whose demand categories are offered (shared + its own)."""
         super().__init__(*args, **kwargs)
         self.fields["village"].queryset = villages
         self.fields["village"].error_messages["invalid_choice"] = DECISION_VILLAGE_MESSAGE
-        self.fields["category"].queryset = DemandCategory.objects.filter(active=True)
+        self.fields["category"].queryset = DemandCategory.objects.offered(district_id)
 
     def clean(self):
         data = super().clean()

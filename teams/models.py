@@ -125,6 +125,34 @@ PIONEER_DEFAULTS = {
 }
 
 
+class AppliedPresetQuerySet(DistrictWideQuerySet):
+    district_path = "district_id"
+
+    def names(self, district_id):
+        return set(self.filter(district_id=district_id).values_list("preset", flat=True))
+
+
+class AppliedPreset(models.Model):
+    """A practice's preset a district has applied (teams.presets.apply_preset records it): the pages
+    a practice names its own way read it, e.g. Jining's 四张清单 in the menu."""
+
+    district = models.ForeignKey(
+        "secretaries.District", on_delete=models.CASCADE, related_name="applied_presets", verbose_name="所属区"
+    )
+    preset = models.CharField("做法预设", max_length=20)
+    applied_at = models.DateTimeField("首次应用时间", auto_now_add=True)
+
+    objects = AppliedPresetQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "已应用的做法预设"
+        ordering = ["district", "applied_at"]
+        constraints = [models.UniqueConstraint(fields=["district", "preset"], name="applied_preset_once")]
+
+    def __str__(self):
+        return f"{self.district} · {self.preset}"
+
+
 class GroupMemberQuerySet(DistrictWideQuerySet):
     district_path = "district_id"
 

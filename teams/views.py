@@ -489,7 +489,7 @@ def decision_convert(request, pk):
     if not access.can_edit_meeting(request.user, decision.meeting):
         raise PermissionDenied("您不能转办该议定事项。")
     villages = access.decision_villages(request.user, decision.meeting)
-    form = DecisionConvertForm(request.POST or None, villages=villages)
+    form = DecisionConvertForm(request.POST or None, villages=villages, district_id=decision.meeting.district_id)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -7,10 +7,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from core.access import role_required
+from demands.models import DemandCategory
 from secretaries.models import District
 from teams import params, services
 from teams.forms import PartnerForm, PersonAddForm
-from teams.models import GroupKind, PioneerTeam
+from teams.models import AppliedPreset, GroupKind, PioneerTeam
 from teams.presets import PRESETS, apply_preset
 
 
@@ -80,5 +81,13 @@ def presets(request):
                 messages.success(request, str(applied))
                 return redirect("teams:team_list")
     kinds = GroupKind.objects.for_user(request.user).order_by("sort_order", "pk")
-    context = {"presets": PRESETS.items(), "kinds": kinds, "district": district}
+    categories = DemandCategory.objects.filter(district=district) if district else DemandCategory.objects.none()
+    applied = AppliedPreset.objects.names(district.pk) if district else set()
+    context = {
+        "presets": PRESETS.items(),
+        "kinds": kinds,
+        "district": district,
+        "categories": categories,
+        "applied": applied,
+    }
     return render(request, "teams/presets.html", context)

@@ -24,6 +24,7 @@ DOWNLOADS = {
     "demands:round_export": ("township_a", ["round"], "", True),
     "demands:cobuild_export": ("org", [], "", False),
     "demands:supervision_export": ("org", [], "", False),
+    "demands:four_lists_export": ("org", [], "", False),
     "teams:activity_export": ("org", [], "", False),
     "teams:evaluation_export": ("org", [], "", False),
     "dashboard:round_report_xlsx": ("org", ["round"], "", True),

@@ -34,9 +34,10 @@ class CollectionRoundFactory(factory.django.DjangoModelFactory):
 class DemandCategoryFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = DemandCategory
-        django_get_or_create = ("name",)
+        django_get_or_create = ("name", "district")
 
     name = factory.Sequence(lambda n: f"需求类别{n}")
+    district = None  # shared by every district; pass one for a district's own category
 
 
 class ResourceCategoryFactory(factory.django.DjangoModelFactory):

@@ -5,9 +5,11 @@ from django.db.models import Max
 from django.utils import timezone
 
 from secretaries import demo as secretaries_demo
+from secretaries.models import District
 from stations import demo as stations_demo
 from teams import demo
-from teams.models import Meeting, PioneerTeam, RankingSnapshot, TeamActivity, TeamMembership
+from teams.models import GroupKind, Meeting, PioneerTeam, RankingSnapshot, TeamActivity, TeamMembership
+from teams.presets import apply_preset
 from teams.selectors import activity_totals
 
 DEMO_WRITTEN_ON = date(2026, 11, 24)  # "today" when the demo was written (Asia/Shanghai)
@@ -65,3 +67,15 @@ def test_nothing_in_the_demo_is_dated_after_today(db):
     assert last_activity.month == 11 and last_activity.year == 2026  # the year runs up to last week
     assert not TeamMembership.objects.filter(joined__gt=demo.WINDOW_END).exists()
     assert not Meeting.objects.filter(date__lte=demo.WINDOW_END, minutes="").filter(team__isnull=False).exists()
+
+
+def test_fangshans_demo_applies_its_preset_and_applying_it_again_adds_nothing(db):
+    out = io.StringIO()
+    secretaries_demo.seed(out)
+    demo.seed(out)
+    district = District.objects.get(name="房山区")
+
+    assert set(GroupKind.objects.filter(district=district).values_list("code", flat=True)) == {"pioneer", "joint_org"}
+    assert set(PioneerTeam.objects.filter(district=district).values_list("kind__code", flat=True)) == {"pioneer"}
+    again = apply_preset(district, "fangshan")
+    assert (again.kinds, again.groups, again.rules) == ([], [], 0)

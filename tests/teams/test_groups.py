@@ -202,6 +202,58 @@ def test_one_plus_one_plus_one_says_all_three_when_empty_and_the_page_says_why(
     assert "人数 0 人，少于下限 3 人。" in page
 
 
+def test_a_city_sent_work_team_of_one_unit_counts_as_the_one_and_the_page_names_it(
+    client_for, org_user, jining, township_a, township_b
+):
+    sub = jining["第一分盟"]  # in township_a (十渡镇)
+    unit = DispatchUnitFactory(name="济宁市农业农村局", level="city")
+    for name in ("市派甲", "市派乙", "市派丙"):
+        services.membership_add(
+            sub, SecretaryFactory(name=name, dispatch_unit=unit, village=VillageFactory(township=township_b))
+        )
+    services.membership_add(sub, sent("county", township_a, "本镇"))
+    services.membership_add(sub, sent("county", township_b, "外镇"))
+
+    composition = team_composition(sub, today=TODAY)
+
+    assert not [w for w in composition.warnings if "1+1+1" in w]
+    part, who = composition.one_one_one[0]
+    assert part == "1名省派或市派第一书记（或工作队）" and who.startswith("济宁市农业农村局工作队（3人：")
+    assert all(name in who for name in ("市派甲", "市派乙", "市派丙"))
+    page = client_for(org_user).get(reverse("teams:team_detail", args=[sub.pk])).content.decode()
+    assert "济宁市农业农村局工作队（3人" in page and "“1+1+1”组建" in page
+
+
+def test_upper_sent_secretaries_of_two_units_are_more_than_the_one(jining, township_a, township_b):
+    sub = jining["第一分盟"]
+    for person in (
+        sent("province", township_b, "省派"),
+        sent("city", township_b, "市派"),
+        sent("county", township_a, "本镇"),
+        sent("county", township_b, "外镇"),
+    ):
+        services.membership_add(sub, person)
+
+    warnings = team_composition(sub, today=TODAY).warnings
+
+    assert warnings == [
+        "未达到“1+1+1”：省派或市派一方应为1名第一书记或同一派出单位的1支工作队，"
+        "现有2个派出单位（市派的单位1名、省派的单位1名）。"
+    ]
+
+
+def test_a_work_team_without_the_county_parts_names_only_those(client_for, org_user, jining, township_a):
+    sub = jining["第一分盟"]
+    unit = DispatchUnitFactory(name="山东省财政厅", level="province")
+    for name in ("省派甲", "省派乙"):
+        services.membership_add(sub, SecretaryFactory(name=name, dispatch_unit=unit))
+
+    page = client_for(org_user).get(reverse("teams:team_detail", args=[sub.pk])).content.decode()
+
+    assert "未达到“1+1+1”：缺少1名十渡镇的区县派第一书记、1名十渡镇以外乡镇的区县派第一书记。" in page
+    assert "山东省财政厅工作队（2人：省派乙、省派甲）" in page or "山东省财政厅工作队（2人：省派甲、省派乙）" in page
+
+
 def test_a_kind_without_age_or_unit_rules_does_not_warn_about_them(district, township_a, batch):
     kind = GroupKind.objects.create(district=district, code="g", name="服务组", min_size=1, max_size=5)
     team = TeamFactory(district=district, kind=kind, name="蚕桑产业服务组", min_size=1, max_size=5)

@@ -120,7 +120,10 @@ def test_the_org_applies_a_preset_on_its_page_and_others_may_not(client_for, org
 
     response = client_for(org_user).post(reverse("teams:presets"), {"preset": "gangcha"}, follow=True)
 
-    assert "已应用“刚察“一核五队””：新建队伍类型 1 个、队伍 15 支、计分规则 9 条。" in response.content.decode()
+    assert (
+        "已应用“刚察“一核五队””：新建队伍类型 1 个、队伍 15 支、计分规则 9 条、需求类别 5 个。"
+        in response.content.decode()
+    )
     page = client_for(org_user).get(reverse("teams:presets")).content.decode()
     assert "工作队" in page and "村级" in page
 

@@ -15,8 +15,9 @@ DEMO_MODULES = [
     "secretaries.demo",
     "stations.demo",
     "teams.demo",
-    "teams.demo_practices",
     "demands.demo",
+    # After the shared catalogue (demands.demo): a practice's own demand categories map onto it.
+    "teams.demo_practices",
     "demands.demo_loop",
     "dashboard.demo",
 ]
