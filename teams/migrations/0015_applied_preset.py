@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('secretaries', '0005_staffprofile_roles_city_and_admins'),
-        ('teams', '0012_scoring_rule_one_owner'),
+        ('teams', '0014_group_member_login'),
     ]
 
     operations = [
