@@ -17,74 +17,20 @@ cached (dashboard.city.comparison called directly).
 """
 
 import argparse
-import os
 import statistics
 import sys
 import time
 from datetime import date, timedelta
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-BENCH_DB = "bench_city"
-SOURCE_URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-if not SOURCE_URL.startswith("postgres"):
-    sys.exit("city_bench 需要 PostgreSQL：DATABASE_URL=postgres://user@host:5432/postgres")
-BENCH_URL = urlunparse(urlparse(SOURCE_URL)._replace(path=f"/{BENCH_DB}"))
+from bench.benchdb import BenchDatabase  # noqa: E402  (after the path above)
 
-os.environ["DATABASE_URL"] = BENCH_URL
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("DEBUG", "0")
-os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789abcdef")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
-os.environ.setdefault("SESSION_COOKIE_SECURE", "0")
-os.environ.setdefault("CSRF_COOKIE_SECURE", "0")
-os.environ.setdefault("STATIC_MANIFEST", "0")
-os.environ.setdefault("WHITENOISE_USE_FINDERS", "1")
-# Refreshes are queued in memory and not run: the stale path is measured as a request sees it.
-os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "0")
-os.environ.setdefault("CELERY_BROKER_URL", "memory://")
-os.environ.setdefault("CACHE_URL", "locmem://")
-os.environ.setdefault("FAST_PASSWORD_HASHER", "1")
-os.environ.setdefault("LOG_LEVEL", "WARNING")
+DB = BenchDatabase("bench_city", "city_bench")
 
 SIZE = {"townships": 20, "villages_per_township": 15, "items": 20_000, "teams": 10, "activities": 3_000}
 STATUSES = ["submitted", "accepted", "dispatched", "in_progress", "resolved", "resolved", "rated", "returned"]
-
-
-def admin_connection():
-    import psycopg2
-
-    url = urlparse(SOURCE_URL)
-    conn = psycopg2.connect(
-        dbname=(url.path or "/postgres").lstrip("/") or "postgres",
-        user=url.username or "postgres",
-        password=url.password,
-        host=url.hostname or "127.0.0.1",
-        port=url.port or 5432,
-    )
-    conn.autocommit = True
-    return conn
-
-
-def database(action):
-    from django.db import connections
-
-    connections.close_all()
-    conn = admin_connection()
-    with conn.cursor() as cursor:
-        if action == "exists":
-            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB])
-            found = cursor.fetchone() is not None
-            conn.close()
-            return found
-        cursor.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}"')
-        if action == "recreate":
-            cursor.execute(f'CREATE DATABASE "{BENCH_DB}"')
-    conn.close()
-    return None
 
 
 def build_district(city, number, batch, unit, categories, resource_category, today):
@@ -303,16 +249,16 @@ def main():
     args = parser.parse_args()
     import django
 
-    if not args.keep or not database("exists"):
-        print(f"Building {BENCH_DB} ...", flush=True)
-        database("recreate")
+    if not args.keep or not DB.exists():
+        print(f"Building {DB.name} ...", flush=True)
+        DB.recreate()
         django.setup()
         build(args.districts)
     else:
         django.setup()
     run(args.requests)
     if args.drop:
-        database("drop")
+        DB.drop()
 
 
 if __name__ == "__main__":

@@ -20,39 +20,17 @@ Goal: under 300 ms median for the org dashboard.
 
 import argparse
 import gc
-import os
 import statistics
 import sys
 import time
 from datetime import date, timedelta
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-BENCH_DB = "bench_dashboard"
-SOURCE_URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-if not SOURCE_URL.startswith("postgres"):
-    sys.exit("dashboard_bench 需要 PostgreSQL：DATABASE_URL=postgres://user@host:5432/postgres")
-BENCH_URL = urlunparse(urlparse(SOURCE_URL)._replace(path=f"/{BENCH_DB}"))
+from bench.benchdb import BenchDatabase  # noqa: E402  (after the path above)
 
-os.environ["DATABASE_URL"] = BENCH_URL
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("DEBUG", "0")
-os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789abcdef")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
-os.environ.setdefault("SESSION_COOKIE_SECURE", "0")
-os.environ.setdefault("CSRF_COOKIE_SECURE", "0")
-os.environ.setdefault("STATIC_MANIFEST", "0")
-os.environ.setdefault("WHITENOISE_USE_FINDERS", "1")
-# Refreshes are queued in memory and not run: the stale path is measured as a request sees it.
-os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "0")
-os.environ.setdefault("CELERY_BROKER_URL", "memory://")
-# The cache in this process's memory (set CACHE_URL=redis://… to measure through Redis instead).
-os.environ.setdefault("CACHE_URL", "locmem://")
-os.environ.setdefault("FAST_PASSWORD_HASHER", "1")
-os.environ.setdefault("LOG_LEVEL", "WARNING")
+DB = BenchDatabase("bench_dashboard", "dashboard_bench")
 
 SIZE = {
     "townships": 1_000,
@@ -66,48 +44,6 @@ SIZE = {
     "resources": 30_000,
     "projects": 5_000,
 }
-
-
-def admin_connection():
-    import psycopg2
-
-    url = urlparse(SOURCE_URL)
-    conn = psycopg2.connect(
-        dbname=(url.path or "/postgres").lstrip("/") or "postgres",
-        user=url.username or "postgres",
-        password=url.password,
-        host=url.hostname or "127.0.0.1",
-        port=url.port or 5432,
-    )
-    conn.autocommit = True
-    return conn
-
-
-def recreate_database():
-    conn = admin_connection()
-    with conn.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}"')
-        cursor.execute(f'CREATE DATABASE "{BENCH_DB}"')
-    conn.close()
-
-
-def drop_database():
-    from django.db import connections
-
-    connections.close_all()
-    conn = admin_connection()
-    with conn.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}"')
-    conn.close()
-
-
-def database_exists():
-    conn = admin_connection()
-    with conn.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB])
-        found = cursor.fetchone() is not None
-    conn.close()
-    return found
 
 
 def insert_select(cursor, model, columns, select_sql, params=()):
@@ -474,9 +410,9 @@ def main():
     parser.add_argument("--drop", action="store_true", help="drop the database at the end")
     parser.add_argument("--requests", type=int, default=20)
     args = parser.parse_args()
-    if not args.keep or not database_exists():
-        print(f"Building {BENCH_DB} ...", flush=True)
-        recreate_database()
+    if not args.keep or not DB.exists():
+        print(f"Building {DB.name} ...", flush=True)
+        DB.recreate()
         import django
 
         django.setup()
@@ -487,7 +423,7 @@ def main():
         django.setup()
     run(args.requests)
     if args.drop:
-        drop_database()
+        DB.drop()
 
 
 if __name__ == "__main__":
