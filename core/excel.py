@@ -23,7 +23,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from core.importing import check_xlsx_content
+from core.importing import dataset_from_bytes
 from core.signals import audit
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -167,11 +167,11 @@ def dataset_workbook(dataset, title="Sheet1"):
 
 class SafeXLSX(XLSX):
     """The admin's import-export format: exports go through the shared writer (escaped); an
-    import is first checked like every upload (size, expansion, declared dimension)."""
+    import is read like every upload (size, expansion, declared dimension checked first; an Excel
+    error value such as #N/A refused by row and column, not imported as text)."""
 
     def create_dataset(self, in_stream):
-        check_xlsx_content(in_stream)
-        return super().create_dataset(in_stream)
+        return dataset_from_bytes(in_stream)
 
     def export_data(self, dataset, **kwargs):
         return workbook_bytes(dataset_workbook(dataset))

@@ -113,6 +113,14 @@ def read_xlsx(upload, *, required_headers, optional_headers=(), max_mb=None, she
         return book.dataset(sheet, required_headers=required_headers, optional_headers=optional_headers)
 
 
+def dataset_from_bytes(content):
+    """The first sheet of .xlsx bytes, checked like every upload, as a Dataset of every headed
+    column (the admin's import-export format). Raises ImportFileError (Chinese)."""
+    check_xlsx_content(content)
+    with _parse(content) as book:
+        return book.dataset(required_headers=(), every_column=True)
+
+
 def open_xlsx(upload, *, max_mb=None):
     """Check an uploaded file and open it once: an XlsxBook whose sheets the caller reads one by
     one (`book.sheetnames`, `book.dataset(title, required_headers=...)`). Use it as a context
@@ -303,9 +311,10 @@ class XlsxBook:
         # Cells, not values: an error cell's value is its code as text, told apart by its type.
         return (tuple(ExcelError(c.value) if c.data_type == "e" else c.value for c in row) for row in rows)
 
-    def dataset(self, sheet=None, *, required_headers, optional_headers=()):
-        """The named (or first) sheet as a Dataset of the known columns. Raises EmptySheetError
-        for a sheet with no data rows, ImportFileError for a missing sheet or header."""
+    def dataset(self, sheet=None, *, required_headers, optional_headers=(), every_column=False):
+        """The named (or first) sheet as a Dataset of the known columns (`every_column`: of every
+        column with a header). Raises EmptySheetError for a sheet with no data rows,
+        ImportFileError for a missing sheet or header, or an Excel error value (#N/A) in a cell."""
         rows = self.rows(sheet)
         if not rows:
             raise EmptySheetError("文件中没有内容（缺少表头和数据行）")
@@ -314,7 +323,7 @@ class XlsxBook:
         if missing:
             raise ImportFileError(f"表头缺少以下列：{'、'.join(missing)}。请使用下载的模板填写。")
         known = set(required_headers) | set(optional_headers)
-        keep = [i for i, h in enumerate(headers) if h in known]
+        keep = [i for i, h in enumerate(headers) if (h if every_column else h in known)]
         data_rows = rows[1:]
         if not data_rows:
             raise EmptySheetError("文件中只有表头，没有数据行")

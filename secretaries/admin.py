@@ -7,6 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import SharedCatalogAdminMixin
 from core.excel import SafeXLSX, audit_export
+from core.importing import ImportFileError
 from core.signals import audit
 from secretaries.access import can_edit_unit
 from secretaries.models import (
@@ -82,6 +83,13 @@ class ScopedImportExportAdmin(ImportExportModelAdmin, ScopedHistoryAdmin):
 
     def get_resource_kwargs(self, request, **kwargs):
         return {}
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        # The package names only the exception's class, in English; our reader says what is wrong.
+        if isinstance(e, ImportFileError):
+            form.add_error("import_file", str(e))
+        else:
+            form.add_error("import_file", "无法读取该文件，请确认是 Excel 2007 及以上格式（.xlsx）的文件")
 
     def get_import_resource_kwargs(self, request, **kwargs):
         # The admin's import looks names up in the user's scope, as the import pages do.

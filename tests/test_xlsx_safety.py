@@ -424,3 +424,38 @@ def test_a_cell_past_the_column_limit_goes_to_openpyxl_which_refuses_it_filled(m
     monkeypatch.setattr(core.importing.CalamineWorkbook, "from_filelike", None)
     with pytest.raises(ImportFileError, match="列数超过上限 60 列"):
         read_xlsx(upload_of(content), required_headers=["姓名"])
+
+
+def _admin_import(client, content, name="村.xlsx"):
+    file = io.BytesIO(content)
+    file.name = name
+    return client.post("/admin/secretaries/village/import/", {"format": "0", "resource": "0", "import_file": file})
+
+
+def _error_cell_workbook():
+    """A villages workbook whose 户籍人口 is =NA(), saved with its cached error value, as Excel does."""
+    content = xlsx_bytes(["乡镇", "村名", "类型", "户籍人口"], [["十渡镇", "西庄村", "村", 1200]])
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        members = {info.filename: archive.read(info.filename) for info in archive.infolist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    members[sheet] = re.sub(rb'<c r="D2"[^>]*>.*?</c>', b'<c r="D2" t="e"><f>NA()</f><v>#N/A</v></c>', members[sheet])
+    assert b"#N/A" in members[sheet]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for filename, data in members.items():
+            archive.writestr(filename, data)
+    return out.getvalue()
+
+
+def test_the_admin_import_reads_like_every_upload_and_answers_in_chinese(admin_client, township_a):
+    ok = _admin_import(admin_client, xlsx_bytes(["乡镇", "村名", "类型", "户籍人口"], [["十渡镇", "西庄村", "村", 1200]]))
+    assert ok.status_code == 200 and "西庄村" in ok.content.decode()  # the dry run's preview
+    assert not Village.objects.filter(name="西庄村").exists()
+
+    html = _admin_import(admin_client, _error_cell_workbook()).content.decode()
+    assert "第2行 D 列（户籍人口）：单元格为 Excel 错误值 #N/A，请改正后重新上传" in html
+
+    html = _admin_import(admin_client, b"PK\x03\x04 not really a zip").content.decode()
+    assert "encountered while trying to read file" not in html
+    assert "文件不是有效的 Excel（.xlsx）文件，可能是改了扩展名的其他文件" in html
+    assert not Village.objects.filter(name="西庄村").exists()
