@@ -448,7 +448,9 @@ def _error_cell_workbook():
 
 
 def test_the_admin_import_reads_like_every_upload_and_answers_in_chinese(admin_client, township_a):
-    ok = _admin_import(admin_client, xlsx_bytes(["乡镇", "村名", "类型", "户籍人口"], [["十渡镇", "西庄村", "村", 1200]]))
+    ok = _admin_import(
+        admin_client, xlsx_bytes(["乡镇", "村名", "类型", "户籍人口"], [["十渡镇", "西庄村", "村", 1200]])
+    )
     assert ok.status_code == 200 and "西庄村" in ok.content.decode()  # the dry run's preview
     assert not Village.objects.filter(name="西庄村").exists()
 
