@@ -28,7 +28,9 @@ from secretaries.models import (
 )
 from secretaries.services import org_login_grant
 from stations.models import ServiceStation
+from teams.models import GroupMember, PioneerTeam, TeamMembership
 from teams.presets import apply_preset
+from teams.services import membership_add
 
 CITY = "演示市"
 CITY_LOGIN = "shiwei"
@@ -78,6 +80,19 @@ RESERVES = {"石泉县": [2, 1, 2, 0, 2], "梁山县": [2, 2, 1, 0, 3, 2, 1, 2, 
 SOURCES = [choice for choice, _ in ReserveCadre.Source.choices]
 EDUCATIONS = ["senior", "college", "bachelor", "junior", "bachelor"]
 
+# Members who are not secretaries (seed 002: 及食雨公司 technicians in the 预制菜 group, judges in
+# the 普法 group, live-streamers for sales, the 蚕桑 centre's experts; seed 003: villagers paid
+# 2,000 yuan a month in each work team): (theme, organisation, title).
+SHIQUAN_OTHERS = [
+    ("预制菜产业", "安康及食雨食品有限公司", "技术员"),
+    ("法制宣传", "石泉县人民法院", "法官"),
+    ("产品销售", "池河镇电商直播中心", "本土主播"),
+    ("蚕桑产业", "石泉县蚕桑发展服务中心", "养蚕技术员"),
+]
+# The 预制菜 technician's login (role 队伍成员): sees and logs its own groups only.
+MEMBER_LOGIN = "chihe_jishuyuan"
+WORK_TEAM_ALLOWANCE = 2000
+
 
 def seed(stdout):
     rng = random.Random(16)
@@ -97,6 +112,8 @@ def seed(stdout):
         _station(district, townships)
         _login(org_login, f"{name}委组织部", role="org", district=district, admin=True)
         apply_preset(district, preset)
+        if not TeamMembership.objects.filter(team__district=district).exists():
+            MEMBERS[preset](rng, district)
         presets.append(preset)
     _login(CITY_LOGIN, f"{CITY}委组织部", role="city", city=city)
     stdout.write(f"演示市：{len(DISTRICTS)}个县（石泉县、梁山县、刚察县），预设：{'、'.join(presets)}。")
@@ -184,3 +201,73 @@ def _login(username, first_name, admin=False, **profile):
     if admin and created:
         org_login_grant(user)
     return user
+
+
+# Members of the preset's groups (the first seed only: a district with any membership is left as is).
+
+
+def _other(rng, district, title, organisation="", village=None):
+    name, _, _ = _person(rng)
+    return GroupMember.objects.create(
+        district=district,
+        name=name,
+        title=title,
+        organisation=organisation,
+        village=village,
+        phone=f"13{rng.randint(5, 9)}{rng.randint(0, 99999999):08d}",
+    )
+
+
+def _shiquan_members(rng, district):
+    """池河镇服务团: its 8 secretaries and each village's party secretary; each themed 服务组 a
+    secretary as 组长 and, where the seed names them, people from companies, the court, the
+    live-streaming centre and the 蚕桑 centre (one with a login)."""
+    township = Township.objects.get(district=district, name="池河镇")
+    corps = PioneerTeam.objects.get(district=district, kind__code="service_corps", township=township)
+    secretaries = list(Secretary.objects.filter(village__township=township).order_by("village_id"))
+    for number, secretary in enumerate(secretaries):
+        role = TeamMembership.Role.VICE_CAPTAIN if number == 0 else TeamMembership.Role.MEMBER
+        membership_add(corps, secretary, role=role, on=date(2024, 3, 1))
+    for village in Village.objects.filter(township=township).order_by("pk"):
+        person = _other(rng, district, "村党支部书记", f"{village.name}党支部", village)
+        membership_add(corps, person=person, on=date(2024, 3, 1))
+    groups = PioneerTeam.objects.filter(district=district, kind__code="service_group", township=township)
+    others = {theme: (organisation, title) for theme, organisation, title in SHIQUAN_OTHERS}
+    for number, group in enumerate(groups.order_by("pk")):
+        if secretaries:
+            membership_add(group, secretaries[number % len(secretaries)], role=TeamMembership.Role.CAPTAIN)
+        if group.focus in others:
+            organisation, title = others[group.focus]
+            person = _other(rng, district, title, organisation)
+            membership_add(group, person=person)
+            if group.focus == "预制菜产业":
+                person.user = _login(MEMBER_LOGIN, person.name, role="member", district=district)
+                person.save(update_fields=["user"])
+
+
+def _gangcha_members(rng, district):
+    """Each village's five work teams: a captain and two villagers, each paid monthly."""
+    for team in PioneerTeam.objects.filter(district=district, kind__code="work_team").order_by("pk"):
+        for role in (TeamMembership.Role.CAPTAIN, TeamMembership.Role.MEMBER, TeamMembership.Role.MEMBER):
+            person = _other(rng, district, "村民", village=team.village)
+            membership_add(team, person=person, role=role, allowance=WORK_TEAM_ALLOWANCE)
+
+
+def _jining_members(rng, district):
+    """Each secretary in a 分盟 (those of the 分盟's township first), in the 宣讲团, and the county
+    hospital's secretaries with a doctor of the hospital in the 专家顾问团."""
+    secretaries = list(Secretary.objects.filter(village__township__district=district).select_related("village"))
+    subs = list(PioneerTeam.objects.filter(district=district, kind__code="sub_alliance").order_by("pk"))
+    for number, secretary in enumerate(secretaries):
+        own = [sub for sub in subs if sub.township_id == secretary.village.township_id]
+        membership_add((own or subs)[number % len(own or subs)], secretary)
+    speakers = PioneerTeam.objects.get(district=district, kind__code="speakers")
+    experts = PioneerTeam.objects.get(district=district, kind__code="experts")
+    for secretary in secretaries:
+        membership_add(speakers, secretary)
+        if secretary.dispatch_unit.kind == "hospital":
+            membership_add(experts, secretary)
+    membership_add(experts, person=_other(rng, district, "主任医师", "梁山县人民医院"))
+
+
+MEMBERS = {"shiquan": _shiquan_members, "gangcha": _gangcha_members, "jining": _jining_members}
