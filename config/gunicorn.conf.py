@@ -13,7 +13,7 @@ import os
 
 def _int(name, default):
     value = os.environ.get(name, "")
-    return int(value) if value.strip().isdigit() else default
+    return int(value) if value.strip().isascii() and value.strip().isdigit() else default
 
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8001")

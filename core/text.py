@@ -16,3 +16,11 @@ CLOSING = "。.，,；;、 \t\r\n"
 def clause(text):
     """The text without its own closing full stop, comma or semicolon."""
     return str(text or "").rstrip(CLOSING)
+
+
+def as_id(raw):
+    """The record id a query parameter or form field names: ASCII digits only, at most 18 (it fits
+    the database's bigint), else None. Python's isdigit() also takes ² and full-width digits, which
+    int() refuses or the database cannot hold: a crafted value must be a 404, not a server error."""
+    raw = raw.strip() if isinstance(raw, str) else ""
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 18 else None

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
 from core.admin import SharedCatalogAdminMixin, ViewOnlyAdminMixin
 from core.scoping import scope_for
@@ -54,6 +55,24 @@ class DemandCategoryAdmin(SharedCatalogAdminMixin, ScopedAdminMixin, admin.Model
 
     def get_readonly_fields(self, request, obj=None):
         return [] if request.user.is_superuser else ["district"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if request.user.is_superuser:
+            return form  # the district is a field: the model's unique constraints are checked
+        district_id = self._own_district(request)
+
+        class OwnDistrictForm(form):
+            # The district is read-only here, so Django leaves its (district, name) constraint
+            # out of validation: checked by hand, a message instead of a database error.
+            def clean_name(self):
+                name = self.cleaned_data["name"]
+                clash = DemandCategory.objects.filter(district_id=district_id, name=name).exclude(pk=self.instance.pk)
+                if clash.exists():
+                    raise ValidationError("本区已有同名的需求类别")
+                return name
+
+        return OwnDistrictForm
 
     def save_model(self, request, obj, form, change):
         if not request.user.is_superuser:

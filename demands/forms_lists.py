@@ -78,7 +78,7 @@ class DemandItemForm(BootstrapFormMixin, forms.ModelForm):
         without it the shared ones only, never another district's)."""
         super().__init__(*args, **kwargs)
         self.today = today or timezone.localdate()
-        self.fields["category"].queryset = DemandCategory.objects.offered(district_id)
+        self.fields["category"].queryset = DemandCategory.objects.offered(district_id, keep=self.instance.category_id)
         self.fields["category"].empty_label = None
         self.fields["urgency"].choices = DemandItem.Urgency.choices
         for name in ("category", "urgency"):
@@ -283,7 +283,9 @@ class ProjectForm(VersionedFormMixin, BootstrapFormMixin, forms.ModelForm):
         self.fields["villages"].queryset = Village.objects.for_user(user).select_related("township")
         self.fields["villages"].label_from_instance = lambda v: f"{v.township.name} · {v.name}"
         self.fields["lead_secretary"].queryset = Secretary.objects.for_user(user).on_post()
-        self.fields["category"].queryset = DemandCategory.objects.offered(scope.district_id)
+        self.fields["category"].queryset = DemandCategory.objects.offered(
+            scope.district_id, keep=self.instance.category_id
+        )
         demands = DemandItem.objects.for_user(user).exclude(status=DemandItem.Status.DRAFT)
         if scope.is_org:
             # The whole district would be thousands of options: offer the open round's items

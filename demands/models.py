@@ -70,11 +70,15 @@ class DemandCategoryQuerySet(models.QuerySet):
         shared = Q(district__isnull=True) & ~Q(name__in=own)
         return self.filter(shared | Q(district_id=district_id)) if district_id else self.filter(district__isnull=True)
 
-    def offered(self, district_id):
+    def offered(self, district_id, keep=None):
         """What a form, the paste parser and the importer offer a district: its active categories,
-        its own first."""
+        its own first. `keep`: the edited record's current category, offered even when retired or
+        shadowed since, so saving the record never drops it."""
         own_first = models.F("district").asc(nulls_last=True)
-        return self.for_district(district_id).filter(active=True).order_by(own_first, "sort_order", "name")
+        offered = self.for_district(district_id).filter(active=True)
+        if keep:
+            offered = self.filter(Q(pk__in=offered.values("pk")) | Q(pk=keep))
+        return offered.order_by(own_first, "sort_order", "name")
 
     def for_user(self, user):
         """What a login may read or filter by: the shared categories and its district's (its

@@ -32,6 +32,7 @@ from core.models import ImportJob
 from core.scoping import scope_for
 from core.sheets import chosen_mapping
 from core.tasks import enqueue_on_commit
+from core.text import as_id
 from demands.excel import UPLOAD_JOB, UploadResult, build_template, export_round, import_upload, remember_corrections
 from demands.forms_lists import (
     DemandItemForm,
@@ -97,9 +98,9 @@ def _township_param(request, *, required):
         if required:
             raise Http404("请选择乡镇")
         return None
-    if not raw.isdigit():
+    if as_id(raw) is None:
         raise Http404("乡镇参数无效")
-    return get_object_or_404(townships, pk=raw)
+    return get_object_or_404(townships, pk=as_id(raw))
 
 
 # Rounds ----------------------------------------------------------------------------------------
@@ -178,7 +179,7 @@ def round_completeness(request, pk):
     collection_round = _round(request, pk)
     rows, total = completeness_by_township(collection_round, request.user)
     township_filter = request.GET.get("township", "")
-    township_id = int(township_filter) if township_filter.isdigit() else None
+    township_id = as_id(township_filter)
     missing = _page(request, missing_villages_for(collection_round, request.user, township_id), per_page=50)
     return render(
         request,
@@ -514,7 +515,8 @@ def submission_edit(request, pk):
 
 def _posted_version(request):
     raw = request.POST.get("list_version", "")
-    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+    version = as_id(raw)
+    return version if version is not None and version < 10**9 else None
 
 
 def _json_error(message, status):
@@ -636,7 +638,7 @@ def submission_accept(request, pk):
 def demand_row(request):
     """htmx: one more empty item row for the one-page form."""
     raw = request.GET.get("index", "")
-    if not raw.isdigit() or int(raw) > 49:
+    if as_id(raw) is None or as_id(raw) > 49:
         return HttpResponse("最多可填写 50 条需求", status=400)
     # Built like the formset's own extra rows: a 删除 box, and no browser-side `required`, so a row
     # added by mistake and left blank does not block 保存草稿 or 报送清单 (the formset skips it).
@@ -659,7 +661,7 @@ def resource_list(request):
     mine = scope.is_secretary and request.GET.get("all") != "1"
     category = request.GET.get("category", "")
     q = request.GET.get("q", "").strip()[:50]
-    items = resources_for(request.user, mine=mine, category=category if category.isdigit() else None, q=q)
+    items = resources_for(request.user, mine=mine, category=as_id(category), q=q)
     page = _page(request, items)
     context = {
         "page": page,

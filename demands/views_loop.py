@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from core.access import role_required
 from core.excel import write_only_sheet, xlsx_response
 from core.paging import querystring_without_page
+from core.text import as_id
 from demands import lifecycle
 from demands import selectors_loop as selectors
 from demands.forms_loop import STEP_FORMS, CobuildFilterForm, DispatchForm, SupervisionFilterForm
@@ -196,7 +197,7 @@ def _names_a_foreign_record(form, names):
         if name in form.errors:
             value = form.data.get(name, "")
             field = form.fields[name]
-            if value.isdigit() and len(value) < 19 and field.queryset.model.objects.filter(pk=int(value)).exists():
+            if (pk := as_id(value)) is not None and field.queryset.model.objects.filter(pk=pk).exists():
                 return True
     return False
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from core.access import role_required
 from core.scoping import scope_for
+from core.text import as_id
 from demands.forms_lists import ReturnForm
 from demands.models import Submission
 from demands.selectors_lists import ReviewRow, pending_by_township, review_board, townships_for
@@ -89,9 +90,9 @@ def review_return(request, pk, submission_pk):
 
 def _chosen(request, collection_round, township, raw):
     """The chosen lists of this round and township; one id out of reach makes the whole post 404."""
-    if not all(value.isdigit() for value in raw):
+    ids = {as_id(value) for value in raw}
+    if None in ids:
         raise Http404("清单编号无效")
-    ids = {int(value) for value in raw}
     submissions = list(
         Submission.objects.for_user(request.user)
         .filter(round=collection_round, village__township=township, pk__in=ids)

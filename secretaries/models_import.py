@@ -114,5 +114,7 @@ class ColumnMapping(models.Model):
         super().save(*args, **kwargs)
 
     def clean(self):
+        # Before the unique constraints are checked: two spellings of one header are one mapping.
+        self.header = normalise(self.header)
         if self.township_id and self.district_id and self.township.district_id != self.district_id:
             raise ValidationError({"township": "乡镇不属于所选的区"})

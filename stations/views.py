@@ -19,6 +19,7 @@ from core.dates import add_months, month_end, month_start, parse_day, parse_mont
 from core.scoping import scope_for
 from core.signals import audit
 from core.tasks import enqueue
+from core.text import as_id
 from secretaries.models import Secretary
 from stations import selectors, services
 from stations.access import can_edit_pool, can_manage_station, is_own_shift, managed_station_ids
@@ -155,9 +156,7 @@ def station_pool(request, pk):
             person = form.cleaned_data["secretary"]
         else:
             secretary_id = request.POST.get("secretary", "")
-            person = get_object_or_404(
-                Secretary.objects.for_user(request.user), pk=int(secretary_id) if secretary_id.isdigit() else 0
-            )
+            person = get_object_or_404(Secretary.objects.for_user(request.user), pk=as_id(secretary_id) or 0)
         services.pool_set_member(station, person, action in ("add", "restore"), request.user)
         messages.success(request, f"已更新值班池：{person.name}")
         return redirect("stations:station_pool", pk=station.pk)

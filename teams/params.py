@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from core.dates import add_months, parse_month
 from core.scoping import scope_for
+from core.text import as_id
 from teams import scoring
 from teams.models import PioneerTeam
 
@@ -32,7 +33,7 @@ def month_param(request, name="month", default=None):
 def kind_param(request, kinds):
     """The ?kind= of the request among `kinds` (already scoped), else None."""
     raw = request.GET.get("kind", "")
-    return next((kind for kind in kinds if str(kind.pk) == raw), None) if raw.isdigit() else None
+    return next((kind for kind in kinds if kind.pk == as_id(raw)), None)
 
 
 def last_month():

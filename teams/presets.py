@@ -161,12 +161,17 @@ def _rules(result, kind, rules):
 
 
 def _categories(result, district, specs):
-    """The district's own demand categories, found by name. A category gets the preset's matching
-    map when created, or later while its map is still empty (the shared catalogue it maps onto may
-    be loaded after the preset); a map the department edited is left alone."""
+    """The district's own demand categories, found by name. A name the shared catalogue already
+    has is that shared category (the district sees it anyway; an own one would hide it, and the
+    district's items and projects filed under it). A category gets the preset's matching map when
+    created, or later while its map is still empty (the shared catalogue it maps onto may be
+    loaded after the preset); a map the department edited is left alone."""
     resources = {c.name: c for c in ResourceCategory.objects.all()}
     expertise = {e.name: e for e in Expertise.objects.all()}
+    shared = set(DemandCategory.objects.filter(district__isnull=True).values_list("name", flat=True))
     for order, (name, resource_names, skill_names) in enumerate(specs, start=1):
+        if name in shared:
+            continue
         category, created = DemandCategory.objects.get_or_create(
             district=district, name=name, defaults={"sort_order": order}
         )

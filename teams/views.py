@@ -16,6 +16,7 @@ from core.access import role_required
 from core.dates import next_month
 from core.excel import xlsx_response
 from core.scoping import scope_for
+from core.text import as_id
 from demands.models import DemandItem
 from secretaries.models import Expertise, Secretary, Township
 from secretaries.visibility import visibility_for
@@ -61,8 +62,8 @@ def team_list(request):
     if kind is not None:
         teams = teams.filter(kind=kind)
     township = request.GET.get("township", "")
-    if township.isdigit():
-        teams = teams.filter(township_id=int(township))
+    if as_id(township) is not None:
+        teams = teams.filter(township_id=as_id(township))
     totals = {row["team_id"]: row for row in selectors.totals_by_team(TeamActivity.objects.for_user(request.user))}
     rows = [(team, totals.get(team.pk)) for team in teams]
     context = {
@@ -220,9 +221,9 @@ def _filtered_activities(request):
     activities = TeamActivity.objects.for_user(request.user)
     filters = {}
     team = request.GET.get("team", "")
-    if team.isdigit():
-        get_object_or_404(PioneerTeam.objects.for_user(request.user), pk=int(team))  # a foreign team: 404
-        activities = activities.filter(team_id=int(team))
+    if as_id(team) is not None:
+        get_object_or_404(PioneerTeam.objects.for_user(request.user), pk=as_id(team))  # a foreign team: 404
+        activities = activities.filter(team_id=as_id(team))
         filters["team"] = team
     kind = request.GET.get("kind", "")
     if kind in dict(TeamActivity.KIND_CHOICES):
@@ -328,8 +329,8 @@ def activity_edit(request, pk=None):
         initial = {"village": secretary.village_id, "participants": [secretary.pk]}
     elif activity is None and person is not None:
         initial = {"village": person.village_id, "people": [person.pk]}
-    if activity is None and request.GET.get("team", "").isdigit():
-        initial["team"] = int(request.GET["team"])
+    if activity is None and as_id(request.GET.get("team")) is not None:
+        initial["team"] = as_id(request.GET["team"])
     form = ActivityForm(
         request.POST or None,
         request.FILES or None,
@@ -409,14 +410,14 @@ def _schedulable_teams(user):
 def meeting_list(request):
     meetings = Meeting.objects.for_user(request.user).select_related("team", "host", "host_person")
     team = request.GET.get("team", "")
-    if team.isdigit():
-        meetings = meetings.filter(team_id=int(team))
+    if as_id(team) is not None:
+        meetings = meetings.filter(team_id=as_id(team))
     page = Paginator(meetings, 25).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "teams": PioneerTeam.objects.for_user(request.user),
         "team_filter": team,
-        "querystring": urlencode({"team": team}) if team.isdigit() else "",
+        "querystring": urlencode({"team": team}) if as_id(team) is not None else "",
         "can_schedule": _schedulable_teams(request.user).exists(),
     }
     return render(request, "teams/meeting_list.html", context)

@@ -16,6 +16,7 @@ from core.dates import add_months, month_start, next_month
 from core.excel import xlsx_response
 from core.scoping import scope_for
 from core.signals import audit
+from core.text import as_id
 from teams import params, scoring
 from teams.exports import evaluation_workbook
 from teams.forms import AwardForm, BestAwardsForm, ScoringRuleFormSet
@@ -131,7 +132,7 @@ def award_delete(request, pk):
 def _posted_rule_ids(request):
     data = request.POST
     raw = data.get("form-INITIAL_FORMS", "")
-    count = min(int(raw), 1000) if raw.isdigit() else 0
+    count = min(as_id(raw) or 0, 1000)
     return {data.get(f"form-{i}-id", "") for i in range(count)}
 
 
@@ -169,7 +170,7 @@ def scoring_rules(request):
 def best_awards(request):
     """Name the year's best townships, groups and members of one kind from its evaluation."""
     raw = request.GET.get("kind", "")
-    kind = get_object_or_404(GroupKind.objects.for_user(request.user), pk=int(raw) if raw.isdigit() else 0)
+    kind = get_object_or_404(GroupKind.objects.for_user(request.user), pk=as_id(raw) or 0)
     form = BestAwardsForm(request.POST)
     months = params.period(request)
     district_id = kind.district_id

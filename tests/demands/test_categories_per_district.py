@@ -203,3 +203,31 @@ def test_the_department_adds_its_own_category_in_the_admin_but_changes_no_shared
     assert client.get(f"/admin/demands/demandcategory/{elsewhere.pk}/change/").status_code == 302  # not found
     category.refresh_from_db()
     assert category.name == "基础设施建设"
+
+    again = client.post("/admin/demands/demandcategory/add/", {"name": "民生保障", "sort_order": "2", "active": "on"})
+    assert again.status_code == 200 and "本区已有同名的需求类别" in again.content.decode()
+    assert DemandCategory.objects.filter(name="民生保障", district=district).count() == 1
+
+
+def test_a_presets_name_the_shared_catalogue_has_is_the_shared_category_not_a_shadow(district, township_a):
+    shared = DemandCategoryFactory(name="产业发展")
+
+    apply_preset(district, "jining")
+
+    assert not DemandCategory.objects.filter(district=district, name="产业发展").exists()
+    assert shared in DemandCategory.objects.offered(district.pk)
+    assert DemandCategory.objects.filter(district=district).count() == 6  # the other six are its own
+
+
+def test_editing_a_record_keeps_its_category_once_an_own_one_shadows_it(district, category, village_a, org_user):
+    from demands.forms_lists import DemandItemForm, ProjectForm
+    from tests.demands.factories import ProjectItemFactory
+
+    project = ProjectItemFactory(category=category)
+    project.villages.add(village_a)
+    item = DemandItemFactory(village=village_a, category=category)
+    DemandCategoryFactory(name=category.name, district=district)  # added later in the admin
+
+    assert category in ProjectForm(instance=project, user=org_user).fields["category"].queryset
+    assert category in DemandItemForm(instance=item, district_id=district.pk).fields["category"].queryset
+    assert category not in DemandItemForm(district_id=district.pk).fields["category"].queryset  # a new row: the own one

@@ -239,3 +239,13 @@ def test_a_large_workbook_is_corrected_remembered_and_imported_through_backgroun
     job, response = run({"token": response.context["token"]}, f"{url}confirm/")
     assert job.action == "confirm" and "导入成功：新增 3 条" in response.content.decode()
     assert township_a.villages.filter(name__startswith="新村").count() == 3
+
+
+def test_a_mapping_spelled_differently_is_refused_by_validation_not_by_the_database(district):
+    from django.core.exceptions import ValidationError
+
+    ColumnMapping.objects.create(district=district, kind="secretaries", header="手机号", column="手机号码")
+    again = ColumnMapping(district=district, kind="secretaries", header=" 手 机 号 ", column="")
+    with pytest.raises(ValidationError):
+        again.full_clean()
+    assert ColumnMapping.objects.filter(district=district).count() == 1
