@@ -28,7 +28,7 @@ Every figure comes from a fixed number of aggregate queries, whatever the number
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -346,8 +346,6 @@ def _member_source_counts(district_id, start, end, today):
 
 
 def _aware(day):
-    from datetime import datetime, time
-
     return timezone.make_aware(datetime.combine(day, time.min))
 
 

@@ -7,6 +7,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from core.dates import month_start, next_month  # teams.scoring and teams.demo read them from here
@@ -385,8 +386,6 @@ def pick_meeting_host(team, month, *, notify_people=True):
 
 
 def _notify_host(meeting):
-    from django.urls import reverse
-
     team = meeting.team
     if meeting.host_id is not None:
         host = Secretary.objects.select_related("user").get(pk=meeting.host_id)
