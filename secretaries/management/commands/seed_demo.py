@@ -19,7 +19,6 @@ DEMO_MODULES = [
     # After the shared catalogue (demands.demo): a practice's own demand categories map onto it.
     "teams.demo_practices",
     "demands.demo_loop",
-    "dashboard.demo",
 ]
 
 
