@@ -34,18 +34,26 @@ def logins_for(user, q="", status=""):
     return users
 
 
+def failures_now(**filters):
+    """{username: failed logins} within django-axes' lockout window; a username at or above
+    AXES_FAILURE_LIMIT is locked out now. `filters` narrow django-axes' attempts."""
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    attempts = AccessAttempt.objects.filter(attempt_time__gte=since, **filters)
+    return dict(
+        attempts.values("username").annotate(total=Max("failures_since_start")).values_list("username", "total")
+    )
+
+
+def users_with_otp(users):
+    """The ids of those of `users` (users or ids) with a confirmed authenticator (TOTP) device."""
+    return set(TOTPDevice.objects.filter(user__in=users, confirmed=True).values_list("user_id", flat=True))
+
+
 def login_rows(users):
     """Each login of a page with whether it is locked out now and has two-factor login."""
     users = list(users)
-    usernames = [user.get_username() for user in users]
-    since = timezone.now() - settings.AXES_COOLOFF_TIME
-    failures = dict(
-        AccessAttempt.objects.filter(username__in=usernames, attempt_time__gte=since)
-        .values("username")
-        .annotate(total=Max("failures_since_start"))
-        .values_list("username", "total")
-    )
-    with_otp = set(TOTPDevice.objects.filter(user__in=users, confirmed=True).values_list("user_id", flat=True))
+    failures = failures_now(username__in=[user.get_username() for user in users])
+    with_otp = users_with_otp(users)
     return [
         {
             "user": user,
@@ -66,13 +74,8 @@ EXPIRY_NOTICE_DAYS = 14  # a password expiring within this many days is listed o
 
 def locked_logins(user):
     """The logins of `user`'s district locked out now (django-axes: too many wrong passwords)."""
-    since = timezone.now() - settings.AXES_COOLOFF_TIME
-    usernames = (
-        AccessAttempt.objects.filter(attempt_time__gte=since, failures_since_start__gte=settings.AXES_FAILURE_LIMIT)
-        .values_list("username", flat=True)
-        .distinct()
-    )
-    return logins_for(user).filter(is_active=True, username__in=list(usernames))
+    locked = failures_now(failures_since_start__gte=settings.AXES_FAILURE_LIMIT)
+    return logins_for(user).filter(is_active=True, username__in=list(locked))
 
 
 def expiring_passwords(user, now=None):

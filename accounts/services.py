@@ -25,12 +25,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import Account
 from accounts.passwords import initial_password
 from accounts.usernames import usernames_for
-from core.scoping import ROLE_CHOICES, ROLE_MEMBER, ROLE_SECRETARY
+from core.scoping import ROLE_LABELS, ROLE_MEMBER, ROLE_SECRETARY
 from core.signals import audit
 from notices.sms import get_sms_backend
 from secretaries.models import Secretary, StaffProfile
 from secretaries.validators import validate_mobile
-from teams.models import GroupMember
+from teams.models import GroupMember, TeamMembership
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +38,6 @@ SMS_PREFIX = "【第一书记服务平台】"
 RECOVERY_CODES = 10
 TOTP_NAME = "手机身份验证器"
 RECOVERY_NAME = "恢复码"
-ROLE_LABELS = dict(ROLE_CHOICES)
 
 
 # Who must not log in -----------------------------------------------------------------------------
@@ -63,7 +62,7 @@ def secretary_off_post(secretary, today):
 
 def member_left_groups(person):
     """Why a group member's login must go ('' while they are in a group): they left every group."""
-    if not person.memberships.filter(left__isnull=True).exists():
+    if not person.memberships.current().exists():
         return "已退出所有队伍"
     return ""
 
@@ -149,7 +148,7 @@ def logins_disable_due(today=None):
         if reason:
             login_disable(secretary.user, reason)
             disabled += 1
-    in_a_group = GroupMember.objects.filter(memberships__left__isnull=True).values("pk")
+    in_a_group = TeamMembership.objects.current().exclude(person=None).values("person_id")
     for person in GroupMember.objects.filter(user__is_active=True).exclude(pk__in=in_a_group).select_related("user"):
         login_disable(person.user, member_left_groups(person))
         disabled += 1
@@ -304,7 +303,7 @@ def secretary_entries(secretaries):
 def members_without_login(user):
     """The district's group members who are not secretaries, in a group now and without a login
     (a company technician of a service group, a work team's captain)."""
-    current = GroupMember.objects.filter(memberships__left__isnull=True).values("pk")
+    current = TeamMembership.objects.current().exclude(person=None).values("person_id")
     return (
         GroupMember.objects.for_user(user)
         .filter(user__isnull=True, pk__in=current)

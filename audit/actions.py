@@ -2,7 +2,7 @@
 `core.signals.audit(...)` pass; a code not listed here shows as written. The loop's steps are
 `loop.<step>` (demands/lifecycle.py STEPS), one group here: their detail starts with the step's name."""
 
-from core.scoping import ROLE_CHOICES
+from core import scoping
 
 LOOP_PREFIX = "loop."
 
@@ -41,7 +41,7 @@ ACTION_LABELS = {
     "admin.delete": "后台删除",
 }
 
-ROLE_LABELS = {**dict(ROLE_CHOICES), "superuser": "超级管理员"}
+ROLE_LABELS = {**scoping.ROLE_LABELS, "superuser": "超级管理员"}
 
 
 def action_label(code):

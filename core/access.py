@@ -31,6 +31,8 @@ ROLE_CHECKS = {
     "secadmin": lambda scope: scope.is_secadmin,
     "auditadmin": lambda scope: scope.is_auditadmin,
 }
+# Keyed by role_required()'s names ("station", not the stored "station_manager"); shorter for
+# the refusal message than core.scoping.ROLE_LABELS.
 ROLE_LABELS = {
     "org": "区委组织部",
     "township": "乡镇（街道）工作人员",

@@ -41,6 +41,7 @@ ROLE_CHOICES = [
     (ROLE_SECADMIN, "安全管理员"),
     (ROLE_AUDITADMIN, "审计管理员"),
 ]
+ROLE_LABELS = dict(ROLE_CHOICES)
 
 
 @dataclass(frozen=True)

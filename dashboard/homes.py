@@ -6,10 +6,9 @@ from datetime import timedelta
 from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Account
-from accounts.selectors import expiring_passwords, locked_logins, logins_for
+from accounts.selectors import expiring_passwords, locked_logins, logins_for, users_with_otp
 from accounts.services import secretaries_without_login
 from audit.actions import action_label
 from audit.models import AuditEntry
@@ -134,10 +133,11 @@ def sysadmin_home(user):
     login, locked, disabled, initial passwords not yet changed, passwords about to expire."""
     logins = logins_for(user)
     expiring = expiring_passwords(user)
+    locked = locked_logins(user).select_related("staff_profile")
     return {
         "without_login": secretaries_without_login(user).count(),
-        "locked": list(locked_logins(user).select_related("staff_profile")[:HOME_ROWS]),
-        "locked_count": locked_logins(user).count(),
+        "locked": list(locked[:HOME_ROWS]),
+        "locked_count": locked.count(),
         "disabled_count": logins.filter(is_active=False).count(),
         "initial_count": Account.objects.filter(
             user__in=logins.filter(is_active=True), must_change_password=True
@@ -155,11 +155,7 @@ def secadmin_home(user):
     profiles = StaffProfile.objects.for_user(user)
     counts = dict(profiles.values_list("role").annotate(total=Count("pk")).values_list("role", "total"))
     admins = list(profiles.filter(role__in=ADMIN_ROLES).select_related("user").order_by("role", "user__username"))
-    with_otp = set(
-        TOTPDevice.objects.filter(user__in=[p.user_id for p in admins], confirmed=True).values_list(
-            "user_id", flat=True
-        )
-    )
+    with_otp = users_with_otp([p.user_id for p in admins])
     for profile in admins:
         profile.otp = profile.user_id in with_otp
     return {

@@ -5,30 +5,25 @@ lists of the round, with its .xlsx). Every district may open it; the menu names 
 that applied the Jining preset (teams.presets.FOUR_LISTS_PRESETS)."""
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from core.access import role_required
 from demands import selectors_lists as selectors
-from demands.forms_loop import CobuildFilterForm
 from demands.models import CollectionRound
-from demands.views_loop import _names_a_foreign_record, _xlsx
+from demands.views_loop import _xlsx, round_township_filters
 
 
 def _filters(request):
-    """(form, round, township) of the page; a foreign round or township answers 404."""
-    form = CobuildFilterForm(request.GET or None, user=request.user)
+    """(form, round, township) of the page; a foreign round or township answers 404; without a
+    chosen round, the newest round that is not a draft."""
+    form, collection_round, township = round_township_filters(request)
     if form.is_bound and not form.is_valid():
-        if _names_a_foreign_record(form, ["round", "township"]):
-            raise Http404
         return form, None, None
-    data = form.cleaned_data if form.is_bound else {}
-    collection_round = (
-        data.get("round") or CollectionRound.objects.for_user(request.user).order_by("-period_start").first()
-    )
-    return form, collection_round, data.get("township")
+    if collection_round is None:
+        collection_round = selectors.rounds_for(request.user).exclude(status=CollectionRound.Status.DRAFT).first()
+    return form, collection_round, township
 
 
 @require_GET

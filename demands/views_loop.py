@@ -202,14 +202,23 @@ def _names_a_foreign_record(form, names):
     return False
 
 
-def _cobuild_filters(request):
+def round_township_filters(request):
+    """(form, round, township) of a page filtered by round and township (CobuildFilterForm); a
+    foreign round or township answers 404; an invalid form gives (form, None, None) and `form`
+    says why (form.is_valid() is False)."""
     form = CobuildFilterForm(request.GET or None, user=request.user)
     if form.is_bound and not form.is_valid():
         if _names_a_foreign_record(form, ["round", "township"]):
             raise Http404
-        return form, None, None, None
+        return form, None, None
     data = form.cleaned_data if form.is_bound else {}
-    round_obj, township = data.get("round"), data.get("township")
+    return form, data.get("round"), data.get("township")
+
+
+def _cobuild_filters(request):
+    form, round_obj, township = round_township_filters(request)
+    if form.is_bound and not form.is_valid():
+        return form, None, None, None
     rows = selectors.cobuild_rows(
         request.user, round_id=round_obj.pk if round_obj else None, township_id=township.pk if township else None
     )

@@ -124,3 +124,19 @@ def test_every_district_reaches_the_secretaries_supervision_from_the_supervision
     assert "/demands/four-lists/" in client_for(org_user).get("/demands/supervision/").content.decode()
     page = client_for(station_manager_user).get("/demands/supervision/").content.decode()
     assert "/demands/four-lists/" not in page  # the overview is the department's and the townships'
+
+
+def test_without_a_chosen_round_the_page_shows_the_newest_that_is_not_a_draft(client_for, org_user, open_round):
+    from datetime import timedelta
+
+    from demands.models import CollectionRound
+
+    CollectionRoundFactory(
+        district=open_round.district,
+        title="下一轮（草稿）",
+        status=CollectionRound.Status.DRAFT,
+        period_start=open_round.period_start + timedelta(days=61),
+        period_end=open_round.period_end + timedelta(days=61),
+    )
+    response = client_for(org_user).get("/demands/four-lists/")
+    assert response.context["round"] == open_round
